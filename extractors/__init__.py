@@ -1,0 +1,1 @@
+"""Extraction stages: HTTP fetching, feed parsing, article extraction, passage splitting."""

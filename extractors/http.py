@@ -1,0 +1,205 @@
+"""The one HTTP fetcher for feeds and pages: bounded in time, size, redirects and concurrency."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from extractors.errors import (
+    BadContentType,
+    BlockedURL,
+    HTTPStatusError,
+    TooLarge,
+    TooManyRedirects,
+    TransientError,
+)
+from extractors.records import FetchResult
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "narrative-radar/0.1 (+https://github.com/narrative-radar/narrative-radar; media research bot)"
+
+# text/html is accepted for feeds because misconfigured servers send it; the parser then decides.
+FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html")
+PAGE_TYPES = ("text/html", "application/xhtml", "text/plain")
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """Timeouts, caps and retry policy for one fetcher."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 2
+    backoff_seconds: float = 0.5
+    per_host: int = 2
+
+
+class Fetcher:
+    """Thread-safe fetcher; one instance per run, shared by the concurrent tasks."""
+
+    def __init__(self, limits: FetchLimits | None = None, user_agent: str = USER_AGENT) -> None:
+        self.limits = limits or FetchLimits()
+        timeout = httpx.Timeout(
+            connect=self.limits.connect_timeout,
+            read=self.limits.read_timeout,
+            write=self.limits.read_timeout,
+            pool=self.limits.total_timeout,
+        )
+        # Redirects are followed by hand so each hop's scheme is re-checked.
+        self._client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,
+        )
+        self._host_locks: dict[str, threading.BoundedSemaphore] = defaultdict(
+            lambda: threading.BoundedSemaphore(self.limits.per_host)
+        )
+        self._locks_guard = threading.Lock()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(
+        self,
+        url: str,
+        accept: tuple[str, ...] = PAGE_TYPES,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchResult:
+        """GET `url`, retrying transient failures; raises a PermanentError subclass or TransientError."""
+        attempt = 0
+        while True:
+            try:
+                return self._fetch_once(url, accept, etag, last_modified)
+            except TransientError as exc:
+                if attempt >= self.limits.retries:
+                    raise
+                delay = self.limits.backoff_seconds * (2**attempt)
+                attempt += 1
+                log.info("retrying %s in %.1fs (attempt %d): %s", url, delay, attempt + 1, exc.reason)
+                time.sleep(delay)
+
+    def _semaphore(self, url: str) -> threading.BoundedSemaphore:
+        host = urlsplit(url).netloc.lower()
+        with self._locks_guard:
+            return self._host_locks[host]
+
+    def _fetch_once(
+        self, url: str, accept: tuple[str, ...], etag: str | None, last_modified: str | None
+    ) -> FetchResult:
+        seen = [url]
+        current = url
+        deadline = time.monotonic() + self.limits.total_timeout
+        while True:
+            _check_scheme(current)
+            headers = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            with self._semaphore(current):
+                result = self._exchange(url, current, headers, accept, deadline)
+            if isinstance(result, FetchResult):
+                return result
+            location = urljoin(current, result)
+            if location in seen or len(seen) > self.limits.max_redirects:
+                raise TooManyRedirects(f"redirect loop or more than {self.limits.max_redirects} redirects at {location}")
+            seen.append(location)
+            current = location
+
+    def _exchange(
+        self, url: str, current: str, headers: dict[str, str], accept: tuple[str, ...], deadline: float
+    ) -> FetchResult | str:
+        """One request; returns the result, or the Location to follow."""
+        try:
+            with self._client.stream("GET", current, headers=headers) as response:
+                status = response.status_code
+                if status in _REDIRECTS:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise HTTPStatusError(f"HTTP {status} without Location", status)
+                    return location
+                if status == 304:
+                    return FetchResult(
+                        url=url,
+                        final_url=current,
+                        status=304,
+                        content_type="",
+                        body=b"",
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                    )
+                if status in _TRANSIENT_STATUS:
+                    raise TransientError(f"HTTP {status}")
+                if status >= 400:
+                    raise HTTPStatusError(f"HTTP {status}", status)
+                content_type = response.headers.get("content-type", "").lower()
+                _check_content_type(content_type, accept)
+                body = self._read_capped(response, deadline)
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    status=status,
+                    content_type=content_type,
+                    body=body,
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                    headers={k.lower(): v for k, v in response.headers.items()},
+                )
+        except httpx.TimeoutException as exc:
+            raise TransientError(f"timeout: {type(exc).__name__}") from exc
+        except httpx.DecodingError as exc:
+            raise BadContentType(f"undecodable body: {exc}") from exc
+        except httpx.TransportError as exc:
+            raise TransientError(f"network error: {type(exc).__name__}: {exc}") from exc
+
+    def _read_capped(self, response: httpx.Response, deadline: float) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
+            raise TooLarge(f"Content-Length {declared} exceeds cap of {self.limits.max_bytes} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        # iter_bytes decompresses, so the cap applies to the decoded size too (gzip bombs).
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.limits.max_bytes:
+                raise TooLarge(f"body exceeds cap of {self.limits.max_bytes} bytes")
+            if time.monotonic() > deadline:
+                raise TransientError(f"download took longer than {self.limits.total_timeout}s")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise BlockedURL(f"scheme {scheme or '(none)'!r} not allowed: {url}")
+    if not urlsplit(url).hostname:
+        raise BlockedURL(f"no host in URL: {url}")
+
+
+def _check_content_type(content_type: str, accept: tuple[str, ...]) -> None:
+    if not content_type:
+        return  # many servers omit it; the parser decides
+    if not any(token in content_type for token in accept):
+        raise BadContentType(f"content type {content_type.split(';')[0]!r} not acceptable")

@@ -1,0 +1,72 @@
+"""Load and validate a sources file (`sources:` list of outlets), naming the bad line on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from extractors.identity import normalize_url
+from extractors.records import Source
+
+CAMPS = ("russia_friendly", "china_friendly", "resistance", "alt_independent", "western_mainstream")
+FIELDS = ("name", "feed_url", "camp", "language", "homepage")
+
+
+class SourcesError(ValueError):
+    """The sources file is invalid; the message names the file and line."""
+
+
+def load_sources(path: str | Path, base_url: str | None = None) -> list[Source]:
+    """Read and validate `path`; `base_url` replaces a literal `{{BASE}}` (used by the demo)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"{path}: cannot read: {exc.strerror}") from exc
+    if base_url is not None:
+        text = text.replace("{{BASE}}", base_url.rstrip("/"))
+    return parse_sources(text, str(path))
+
+
+def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        raise SourcesError(f"{label}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(root, yaml.MappingNode):
+        raise SourcesError(f"{label}:line 1: expected a mapping with a top-level 'sources:' key")
+    items = next((v for k, v in root.value if k.value == "sources"), None)
+    if not isinstance(items, yaml.SequenceNode):
+        raise SourcesError(f"{label}:line 1: 'sources:' must hold a list of outlets")
+    sources: list[Source] = []
+    seen: dict[str, int] = {}
+    for node in items.value:
+        line = node.start_mark.line + 1
+        where = f"{label}:line {line}"
+        if not isinstance(node, yaml.MappingNode):
+            raise SourcesError(f"{where}: each source must be a mapping of {', '.join(FIELDS)}")
+        values = {k.value: v.value for k, v in node.value if isinstance(v, yaml.ScalarNode)}
+        missing = [f for f in FIELDS if not str(values.get(f) or "").strip()]
+        if missing:
+            raise SourcesError(f"{where}: missing field(s) {', '.join(missing)}")
+        unknown = sorted(set(values) - set(FIELDS))
+        if unknown:
+            raise SourcesError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        if values["camp"] not in CAMPS:
+            raise SourcesError(f"{where}: unknown camp {values['camp']!r} (expected one of {', '.join(CAMPS)})")
+        for key in ("feed_url", "homepage"):
+            parts = urlsplit(values[key])
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise SourcesError(f"{where}: {key} must be an http(s) URL, got {values[key]!r}")
+        key = normalize_url(values["feed_url"])
+        if key in seen:
+            raise SourcesError(f"{where}: duplicate feed_url {values['feed_url']!r} (first at line {seen[key]})")
+        seen[key] = line
+        sources.append(Source(**{f: str(values[f]).strip() for f in FIELDS}))
+    if not sources:
+        raise SourcesError(f"{label}: no sources listed")
+    return sources

@@ -1,0 +1,180 @@
+"""The `radar` command: a thin shell over the library and flows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from extractors.sources import SourcesError, load_sources
+from flows.settings import Settings
+from warehouse.db import WarehouseBusy, connect
+
+app = typer.Typer(help="narrative-radar: monitor which narratives media outlets push.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+sources_app = typer.Typer(help="Outlet lists.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str) -> None:
+    """An expected error: one line, exit code 1."""
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _settings(db: Path | None = None) -> Settings:
+    settings = Settings()
+    if db is not None:
+        settings = settings.model_copy(update={"db": db})
+    return settings
+
+
+def _logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat = OutputFormat.table, title: str | None = None) -> None:
+    if fmt is OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(*columns, title=title, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+@sources_app.command("check")
+def sources_check(path: Annotated[Path, typer.Argument(help="sources YAML file")]) -> None:
+    """Validate a sources file; names the bad line."""
+    try:
+        sources = load_sources(path)
+    except SourcesError as exc:
+        fail(str(exc))
+    camps: dict[str, int] = {}
+    for s in sources:
+        camps[s.camp] = camps.get(s.camp, 0) + 1
+    console.print(f"{path}: {len(sources)} sources OK (" + ", ".join(f"{k} {v}" for k, v in sorted(camps.items())) + ")")
+
+
+@app.command()
+def ingest(
+    sources: Annotated[Path | None, typer.Option("--sources", help="sources YAML [env RADAR_SOURCES]")] = None,
+    db: DbOption = None,
+    verbose: bool = False,
+) -> None:
+    """One daily run: fetch feeds, extract articles, split passages, store."""
+    from flows.ingest import AllFeedsFailed, configured_ingest
+
+    _logging(verbose)
+    settings = _settings(db)
+    path = sources or settings.sources
+    try:
+        load_sources(path)
+    except SourcesError as exc:
+        fail(str(exc))
+    try:
+        counts = configured_ingest(settings)(sources_path=str(path), db_path=str(settings.db), settings=settings)
+    except AllFeedsFailed as exc:
+        fail(str(exc))
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    print_rows(list(counts), [tuple(counts.values())], title="run totals")
+
+
+@app.command()
+def demo(db: DbOption = None, verbose: bool = False) -> None:
+    """Serve the bundled demo corpus on 127.0.0.1 and run the real flows over it."""
+    from flows.demo import run_demo
+
+    _logging(verbose)
+    settings = _settings(db)
+    try:
+        run_demo(settings)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot serve the demo corpus on 127.0.0.1:{settings.demo_port}: {exc.strerror} (set RADAR_DEMO_PORT)")
+    summary(settings.db)
+
+
+def summary(db: Path) -> None:
+    """Print per-source counts of a database."""
+    con = connect(db, read_only=True, wait_seconds=30)
+    try:
+        from warehouse.db import load_sql
+
+        rel = con.execute(load_sql("queries/source_summary"))
+        print_rows([d[0] for d in rel.description], rel.fetchall(), title=f"sources, articles and passages in {db}")
+    finally:
+        con.close()
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only)")],
+    db: DbOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="output format")] = OutputFormat.table,
+) -> None:
+    """Run read-only SQL against the warehouse; waits briefly if a run is writing."""
+    settings = _settings(db)
+    if not settings.db.exists():
+        fail(f"no database at {settings.db} (run `radar ingest` or `radar demo` first, or pass --db)")
+    try:
+        con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
+    except WarehouseBusy as exc:
+        fail(f"{exc} (waited {settings.read_wait_seconds:.0f}s; set RADAR_READ_WAIT_SECONDS to wait longer)")
+    try:
+        rel = con.execute(query)
+        if rel.description is None:
+            return
+        print_rows([d[0] for d in rel.description], rel.fetchall(), fmt)
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the effective settings (secrets masked)."""
+    settings = Settings()
+    print_rows(["setting", "value", "env"], [(k, v, f"RADAR_{k.upper()}") for k, v in settings.masked().items()])
+
+
+if __name__ == "__main__":
+    app()

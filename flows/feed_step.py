@@ -1,0 +1,147 @@
+"""One feed's ingest step as a plain function: fetch, parse, fetch pages, extract, split, store."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from extractors.articles import extract_article, feed_text
+from extractors.errors import ExtractionError, NoText, PermanentError, TransientError
+from extractors.feeds import parse_feed
+from extractors.http import FEED_TYPES, PAGE_TYPES, Fetcher
+from extractors.identity import article_id_for
+from extractors.passages import split_passages
+from extractors.records import Article, FeedEntry, Source
+from warehouse import store
+from warehouse.writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FeedOutcome:
+    """What one feed contributed to a run."""
+
+    source: str
+    status: str  # ok | not_modified | malformed | failed
+    entries: int = 0
+    new_articles: int = 0
+    passages: int = 0
+    failed_articles: int = 0
+    retry_articles: int = 0  # transient failures, fetched again next run
+    error: str | None = None
+    article_errors: list[str] = field(default_factory=list)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def process_feed(
+    source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int = 200
+) -> FeedOutcome:
+    """Never raises for bad input: every failure ends up as a row with its reason."""
+    fetched_at = now()
+    with writer.transaction() as con:
+        etag, last_modified = store.last_validators(con, source.source_id)
+    try:
+        result = fetcher.fetch(source.feed_url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
+        if result.not_modified:
+            _record(writer, run_id, source, fetched_at, "not_modified", 304, etag, last_modified, 0, 0, None)
+            log.info("feed %s: not modified (304)", source.name)
+            return FeedOutcome(source.name, "not_modified")
+        parsed = parse_feed(result.body, result.final_url, result.content_type)
+    except ExtractionError as exc:
+        status_code = getattr(exc, "status", None)
+        _record(writer, run_id, source, fetched_at, "failed", status_code, None, None, None, None, exc.reason)
+        log.warning("feed %s failed (%s): %s", source.name, source.feed_url, exc.reason)
+        return FeedOutcome(source.name, "failed", error=exc.reason)
+
+    for reason in parsed.skipped:
+        log.warning("feed %s: skipped %s", source.name, reason)
+    entries = list(parsed.entries)
+    with writer.transaction() as con:
+        settled = store.settled_entry_urls(con, [e.url for e in entries])
+    todo = [e for e in entries if e.url not in settled]
+    capped = len(todo) > max_articles
+    todo = todo[:max_articles]
+    outcome = FeedOutcome(source.name, "malformed" if parsed.problem else "ok", entries=len(entries))
+    for entry in todo:
+        _process_entry(source, entry, fetcher, writer, run_id, outcome)
+    problems = [p for p in (parsed.problem, *parsed.skipped) if p]
+    error = "; ".join(problems)[:1000] or None
+    # Validators are stored only once every entry is settled, so a 304 never hides unprocessed entries.
+    keep_validators = not capped and outcome.retry_articles == 0
+    _record(
+        writer, run_id, source, fetched_at, outcome.status, result.status,
+        result.etag if keep_validators else None, result.last_modified if keep_validators else None,
+        len(entries), outcome.new_articles, error,
+    )
+    outcome.error = error
+    log.info(
+        "feed %s: %d entries, %d new articles, %d passages, %d failed%s",
+        source.name, len(entries), outcome.new_articles, outcome.passages, outcome.failed_articles,
+        f" ({parsed.problem})" if parsed.problem else "",
+    )
+    return outcome
+
+
+def _process_entry(
+    source: Source, entry: FeedEntry, fetcher: Fetcher, writer: Writer, run_id: str, outcome: FeedOutcome
+) -> None:
+    fetched_at = now()
+    page: bytes | None = None
+    final_url = entry.url
+    page_error: str | None = None
+    try:
+        result = fetcher.fetch(entry.url, accept=PAGE_TYPES)
+        page, final_url = result.body, result.final_url
+    except TransientError as exc:
+        page_error = f"page fetch failed (transient): {exc.reason}"
+    except PermanentError as exc:
+        page_error = f"page fetch failed: {exc.reason}"
+
+    article: Article | None = None
+    try:
+        article = extract_article(page, entry, final_url, fetched_at, default_language=source.language)
+    except NoText as exc:
+        page_error = f"{page_error}; {exc.reason}" if page_error else exc.reason
+
+    if article is None:
+        # A transient failure with no text is retried next run; a permanent one is settled as failed.
+        status = "retry" if page_error and "transient" in page_error and not feed_text(entry) else "failed"
+        article_id = article_id_for(entry.url)
+        passages = []
+    else:
+        status = "ok" if article.text_source == "page" else "feed_only"
+        article_id = article_id_for(article.canonical_url)
+        passages = split_passages(article.text)
+    with writer.transaction() as con:
+        added = store.save_article(
+            con, article_id=article_id, source_id=source.source_id, entry_url=entry.url, guid=entry.guid,
+            article=article, passages=passages, fetched_at=fetched_at, status=status, error=page_error, run_id=run_id,
+        )
+    if article is None:
+        outcome.failed_articles += 1
+        outcome.retry_articles += status == "retry"
+        outcome.article_errors.append(f"{entry.url}: {page_error}")
+        log.warning("article %s failed: %s", entry.url, page_error)
+    else:
+        if added:
+            outcome.new_articles += 1
+            outcome.passages += added
+        if page_error:
+            log.info("article %s: used feed text (%s)", entry.url, page_error)
+
+
+def _record(
+    writer: Writer, run_id: str, source: Source, fetched_at: datetime, status: str, http_status: int | None,
+    etag: str | None, last_modified: str | None, n_entries: int | None, n_new: int | None, error: str | None,
+) -> None:
+    with writer.transaction() as con:
+        store.record_feed_fetch(
+            con, run_id=run_id, source_id=source.source_id, feed_url=source.feed_url, fetched_at=fetched_at,
+            status=status, http_status=http_status, etag=etag, last_modified=last_modified,
+            n_entries=n_entries, n_new=n_new, error=error,
+        )

@@ -1,0 +1,63 @@
+"""Shared fixtures: a migrated DuckDB file, a local HTTP server with recorded feeds, fast fetch limits."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+import flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
+from extractors.http import FetchLimits, Fetcher
+from flows.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "radar.duckdb"
+
+
+@pytest.fixture
+def fast_limits() -> FetchLimits:
+    """Short timeouts and backoff so failure tests stay quick."""
+    return FetchLimits(connect_timeout=2, read_timeout=1.5, total_timeout=5, retries=1, backoff_seconds=0.05,
+                       max_bytes=5 * 1024 * 1024, per_host=4)
+
+
+@pytest.fixture
+def fetcher(fast_limits: FetchLimits):
+    with Fetcher(fast_limits) as f:
+        yield f
+
+
+@pytest.fixture
+def settings(db_path: Path, fast_limits: FetchLimits) -> Settings:
+    return Settings(
+        db=db_path,
+        concurrency=4,
+        fetch_connect_timeout=fast_limits.connect_timeout,
+        fetch_read_timeout=fast_limits.read_timeout,
+        fetch_total_timeout=fast_limits.total_timeout,
+        fetch_retries=fast_limits.retries,
+        fetch_backoff_seconds=fast_limits.backoff_seconds,
+        fetch_per_host=fast_limits.per_host,
+        demo_port=0,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _quiet_libraries():
+    for name in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def prefect_backend(tmp_path_factory):
+    """One temporary Prefect server and database for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield

@@ -1,0 +1,68 @@
+"""The daily ingest flow end to end: ten real recorded feeds served on 127.0.0.1 into a DuckDB file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import feedparser
+import pytest
+
+from conftest import FIXTURES
+from flows.ingest import daily_ingest
+from recorded_site import RecordedSite
+
+REAL_FEEDS = sorted(p for p in (FIXTURES / "feeds" / "real-news").iterdir() if p.suffix in (".xml", ".rdf")
+                    and not p.name.startswith("MALFORMED"))[:10]
+
+
+def write_sources(path: Path, urls: dict[str, str], camp: str = "western_mainstream") -> Path:
+    lines = ["sources:"]
+    for name, url in urls.items():
+        lines.append(f"  - {{name: {name}, feed_url: '{url}', camp: {camp}, language: en, homepage: 'http://127.0.0.1/'}}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "passages", "entry_urls")}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def ten_feeds(httpserver, tmp_path):
+    site = RecordedSite(httpserver)
+    urls = {p.name.split("__")[0]: site.add_feed(p.name, p) for p in REAL_FEEDS}
+    site.install()
+    return site, write_sources(tmp_path / "sources.yaml", urls)
+
+
+def test_ten_real_feeds_store_every_article_once_and_rerun_is_conditional(ten_feeds, settings, httpserver):
+    site, sources = ten_feeds
+    links = set()
+    for body in site.feeds.values():
+        links |= {e.link.split("#")[0] for e in feedparser.parse(body).entries if e.get("link")}
+    assert len(REAL_FEEDS) == 10 and len(links) > 100
+
+    first = daily_ingest(str(sources), str(settings.db), settings=settings)
+    assert first["feeds_ok"] == 10 and first["feeds_failed"] == 0
+    after_first = counts(settings.db)
+    assert after_first["entry_urls"] == len(links)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    status = dict(con.execute("SELECT status, count(*) FROM articles GROUP BY 1").fetchall())
+    dupes = con.execute("SELECT count(*) - count(DISTINCT canonical_url) FROM articles").fetchone()[0]
+    con.close()
+    assert status.get("ok", 0) + status.get("feed_only", 0) == after_first["articles"]
+    assert dupes == 0
+    assert after_first["passages"] >= after_first["articles"]
+
+    httpserver.clear_log()
+    second = daily_ingest(str(sources), str(settings.db), settings=settings)
+    assert counts(settings.db) == after_first
+    assert second["new_articles"] == 0 and second["feeds_not_modified"] == 10
+    feed_requests = [(req, resp) for req, resp in httpserver.log if req.path.startswith("/feeds/")]
+    assert len(feed_requests) == 10
+    assert all(resp.status_code == 304 and req.headers.get("If-None-Match") for req, resp in feed_requests)

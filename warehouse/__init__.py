@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: connections, migrations, named SQL, writes and reads."""

@@ -1,0 +1,81 @@
+"""Connections, named SQL files and ordered migrations."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+_SQL = resources.files("warehouse") / "sql"
+
+
+class WarehouseBusy(Exception):
+    """The database file is locked by another process for longer than we waited."""
+
+
+@cache
+def load_sql(name: str) -> str:
+    """Text of `warehouse/sql/<name>.sql` (name may include a subfolder, e.g. 'views/narrative_daily')."""
+    return (_SQL / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def migration_names() -> list[str]:
+    """Migration files in apply order (their names start with a zero-padded number)."""
+    return sorted(p.name.removesuffix(".sql") for p in (_SQL / "migrations").iterdir() if p.name.endswith(".sql"))
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "being used" in text
+
+
+def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the database; when another process holds the file, retry for up to `wait_seconds`."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(f"{path} is locked by another process: {exc}") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded; returns the names applied now."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name in migration_names():
+        if name in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(load_sql(f"migrations/{name}"))
+            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        log.info("applied migration %s", name)
+        applied.append(name)
+    return applied
+
+
+def open_warehouse(path: str | Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A write connection with the schema up to date."""
+    con = connect(path, wait_seconds=wait_seconds)
+    migrate(con)
+    return con

@@ -1,0 +1,1 @@
+SELECT count(*) FROM passages WHERE article_id = ?

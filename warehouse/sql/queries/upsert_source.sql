@@ -1,0 +1,4 @@
+INSERT INTO sources (source_id, name, feed_url, camp, language, homepage)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (source_id) DO UPDATE SET
+    name = excluded.name, camp = excluded.camp, language = excluded.language, homepage = excluded.homepage

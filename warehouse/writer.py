@@ -1,0 +1,46 @@
+"""Short write transactions, so readers in other processes can get in between them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import connect, migrate
+
+
+class Writer:
+    """Serialises this process's writes; each `transaction()` opens the file, commits and closes it.
+
+    DuckDB lets one process write a file at a time and readers cannot open it meanwhile, so the
+    connection is never kept open across network waits or model work.
+    """
+
+    def __init__(self, path: str | Path, wait_seconds: float = 60.0) -> None:
+        self.path = Path(path)
+        self.wait_seconds = wait_seconds
+        self._lock = threading.Lock()
+        with self._lock:
+            con = connect(self.path, wait_seconds=wait_seconds)
+            try:
+                migrate(con)  # each migration is its own transaction
+            finally:
+                con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            con = connect(self.path, wait_seconds=self.wait_seconds)
+            try:
+                con.execute("BEGIN")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                con.close()
