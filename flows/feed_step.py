@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from extractors.articles import extract_article, feed_text
+from extractors.articles import extract_article
 from extractors.errors import ExtractionError, NoText, PermanentError, TransientError
 from extractors.feeds import parse_feed
 from extractors.http import FEED_TYPES, PAGE_TYPES, Fetcher
@@ -39,9 +39,13 @@ def now() -> datetime:
 
 
 def process_feed(
-    source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int = 200
+    source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int = 200, write_batch: int = 20
 ) -> FeedOutcome:
-    """Never raises for bad input: every failure ends up as a row with its reason."""
+    """Never raises for bad input: every failure ends up as a row with its reason.
+
+    Articles are written `write_batch` at a time: few short transactions, and a run killed
+    mid-feed loses at most one batch, which the next run fetches again.
+    """
     fetched_at = now()
     with writer.transaction() as con:
         etag, last_modified = store.last_validators(con, source.source_id)
@@ -67,8 +71,12 @@ def process_feed(
     capped = len(todo) > max_articles
     todo = todo[:max_articles]
     outcome = FeedOutcome(source.name, "malformed" if parsed.problem else "ok", entries=len(entries))
+    pending: list[dict] = []
     for entry in todo:
-        _process_entry(source, entry, fetcher, writer, run_id, outcome)
+        pending.append(_process_entry(source, entry, fetcher, run_id, outcome))
+        if len(pending) >= write_batch:
+            _save(writer, pending, outcome)
+    _save(writer, pending, outcome)
     problems = [p for p in (parsed.problem, *parsed.skipped) if p]
     error = "; ".join(problems)[:1000] or None
     # Validators are stored only once every entry is settled, so a 304 never hides unprocessed entries.
@@ -87,9 +95,8 @@ def process_feed(
     return outcome
 
 
-def _process_entry(
-    source: Source, entry: FeedEntry, fetcher: Fetcher, writer: Writer, run_id: str, outcome: FeedOutcome
-) -> None:
+def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: str, outcome: FeedOutcome) -> dict:
+    """Fetch and extract one entry; returns the keyword arguments of `store.save_article`."""
     fetched_at = now()
     page: bytes | None = None
     final_url = entry.url
@@ -110,29 +117,36 @@ def _process_entry(
 
     if article is None:
         # A transient failure with no text is retried next run; a permanent one is settled as failed.
-        status = "retry" if page_error and "transient" in page_error and not feed_text(entry) else "failed"
+        status = "retry" if page_error and "transient" in page_error else "failed"
         article_id = article_id_for(entry.url)
         passages = []
-    else:
-        status = "ok" if article.text_source == "page" else "feed_only"
-        article_id = article_id_for(article.canonical_url)
-        passages = split_passages(article.text)
-    with writer.transaction() as con:
-        added = store.save_article(
-            con, article_id=article_id, source_id=source.source_id, entry_url=entry.url, guid=entry.guid,
-            article=article, passages=passages, fetched_at=fetched_at, status=status, error=page_error, run_id=run_id,
-        )
-    if article is None:
         outcome.failed_articles += 1
         outcome.retry_articles += status == "retry"
         outcome.article_errors.append(f"{entry.url}: {page_error}")
         log.warning("article %s failed: %s", entry.url, page_error)
     else:
-        if added:
-            outcome.new_articles += 1
-            outcome.passages += added
+        status = "ok" if article.text_source == "page" else "feed_only"
+        article_id = article_id_for(article.canonical_url)
+        passages = split_passages(article.text)
         if page_error:
             log.info("article %s: used feed text (%s)", entry.url, page_error)
+    return dict(
+        article_id=article_id, source_id=source.source_id, entry_url=entry.url, guid=entry.guid, article=article,
+        passages=passages, fetched_at=fetched_at, status=status, error=page_error, run_id=run_id,
+    )
+
+
+def _save(writer: Writer, pending: list[dict], outcome: FeedOutcome) -> None:
+    """Write the buffered articles in one transaction and empty the buffer."""
+    if not pending:
+        return
+    with writer.transaction() as con:
+        for item in pending:
+            added = store.save_article(con, **item)
+            if added:
+                outcome.new_articles += 1
+                outcome.passages += added
+    pending.clear()
 
 
 def _record(
