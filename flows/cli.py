@@ -25,7 +25,8 @@ app = typer.Typer(help="narrative-radar: monitor which narratives media outlets 
                   pretty_exceptions_enable=False)
 sources_app = typer.Typer(help="Outlet lists.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
-console = Console()
+# Wide when piped, so tables in logs and CI output stay readable.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
