@@ -40,7 +40,7 @@ class OutputFormat(str, Enum):
 
 def fail(message: str) -> None:
     """An expected error: one line, exit code 1."""
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

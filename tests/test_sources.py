@@ -1,0 +1,45 @@
+"""Sources files: the shipped list is valid; bad files are rejected naming the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractors.sources import CAMPS, SourcesError, load_sources, parse_sources
+from flows.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = "  - {name: A, feed_url: 'https://a.example/rss', camp: resistance, language: en, homepage: 'https://a.example/'}\n"
+
+
+def test_default_list_has_25_real_outlets_in_every_camp():
+    sources = load_sources(ROOT / "config" / "sources.yaml")
+    assert len(sources) >= 25
+    assert {s.camp for s in sources} == set(CAMPS)
+    assert all(s.feed_url.startswith(("http://", "https://")) and "example" not in s.feed_url for s in sources)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("  - {name: B, feed_url: 'https://b.example/rss', camp: resistance, language: en}\n", "line 3: missing field(s) homepage"),
+        ("  - {name: B, feed_url: 'https://b.example/rss', camp: martian, language: en, homepage: 'https://b/'}\n", "line 3: unknown camp 'martian'"),
+        ("  - {name: B, feed_url: 'https://a.example/rss', camp: resistance, language: en, homepage: 'https://b/'}\n", "line 3: duplicate feed_url"),
+        ("  - {name: B, feed_url: 'ftp://b.example/rss', camp: resistance, language: en, homepage: 'https://b/'}\n", "line 3: feed_url must be an http(s) URL"),
+    ],
+)
+def test_bad_source_is_rejected_naming_the_line(line, message):
+    with pytest.raises(SourcesError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_sources("sources:\n" + GOOD + line, "s.yaml")
+
+
+def test_sources_check_command(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources:\n" + GOOD + GOOD)
+    result = CliRunner().invoke(app, ["sources", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "line 3: duplicate feed_url" in result.output and "Traceback" not in result.output
+    ok = CliRunner().invoke(app, ["sources", "check", str(ROOT / "config" / "sources.yaml")])
+    assert ok.exit_code == 0 and "sources OK" in ok.output
