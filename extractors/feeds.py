@@ -19,31 +19,45 @@ log = logging.getLogger(__name__)
 
 # Inline entity declarations are how entity-expansion ("billion laughs") attacks start; real feeds don't need them.
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<\w")  # first element: the DTD must come before it
 _PROLOG_BYTES = 64 * 1024
+_HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+_GZIP_MAGIC = b"\x1f\x8b"
+# feedparser flags these when the HTTP content type disagrees with the document's own XML declaration;
+# RFC 7303 says the declaration wins, and the entries decode correctly, so the feed is not malformed.
+_HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
 def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> ParsedFeed:
     """Parse a feed body; raises UnusableFeed when nothing usable comes out of it."""
     if not body.strip():
         raise UnusableFeed("empty body")
-    if _ENTITY_DECL.search(body[:_PROLOG_BYTES]):
+    if body.startswith(_GZIP_MAGIC):
+        raise UnusableFeed("gzip-compressed body sent without Content-Encoding: gzip")
+    if _declares_entities(body):
         raise UnusableFeed("XML entity declarations refused (entity-expansion risk)")
     if _looks_like_json_feed(body, content_type):
         return _parse_json_feed(body, feed_url)
     parsed = feedparser.parse(body, response_headers={"content-location": feed_url, "content-type": content_type})
     problem = None
-    if parsed.bozo:
+    if parsed.bozo and not isinstance(parsed.get("bozo_exception"), _HARMLESS_BOZO):
         problem = f"malformed feed: {_describe(parsed.get('bozo_exception'))}"
     if not parsed.entries:
         if not parsed.get("version"):
-            raise UnusableFeed(problem or "not a feed")
+            # An HTML page where the feed should be usually means the feed moved; say so rather than
+            # report the HTML's XML syntax errors.
+            raise UnusableFeed("not a feed: an HTML page" if _HTML_PAGE.search(body[:4096]) else problem or "not a feed")
         if problem:
             raise UnusableFeed(problem)
     entries: list[FeedEntry] = []
     skipped: list[str] = []
     seen: set[str] = set()
     for raw in parsed.entries:
-        entry = _to_entry(raw, feed_url)
+        try:
+            entry = _to_entry(raw, feed_url)
+        except ValueError as exc:
+            skipped.append(f"entry with a malformed link {raw.get('link')!r}: {exc}")
+            continue
         if entry is None:
             skipped.append(f"entry without link: {raw.get('title', '(untitled)')!r}")
             continue
@@ -52,12 +66,25 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> ParsedFeed
             continue
         seen.add(entry.url)
         entries.append(entry)
+    if problem and not entries:
+        # Broken XML whose recovered entries are all unusable (e.g. truncated mid-item) is a failed feed.
+        raise UnusableFeed(problem)
     return ParsedFeed(
         entries=tuple(entries),
         title=parsed.feed.get("title"),
         problem=problem,
         skipped=tuple(skipped),
     )
+
+
+def _declares_entities(body: bytes) -> bool:
+    """True when the prolog declares XML entities."""
+    # NULs are dropped so UTF-16/32 bodies are checked too, and the search runs up to the root element
+    # because a prolog padded with comments can push the DTD past the first 64 KB.
+    text = body.replace(b"\x00", b"")
+    root = _ROOT_START.search(text)
+    end = max(root.start() if root else len(text), _PROLOG_BYTES)
+    return _ENTITY_DECL.search(text, 0, end) is not None
 
 
 def _describe(exc: object) -> str:
@@ -74,6 +101,7 @@ def _to_entry(raw: Any, feed_url: str) -> FeedEntry | None:
         link = guid if guid.startswith(("http://", "https://")) else None
     if not link:
         return None
+    url = urljoin(feed_url, link.strip())  # ValueError on links urlsplit refuses, e.g. "http://[oops/"
     content = None
     if raw.get("content"):
         content = " ".join(part.get("value", "") for part in raw["content"]).strip() or None
@@ -81,7 +109,7 @@ def _to_entry(raw: Any, feed_url: str) -> FeedEntry | None:
     if not authors and raw.get("author"):
         authors = (raw["author"].strip(),)
     return FeedEntry(
-        url=urljoin(feed_url, link.strip()),
+        url=url,
         guid=raw.get("id"),
         title=(raw.get("title") or "").strip() or None,
         summary=(raw.get("summary") or "").strip() or None,

@@ -96,9 +96,10 @@ def sources_check(path: Annotated[Path, typer.Argument(help="sources YAML file")
 def ingest(
     sources: Annotated[Path | None, typer.Option("--sources", help="sources YAML [env RADAR_SOURCES]")] = None,
     db: DbOption = None,
+    classify: Annotated[bool, typer.Option(help="embed and classify the new passages")] = True,
     verbose: bool = False,
 ) -> None:
-    """One daily run: fetch feeds, extract articles, split passages, store."""
+    """One daily run: fetch feeds, extract articles, split passages, embed, classify, store."""
     from flows.ingest import AllFeedsFailed, configured_ingest
 
     _logging(verbose)
@@ -109,7 +110,9 @@ def ingest(
     except SourcesError as exc:
         fail(str(exc))
     try:
-        counts = configured_ingest(settings)(sources_path=str(path), db_path=str(settings.db), settings=settings)
+        counts = configured_ingest(settings)(
+            sources_path=str(path), db_path=str(settings.db), settings=settings, classify=classify
+        )
     except AllFeedsFailed as exc:
         fail(str(exc))
     except WarehouseBusy as exc:

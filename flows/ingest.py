@@ -13,8 +13,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from extractors.http import Fetcher
 from extractors.records import Source
 from extractors.sources import load_sources
+from flows.classify import embed_and_classify
 from flows.feed_step import FeedOutcome, now, process_feed
 from flows.settings import Settings
+from models.embedder import Embedder
 from warehouse import store
 from warehouse.writer import Writer
 
@@ -50,6 +52,8 @@ def daily_ingest(
     db_path: str | None = None,
     base_url: str | None = None,
     settings: Settings | None = None,
+    classify: bool = True,
+    embedder: Embedder | None = None,
 ) -> dict[str, int]:
     """Fetch every feed of `sources_path`, store new articles and passages in `db_path`, return run totals.
 
@@ -81,6 +85,8 @@ def daily_ingest(
 
     counts = summarize(outcomes)
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
+    if status == "completed" and classify:
+        counts |= embed_and_classify(writer, settings, embedder)
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
     logger.info(

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     db: Path = Field(Path("radar.duckdb"), description="DuckDB file")
     sources: Path = Field(_ROOT / "config" / "sources.yaml", description="outlet list")
     narratives: Path = Field(_ROOT / "config" / "narratives.yaml", description="narrative catalogue")
+    narrative_params: Path = Field(
+        _ROOT / "config" / "narrative_params.json", description="fitted thresholds/heads (radar narratives fit)"
+    )
     model: str = Field("", description="embedding model name or path; empty = the packaged all-MiniLM-L6-v2")
     concurrency: int = Field(8, ge=1, description="feeds processed at once")
     max_articles_per_feed: int = Field(200, ge=1, description="new articles taken from one feed per run")

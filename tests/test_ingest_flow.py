@@ -47,7 +47,7 @@ def test_ten_real_feeds_store_every_article_once_and_rerun_is_conditional(ten_fe
         links |= {e.link.split("#")[0] for e in feedparser.parse(body).entries if e.get("link")}
     assert len(REAL_FEEDS) == 10 and len(links) > 100
 
-    first = daily_ingest(str(sources), str(settings.db), settings=settings)
+    first = daily_ingest(str(sources), str(settings.db), settings=settings, classify=False)
     assert first["feeds_ok"] == 10 and first["feeds_failed"] == 0
     after_first = counts(settings.db)
     assert after_first["entry_urls"] == len(links)
@@ -60,7 +60,7 @@ def test_ten_real_feeds_store_every_article_once_and_rerun_is_conditional(ten_fe
     assert after_first["passages"] >= after_first["articles"]
 
     httpserver.clear_log()
-    second = daily_ingest(str(sources), str(settings.db), settings=settings)
+    second = daily_ingest(str(sources), str(settings.db), settings=settings, classify=False)
     assert counts(settings.db) == after_first
     assert second["new_articles"] == 0 and second["feeds_not_modified"] == 10
     feed_requests = [(req, resp) for req, resp in httpserver.log if req.path.startswith("/feeds/")]

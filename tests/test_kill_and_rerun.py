@@ -50,7 +50,7 @@ def demo_sources(tmp_path: Path, base: str) -> Path:
 
 
 def ingest_cmd(sources: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", "ingest", "--sources", str(sources), "--db", str(db)]
+    return [sys.executable, "-m", "flows.cli", "ingest", "--sources", str(sources), "--db", str(db), "--no-classify"]
 
 
 def env(tmp_path: Path) -> dict[str, str]:

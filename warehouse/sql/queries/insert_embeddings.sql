@@ -1,0 +1,3 @@
+INSERT INTO embeddings (text_hash, model_id, dim, vector)
+SELECT unnest($hashes::VARCHAR[]), $model_id, $dim, unnest($vectors::FLOAT[][])
+ON CONFLICT DO NOTHING
