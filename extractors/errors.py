@@ -5,7 +5,7 @@ Two families, so callers know whether to retry::
     ExtractionError
     ├── TransientError        retry later: timeouts, connection resets, HTTP 429/5xx
     └── PermanentError        record and skip: the input itself is bad
-        ├── BlockedURL        scheme other than http/https, or a redirect to one
+        ├── BlockedURL        scheme other than http/https, a redirect to one, or a malformed URL
         ├── TooLarge          body exceeded the byte cap while streaming
         ├── BadContentType    e.g. an image or PDF where HTML or XML was expected
         ├── HTTPStatusError   4xx other than 429, or 5xx after the retries ran out

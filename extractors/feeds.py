@@ -53,11 +53,7 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> ParsedFeed
     skipped: list[str] = []
     seen: set[str] = set()
     for raw in parsed.entries:
-        try:
-            entry = _to_entry(raw, feed_url)
-        except ValueError as exc:
-            skipped.append(f"entry with a malformed link {raw.get('link')!r}: {exc}")
-            continue
+        entry = _to_entry(raw, feed_url)
         if entry is None:
             skipped.append(f"entry without link: {raw.get('title', '(untitled)')!r}")
             continue
@@ -101,7 +97,6 @@ def _to_entry(raw: Any, feed_url: str) -> FeedEntry | None:
         link = guid if guid.startswith(("http://", "https://")) else None
     if not link:
         return None
-    url = urljoin(feed_url, link.strip())  # ValueError on links urlsplit refuses, e.g. "http://[oops/"
     content = None
     if raw.get("content"):
         content = " ".join(part.get("value", "") for part in raw["content"]).strip() or None
@@ -109,7 +104,7 @@ def _to_entry(raw: Any, feed_url: str) -> FeedEntry | None:
     if not authors and raw.get("author"):
         authors = (raw["author"].strip(),)
     return FeedEntry(
-        url=url,
+        url=urljoin(feed_url, link.strip()),
         guid=raw.get("id"),
         title=(raw.get("title") or "").strip() or None,
         summary=(raw.get("summary") or "").strip() or None,
@@ -160,11 +155,16 @@ def _parse_json_feed(body: bytes, feed_url: str) -> ParsedFeed:
         if not link:
             skipped.append(f"entry without link: {item.get('title', '(untitled)')!r}")
             continue
+        try:
+            url = urljoin(feed_url, str(link))
+        except ValueError as exc:  # feedparser drops such links itself; JSON Feed items need it done here
+            skipped.append(f"entry with a malformed link {link!r}: {exc}")
+            continue
         published = _iso_time(item.get("date_published") or item.get("date_modified"))
         authors = tuple(a.get("name", "") for a in item.get("authors", []) if isinstance(a, dict) and a.get("name"))
         entries.append(
             FeedEntry(
-                url=urljoin(feed_url, link),
+                url=url,
                 guid=str(item.get("id")) if item.get("id") is not None else None,
                 title=item.get("title"),
                 summary=item.get("summary"),

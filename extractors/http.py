@@ -121,7 +121,10 @@ class Fetcher:
                 result = self._exchange(url, current, headers, accept, deadline)
             if isinstance(result, FetchResult):
                 return result
-            location = urljoin(current, result)
+            try:
+                location = urljoin(current, result)
+            except ValueError as exc:  # urlsplit refuses e.g. "http://[oops/"
+                raise BlockedURL(f"malformed redirect Location {result!r}: {exc}") from exc
             if location in seen or len(seen) > self.limits.max_redirects:
                 raise TooManyRedirects(f"redirect loop or more than {self.limits.max_redirects} redirects at {location}")
             seen.append(location)
@@ -166,6 +169,8 @@ class Fetcher:
                     last_modified=response.headers.get("last-modified"),
                     headers={k.lower(): v for k, v in response.headers.items()},
                 )
+        except httpx.InvalidURL as exc:  # not a TransportError: would escape the run otherwise
+            raise BlockedURL(f"malformed URL {current!r}: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise TransientError(f"timeout: {type(exc).__name__}") from exc
         except httpx.DecodingError as exc:
@@ -191,10 +196,14 @@ class Fetcher:
 
 
 def _check_scheme(url: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket; a bad URL is the input's fault, not ours
+        raise BlockedURL(f"malformed URL {url!r}: {exc}") from exc
+    scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise BlockedURL(f"scheme {scheme or '(none)'!r} not allowed: {url}")
-    if not urlsplit(url).hostname:
+    if not parts.hostname:
         raise BlockedURL(f"no host in URL: {url}")
 
 

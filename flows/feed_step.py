@@ -128,6 +128,10 @@ def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: s
         status = "ok" if article.text_source == "page" else "feed_only"
         article_id = article_id_for(article.canonical_url)
         passages = split_passages(article.text)
+        if status == "feed_only" and not page_error:
+            # The page came back but held no article text (a script shell, a binary sent as HTML, a stub);
+            # without a reason the row would not say why its text is the feed's.
+            page_error = "no extractable text on the page; used the feed text"
         if page_error:
             log.info("article %s: used feed text (%s)", entry.url, page_error)
     return dict(

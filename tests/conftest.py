@@ -54,9 +54,9 @@ def _quiet_libraries():
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def prefect_backend(tmp_path_factory):
-    """One temporary Prefect server and database for the whole session."""
+@pytest.fixture(scope="session")
+def prefect_backend():
+    """One temporary Prefect server and database for the session; only flow tests ask for it."""
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=90):

@@ -12,6 +12,8 @@ from conftest import FIXTURES
 from flows.ingest import daily_ingest
 from recorded_site import RecordedSite
 
+pytestmark = pytest.mark.usefixtures("prefect_backend")
+
 REAL_FEEDS = sorted(p for p in (FIXTURES / "feeds" / "real-news").iterdir() if p.suffix in (".xml", ".rdf")
                     and not p.name.startswith("MALFORMED"))[:10]
 

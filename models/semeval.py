@@ -1,0 +1,87 @@
+"""SemEval-2025 Task 10 subtask 2 data (narrative classification): reading and the organisers' measures."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+OTHER = "Other"
+
+
+@dataclass(frozen=True)
+class LabelledDocument:
+    doc_id: str
+    language: str
+    text: str
+    narratives: frozenset[str]  # coarse labels, e.g. "URW: Discrediting Ukraine", or {"Other"}
+
+
+def _documents_dir(root: Path) -> Path:
+    for name in ("raw-documents", "subtask-2-documents"):
+        if (root / name).is_dir():
+            return root / name
+    raise FileNotFoundError(f"{root}: no raw-documents/ or subtask-2-documents/ folder")
+
+
+def read_annotated(root: str | Path, language: str | None = None) -> list[LabelledDocument]:
+    """Documents of one language folder with their coarse narratives from subtask-2-annotations.txt."""
+    root = Path(root)
+    annotations = root / "subtask-2-annotations.txt"
+    if not annotations.is_file():
+        raise FileNotFoundError(f"{root}: no subtask-2-annotations.txt")
+    docs_dir = _documents_dir(root)
+    lang = language or root.name
+    out = []
+    for line in annotations.read_text(encoding="utf-8").splitlines():
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) < 2 or not parts[0].strip():
+            continue
+        path = docs_dir / parts[0].strip()
+        if not path.is_file():
+            continue
+        labels = frozenset(label.strip() for label in parts[1].split(";") if label.strip()) or frozenset({OTHER})
+        out.append(LabelledDocument(parts[0].strip(), lang, path.read_text(encoding="utf-8", errors="replace"), labels))
+    return out
+
+
+def language_dirs(root: str | Path) -> list[Path]:
+    """`root` itself when it holds annotations, else its subfolders that do."""
+    root = Path(root)
+    if (root / "subtask-2-annotations.txt").is_file():
+        return [root]
+    return sorted(p for p in root.iterdir() if (p / "subtask-2-annotations.txt").is_file())
+
+
+def f1_samples(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]]) -> float:
+    """Per-document F1 between label sets, averaged over documents; an empty prediction counts as {Other}."""
+    scores = []
+    for g, p in zip(gold, predicted, strict=True):
+        g, p = set(g) or {OTHER}, set(p) or {OTHER}
+        tp = len(g & p)
+        scores.append(0.0 if tp == 0 else 2 * tp / (len(g) + len(p)))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def macro_f1(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], labels: Iterable[str]) -> float:
+    """F1 per label over documents, averaged over labels that occur in gold or predictions."""
+    gold_sets = [set(g) or {OTHER} for g in gold]
+    pred_sets = [set(p) or {OTHER} for p in predicted]
+    values = []
+    for label in labels:
+        tp = sum(label in g and label in p for g, p in zip(gold_sets, pred_sets, strict=True))
+        fp = sum(label not in g and label in p for g, p in zip(gold_sets, pred_sets, strict=True))
+        fn = sum(label in g and label not in p for g, p in zip(gold_sets, pred_sets, strict=True))
+        if tp + fp + fn:
+            values.append(2 * tp / (2 * tp + fp + fn))
+    return sum(values) / len(values) if values else 0.0
+
+
+def fingerprint(docs: Sequence[LabelledDocument]) -> str:
+    """Identifies the training data a fitted artefact came from (ids, labels and text hashes)."""
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: (d.language, d.doc_id)):
+        h.update(f"{d.language}\t{d.doc_id}\t{';'.join(sorted(d.narratives))}\t".encode())
+        h.update(hashlib.sha256(d.text.encode()).digest())
+    return h.hexdigest()[:16]
