@@ -19,8 +19,6 @@ log = logging.getLogger(__name__)
 
 # Inline entity declarations are how entity-expansion ("billion laughs") attacks start; real feeds don't need them.
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<\w")  # first element: the DTD must come before it
-_PROLOG_BYTES = 64 * 1024
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _GZIP_MAGIC = b"\x1f\x8b"
 # feedparser flags these when the HTTP content type disagrees with the document's own XML declaration;
@@ -46,7 +44,9 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> ParsedFeed
         if not parsed.get("version"):
             # An HTML page where the feed should be usually means the feed moved; say so rather than
             # report the HTML's XML syntax errors.
-            raise UnusableFeed("not a feed: an HTML page" if _HTML_PAGE.search(body[:4096]) else problem or "not a feed")
+            if _HTML_PAGE.search(body[:4096]):
+                raise UnusableFeed("not a feed: an HTML page")
+            raise UnusableFeed(problem or "not a feed")
         if problem:
             raise UnusableFeed(problem)
     entries: list[FeedEntry] = []
@@ -74,13 +74,28 @@ def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> ParsedFeed
 
 
 def _declares_entities(body: bytes) -> bool:
-    """True when the prolog declares XML entities."""
-    # NULs are dropped so UTF-16/32 bodies are checked too, and the search runs up to the root element
-    # because a prolog padded with comments can push the DTD past the first 64 KB.
+    """True when the prolog (everything before the root element) declares XML entities."""
+    # NULs are dropped so UTF-16/32 bodies are checked too. The scan stops at the root element rather than
+    # after a fixed window: comment padding can push the DTD far down, and a window also caught "<!ENTITY"
+    # quoted inside an item. Comments and processing instructions are skipped whole, so "<a" in them
+    # is not taken for the root.
     text = body.replace(b"\x00", b"")
-    root = _ROOT_START.search(text)
-    end = max(root.start() if root else len(text), _PROLOG_BYTES)
-    return _ENTITY_DECL.search(text, 0, end) is not None
+    pos = 0
+    while (lt := text.find(b"<", pos)) >= 0:
+        if text.startswith(b"<!--", lt):
+            close, width = text.find(b"-->", lt + 4), 3
+        elif text.startswith(b"<?", lt):
+            close, width = text.find(b"?>", lt + 2), 2
+        elif text.startswith(b"<!", lt):  # the DOCTYPE or a declaration of its internal subset
+            if _ENTITY_DECL.match(text, lt):
+                return True
+            close, width = lt, 2
+        else:
+            return False  # the root element: no DTD can follow
+        if close < 0:
+            return False  # unterminated comment: the XML parser rejects the document anyway
+        pos = close + width
+    return False
 
 
 def _describe(exc: object) -> str:

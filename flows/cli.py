@@ -173,6 +173,23 @@ def sql(
         con.close()
 
 
+@app.command("classify")
+def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
+    """Reclassify stored passages after a catalogue or model change (no re-fetch; re-embeds only for a new model)."""
+    from flows.classify import classify_flow
+    from models.catalogue import CatalogueError
+
+    _logging(verbose)
+    settings = _settings(db)
+    if not settings.db.exists():
+        fail(f"no database at {settings.db}")
+    try:
+        counts = classify_flow(db_path=str(settings.db), settings=settings)
+    except (CatalogueError, WarehouseBusy) as exc:
+        fail(str(exc))
+    print_rows(list(counts), [tuple(counts.values())], title="classification")
+
+
 @app.command("config")
 def show_config() -> None:
     """Print the effective settings (secrets masked)."""

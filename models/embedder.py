@@ -31,7 +31,7 @@ class Embedder:
             self.model_id = Path(model).resolve().name
         self.batch_size = batch_size
         self.device = device
-        self.encode_calls = 0  # counted so tests can prove a step did not re-embed
+        self.encoded_texts = 0  # counted so tests can prove a step did not re-embed passages
 
     @cached_property
     def model(self):  # -> SentenceTransformer
@@ -51,7 +51,7 @@ class Embedder:
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-normalised float32 vectors, one row per text."""
-        self.encode_calls += 1
+        self.encoded_texts += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self.model.encode(

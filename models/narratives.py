@@ -20,6 +20,7 @@ _REBUTTAL_CUES = re.compile(
     r"wrong|refute\w*|reject\w*|deny|denies|denied|dismiss\w*)\b",
     re.IGNORECASE,
 )
+_CUE_SCALE = 0.3  # keeps the cue count on the scale of unit-vector components
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,7 @@ class ClassifierParams:
     default_threshold: float = 0.50
     thresholds: dict[str, float] = field(default_factory=dict)
     top_k: int = 2  # exemplar similarities averaged per side
-    stance_margin: float = 0.02
-    cue_weight: float = 0.04
+    stance_margin: float = 0.05
     max_per_passage: int = 3
     training_fingerprint: str | None = None
     notes: str = ""
@@ -62,6 +62,7 @@ class Prototypes:
     rebuttal_vectors: np.ndarray
     rebuttal_owner: np.ndarray
     n_narratives: int
+    stance_weights: np.ndarray  # logistic stance head: embedding dims + cue count, then intercept
 
 
 def build_prototypes(catalogue: Catalogue, encode) -> Prototypes:
@@ -82,7 +83,33 @@ def build_prototypes(catalogue: Catalogue, encode) -> Prototypes:
         rebuttal_vectors=vectors[len(claims) :],
         rebuttal_owner=np.array(rebuttal_owner),
         n_narratives=len(catalogue.narratives),
+        stance_weights=fit_stance_head(vectors, claims + rebuttals, len(claims)),
     )
+
+
+def _stance_features(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+    cues = np.array([[_CUE_SCALE * min(rebuttal_cues(t), 3)] for t in texts], dtype=np.float32).reshape(-1, 1)
+    return np.hstack([vectors, cues])
+
+
+def fit_stance_head(vectors: np.ndarray, texts: list[str], n_claims: int) -> np.ndarray:
+    """Logistic regression claim (0) vs rebuttal (1) on the catalogue's own exemplars.
+
+    Rejection shares vocabulary across narratives ("absurd", "no evidence", "so-called"), so one
+    head learnt from every narrative's exemplars carries over to passages of any of them.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.r_[np.zeros(n_claims), np.ones(len(texts) - n_claims)]
+    if len(set(labels)) < 2:
+        return np.zeros(vectors.shape[1] + 2, dtype=np.float32)
+    head = LogisticRegression(C=3.0, max_iter=2000).fit(_stance_features(vectors, texts), labels)
+    return np.r_[head.coef_[0], head.intercept_].astype(np.float32)
+
+
+def rebuttal_probability(vectors: np.ndarray, texts: list[str], weights: np.ndarray) -> np.ndarray:
+    z = _stance_features(vectors, texts) @ weights[:-1] + weights[-1]
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _top_k_mean(sims: np.ndarray, owner: np.ndarray, n: int, k: int) -> np.ndarray:
@@ -108,11 +135,11 @@ def rebuttal_cues(text: str) -> int:
     return len(_REBUTTAL_CUES.findall(text))
 
 
-def stance_of(claim_sim: float, rebuttal_sim: float, cues: int, params: ClassifierParams) -> str:
-    lean = (rebuttal_sim - claim_sim) + params.cue_weight * min(cues, 3)
-    if lean > params.stance_margin:
+def stance_of(p_rebuttal: float, params: ClassifierParams) -> str:
+    """Near 0.5 the head cannot tell: the passage mentions the narrative without a clear side."""
+    if p_rebuttal >= 0.5 + params.stance_margin:
         return "rebuttal"
-    if lean < -params.stance_margin:
+    if p_rebuttal <= 0.5 - params.stance_margin:
         return "claim"
     return "mention"
 
@@ -127,20 +154,25 @@ def classify(
     """Zero or more narratives per passage, strongest first."""
     claim, rebut = side_scores(vectors, protos, params.top_k)
     relevance = np.maximum(claim, rebut)
+    p_rebuttal = rebuttal_probability(vectors, texts, protos.stance_weights)
     thresholds = np.array([params.threshold(i) for i in catalogue.ids], dtype=np.float32)
     results: list[list[Assignment]] = []
     for row, text in enumerate(texts):
         hits = np.flatnonzero(relevance[row] >= thresholds)
         hits = hits[np.argsort(-relevance[row, hits])][: params.max_per_passage]
-        cues = rebuttal_cues(text) if len(hits) else 0
-        results.append(
-            [
-                Assignment(
-                    catalogue.ids[j],
-                    float(relevance[row, j]),
-                    stance_of(float(claim[row, j]), float(rebut[row, j]), cues, params),
-                )
-                for j in hits
-            ]
-        )
+        stance = stance_of(float(p_rebuttal[row]), params) if len(hits) else "mention"
+        results.append([Assignment(catalogue.ids[j], float(relevance[row, j]), stance) for j in hits])
     return results
+
+
+def aggregate_article(passages: list[list[Assignment]]) -> dict[str, Assignment]:
+    """Article-level narratives: each one found, with the stance of its strongest passage.
+
+    Same rule as the `article_narratives` view, for callers that classify text outside the warehouse.
+    """
+    best: dict[str, Assignment] = {}
+    for found in passages:
+        for a in found:
+            if a.narrative_id not in best or a.score > best[a.narrative_id].score:
+                best[a.narrative_id] = a
+    return dict(sorted(best.items(), key=lambda kv: -kv[1].score))

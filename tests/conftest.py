@@ -61,3 +61,16 @@ def prefect_backend():
 
     with prefect_test_harness(server_startup_timeout=90):
         yield
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real all-MiniLM-L6-v2 model, loaded once per session."""
+    from models.embedder import Embedder
+
+    model = Embedder()
+    model.encode(["warm-up"])
+    return model
+
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -71,7 +71,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         log.info("applied migration %s", name)
         applied.append(name)
+    create_views(con)
     return applied
+
+
+def view_names() -> list[str]:
+    return sorted(p.name.removesuffix(".sql") for p in (_SQL / "views").iterdir() if p.name.endswith(".sql"))
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view; each file is one CREATE OR REPLACE VIEW, so this is safe to repeat."""
+    for name in view_names():
+        con.execute(load_sql(f"views/{name}"))
 
 
 def open_warehouse(path: str | Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
