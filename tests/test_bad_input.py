@@ -113,7 +113,8 @@ def source(name: str, feed_url: str) -> Source:
     return Source(name, feed_url, "test", "en", "http://127.0.0.1/")
 
 
-def warnings_naming(caplog, *needles: str) -> list[str]:
+def logged(caplog, *needles: str) -> list[str]:
+    """Lines of the feed step's log (INFO and up) that contain every needle."""
     return [
         r.getMessage() for r in caplog.records
         if r.name == "flows.feed_step" and r.levelno >= logging.INFO and all(n in r.getMessage() for n in needles)
@@ -280,7 +281,7 @@ def test_unusable_feed_is_recorded_and_the_run_goes_on(case, site, good, db_path
     assert re.search(case.reason, error), error
     if case.requests is not None:
         assert site.requests("/feeds/bad") == case.requests
-    assert warnings_naming(caplog, bad.feed_url, outcome.error)
+    assert logged(caplog, bad.feed_url, outcome.error)
     assert_run_goes_on(db_path, good, quick, "run-1")
 
 
@@ -293,7 +294,7 @@ def test_feed_that_turns_bad_keeps_its_articles_and_validators(site, good, db_pa
     with caplog.at_level(logging.WARNING):
         outcome = process_feed(a, quick, good.writer, "run-1")
     assert outcome.status == "failed" and outcome.error == "not a feed: an HTML page"
-    assert warnings_naming(caplog, a.feed_url, "not a feed: an HTML page")
+    assert logged(caplog, a.feed_url, "not a feed: an HTML page")
 
     def conditional(request: Request) -> Response:
         if request.headers.get("If-None-Match") == '"a-v1"':
@@ -334,7 +335,7 @@ def test_conditional_get_with_stored_etag_adds_nothing(site, good, db_path, quic
     assert [f[:3] + (f[4],) for f in b_fetched] == [
         ("run-1", "ok", 200, '"b-v1"'), ("run-2", "not_modified", 304, '"b-v1"')
     ]
-    assert warnings_naming(caplog, "feed good-b: not modified (304)")
+    assert logged(caplog, "feed good-b: not modified (304)")
 
 
 # --- feeds that are odd but usable --------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_malformed_feed_with_entries_is_used_and_its_problem_recorded(site, good
     assert (status, http_status) == ("malformed", 200)
     assert error.startswith("malformed feed: SAXParseException") and "not well-formed" in error
     assert [(r[1], r[3]) for r in rows] == [("ok", "After story"), ("ok", "Bad story"), ("ok", "Good story")]
-    assert any("malformed feed" in m for m in warnings_naming(caplog, "feed sax: 3 entries"))
+    assert any("malformed feed" in m for m in logged(caplog, "feed sax: 3 entries"))
     assert_run_goes_on(db_path, good, quick, "run-1")
 
 
@@ -476,8 +477,8 @@ def test_bad_articles_are_recorded_and_the_rest_of_the_feed_stored(site, good, d
     assert site.requests("/story/flaky") == quick.limits.retries + 1
     for url, (want_status, _) in expected.items():
         if want_status in ("failed", "retry"):
-            assert warnings_naming(caplog, f"article {url} failed:"), url
+            assert logged(caplog, f"article {url} failed:"), url
         elif want_status == "feed_only":
-            assert warnings_naming(caplog, f"article {url}: used feed text ("), url
-    assert warnings_naming(caplog, "feed articles: skipped entry without link: 'Orphan'")
+            assert logged(caplog, f"article {url}: used feed text ("), url
+    assert logged(caplog, "feed articles: skipped entry without link: 'Orphan'")
     assert_run_goes_on(db_path, good, quick, "run-1")

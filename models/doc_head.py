@@ -1,0 +1,143 @@
+"""Document-level narrative head: one-vs-rest logistic regression on pooled passage embeddings.
+
+Learnt from labelled documents (SemEval-2025 Task 10 layout) by `radar narratives fit`; the decision
+rule's parameters are tuned on inner cross-validation so that no document scores its own thresholds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models.semeval import OTHER, f1_samples
+
+_THRESHOLDS = [round(x, 3) for x in np.arange(0.05, 0.61, 0.05)]
+_RELATIVE = (0.0, 0.3, 0.5, 0.7, 0.85)
+
+
+def pool(passage_vectors: np.ndarray) -> np.ndarray:
+    """Document features: the unit-normalised mean and the element-wise max of its passage vectors."""
+    mean = passage_vectors.mean(axis=0)
+    mean = mean / (np.linalg.norm(mean) + 1e-9)
+    return np.concatenate([mean, passage_vectors.max(axis=0)]).astype(np.float32)
+
+
+@dataclass
+class DecisionRule:
+    """Keep labels scoring >= `threshold` and >= `relative` x the best; at least the best; Other alone."""
+
+    threshold: float = 0.3
+    relative: float = 0.5
+
+    def decide(self, scores: np.ndarray, labels: Sequence[str]) -> set[str]:
+        best = float(scores.max())
+        keep = [i for i, s in enumerate(scores) if s >= self.threshold and s >= self.relative * best]
+        if not keep:
+            keep = [int(np.argmax(scores))]
+        chosen = {labels[i] for i in keep}
+        if OTHER in chosen and len(chosen) > 1:
+            other_best = labels[int(np.argmax(scores))] == OTHER
+            chosen = {OTHER} if other_best else chosen - {OTHER}
+        return chosen
+
+
+@dataclass
+class DocumentHead:
+    labels: list[str]
+    coef: np.ndarray  # labels × features
+    intercept: np.ndarray
+    rule: DecisionRule = field(default_factory=DecisionRule)
+    C: float = 10.0
+    training_fingerprint: str | None = None
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        z = features @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict(self, features: np.ndarray) -> list[set[str]]:
+        return [self.rule.decide(s, self.labels) for s in self.scores(features)]
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps({
+            "labels": self.labels, "coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist(),
+            "rule": vars(self.rule), "C": self.C, "training_fingerprint": self.training_fingerprint,
+        }), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> DocumentHead:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(d["labels"], np.array(d["coef"], dtype=np.float32), np.array(d["intercept"], dtype=np.float32),
+                   DecisionRule(**d["rule"]), d["C"], d.get("training_fingerprint"))
+
+
+def _fit_linear(X: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
+    intercept = np.full(Y.shape[1], -10.0, dtype=np.float32)  # a label never seen is never predicted
+    for k in range(Y.shape[1]):
+        y = Y[:, k]
+        if y.min() == y.max():
+            intercept[k] = 10.0 if y.max() else -10.0
+            continue
+        model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
+        coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
+    return coef, intercept
+
+
+def _folds(n: int, k: int, seed: int) -> np.ndarray:
+    rng = np.random.RandomState(seed)
+    fold = np.empty(n, dtype=int)
+    fold[rng.permutation(n)] = np.arange(n) % k
+    return fold
+
+
+def tune_rule(scores: np.ndarray, gold: Sequence[set[str]], labels: Sequence[str]) -> DecisionRule:
+    best, best_f1 = DecisionRule(), -1.0
+    for t in _THRESHOLDS:
+        for r in _RELATIVE:
+            rule = DecisionRule(t, r)
+            f1 = f1_samples(gold, [rule.decide(s, labels) for s in scores])
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = rule, f1
+    return best
+
+
+def fit_head(
+    features: np.ndarray, gold: Sequence[set[str]], labels: Sequence[str], C: float = 10.0, inner_folds: int = 5,
+    seed: int = 0, fingerprint: str | None = None,
+) -> DocumentHead:
+    """Fit the per-label models on all documents; tune the decision rule on inner out-of-fold scores."""
+    labels = list(labels)
+    Y = np.array([[label in g for label in labels] for g in gold], dtype=int)
+    oof = np.zeros(Y.shape, dtype=np.float32)
+    fold = _folds(len(gold), inner_folds, seed)
+    for k in range(inner_folds):
+        train, test = fold != k, fold == k
+        coef, intercept = _fit_linear(features[train], Y[train], C)
+        oof[test] = 1.0 / (1.0 + np.exp(-(features[test] @ coef.T + intercept)))
+    rule = tune_rule(oof, gold, labels)
+    coef, intercept = _fit_linear(features, Y, C)
+    return DocumentHead(labels, coef, intercept, rule, C, fingerprint)
+
+
+def cross_validate(
+    features: np.ndarray, gold: Sequence[set[str]], labels: Sequence[str], folds: int = 5, C: float = 10.0,
+    seed: int = 0, extra: tuple[np.ndarray, Sequence[set[str]]] | None = None,
+) -> list[set[str]]:
+    """Out-of-fold predictions for every document; `extra` documents (other languages) join every training fold."""
+    predictions: list[set[str]] = [set() for _ in gold]
+    fold = _folds(len(gold), folds, seed)
+    for k in range(folds):
+        train = np.flatnonzero(fold != k)
+        X, G = features[train], [gold[i] for i in train]
+        if extra is not None:
+            X, G = np.vstack([X, extra[0]]), G + list(extra[1])
+        head = fit_head(X, G, labels, C=C, seed=seed + 1 + k)
+        for i, p in zip(np.flatnonzero(fold == k), head.predict(features[fold == k]), strict=True):
+            predictions[i] = p
+    return predictions

@@ -1,0 +1,153 @@
+"""`radar eval semeval`: score the classifier on SemEval-2025 T10 subtask-2 data next to two baselines."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from extractors.identity import text_hash
+from extractors.passages import split_passages
+from models.catalogue import Catalogue
+from models.doc_head import cross_validate, pool
+from models.embedder import Embedder
+from models.narratives import ClassifierParams, build_prototypes, classify
+from models.semeval import OTHER, LabelledDocument, f1_samples, language_dirs, macro_f1, read_annotated
+
+log = logging.getLogger(__name__)
+SEMEVAL_FAMILIES = ("ukraine_war", "climate")
+
+
+class EmbeddingCache:
+    """Passage vectors keyed by (text hash, model id) in a DuckDB file, so repeated evaluations encode once."""
+
+    def __init__(self, embedder: Embedder, path: Path | None) -> None:
+        self.embedder = embedder
+        self.con = duckdb.connect(str(path)) if path else duckdb.connect()
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS cache (text_hash VARCHAR, model_id VARCHAR, vector FLOAT[], PRIMARY KEY (text_hash, model_id))"
+        )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        hashes = [text_hash(t) for t in texts]
+        known = dict(self.con.execute(
+            "SELECT text_hash, vector FROM cache WHERE model_id = ? AND text_hash IN (SELECT unnest(?::VARCHAR[]))",
+            [self.embedder.model_id, sorted(set(hashes))],
+        ).fetchall())
+        missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
+        if missing:
+            vectors = self.embedder.encode([t for _, t in missing], progress=len(missing) > 200)
+            self.con.execute(
+                "INSERT INTO cache SELECT unnest(?::VARCHAR[]), ?, unnest(?::FLOAT[][]) ON CONFLICT DO NOTHING",
+                [[h for h, _ in missing], self.embedder.model_id, vectors.tolist()],
+            )
+            known.update({h: v for (h, _), v in zip(missing, vectors.tolist(), strict=True)})
+        return np.array([known[h] for h in hashes], dtype=np.float32)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+@dataclass
+class EmbeddedDocs:
+    docs: list[LabelledDocument]
+    passages: list[list[str]]
+    vectors: list[np.ndarray]
+
+    @property
+    def gold(self) -> list[set[str]]:
+        return [set(d.narratives) for d in self.docs]
+
+    def features(self) -> np.ndarray:
+        return np.stack([pool(v) for v in self.vectors])
+
+
+def embed_documents(docs: list[LabelledDocument], cache: EmbeddingCache) -> EmbeddedDocs:
+    passages = [[p.text for p in split_passages(d.text)] or [d.text[:2000] or "(empty)"] for d in docs]
+    flat = [t for ps in passages for t in ps]
+    vectors = cache.encode(flat)
+    out, start = [], 0
+    for ps in passages:
+        out.append(vectors[start : start + len(ps)])
+        start += len(ps)
+    return EmbeddedDocs(docs, passages, out)
+
+
+def scores(gold: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequence[str]) -> dict[str, float]:
+    return {"f1_samples": round(f1_samples(gold, predicted), 4), "macro_f1": round(macro_f1(gold, predicted, labels), 4)}
+
+
+def keyword_baseline(docs: Sequence[LabelledDocument], catalogue: Catalogue, min_hits: int = 2) -> list[set[str]]:
+    """Labels whose catalogue keywords occur at least `min_hits` times in the document."""
+    out = []
+    for d in docs:
+        text = d.text.lower()
+        hits = {n.label: sum(len(re.findall(r"\b" + re.escape(k) + r"\b", text)) for k in n.keywords) for n in catalogue.narratives}
+        chosen = {label for label, h in hits.items() if h >= min_hits}
+        out.append(chosen or {OTHER})
+    return out
+
+
+def description_baseline(embedded: EmbeddedDocs, catalogue: Catalogue, cache: EmbeddingCache, floor: float = 0.3) -> list[set[str]]:
+    """The single label whose "label: description" is most similar to the document's mean vector."""
+    anchors = cache.encode([f"{n.label}: {n.description}" for n in catalogue.narratives])
+    out = []
+    for v in embedded.vectors:
+        mean = v.mean(axis=0)
+        sims = anchors @ (mean / (np.linalg.norm(mean) + 1e-9))
+        best = int(np.argmax(sims))
+        out.append({catalogue.narratives[best].label} if sims[best] >= floor else {OTHER})
+    return out
+
+
+def prototype_zero_shot(embedded: EmbeddedDocs, catalogue: Catalogue, cache: EmbeddingCache) -> list[set[str]]:
+    """Our untrained exemplar classifier: a document carries every narrative found in one of its passages."""
+    protos = build_prototypes(catalogue, cache.encode)
+    params = ClassifierParams()
+    out = []
+    for texts, vectors in zip(embedded.passages, embedded.vectors, strict=True):
+        found = classify(vectors, texts, catalogue, protos, params)
+        out.append({catalogue.narratives[catalogue.ids.index(a.narrative_id)].label for f in found for a in f} or {OTHER})
+    return out
+
+
+def evaluate(
+    root: Path, embedder: Embedder, catalogue: Catalogue, language: str | None = None, folds: int = 5,
+    cache_path: Path | None = None, train_other_languages: bool = False,
+) -> list[dict]:
+    """One result per language folder under `root` (or `root` itself)."""
+    semeval = catalogue.only(SEMEVAL_FAMILIES)
+    labels = [n.label for n in semeval.narratives] + [OTHER]
+    dirs = [d for d in language_dirs(root) if language is None or d.name.upper() == language.upper()]
+    if not dirs:
+        raise FileNotFoundError(f"{root}: no SemEval subtask-2 folder" + (f" for language {language}" if language else ""))
+    cache = EmbeddingCache(embedder, cache_path)
+    try:
+        embedded = {d.name: embed_documents(read_annotated(d), cache) for d in dirs}
+        results = []
+        for name, data in embedded.items():
+            gold = data.gold
+            extra = None
+            if train_other_languages and len(embedded) > 1:
+                others = [e for n, e in embedded.items() if n != name]
+                extra = (np.vstack([e.features() for e in others]), [g for e in others for g in e.gold])
+            ours = cross_validate(data.features(), gold, labels, folds=folds, extra=extra)
+            results.append({
+                "language": name,
+                "documents": len(data.docs),
+                "passages": sum(len(p) for p in data.passages),
+                "model_id": embedder.model_id,
+                "classifier_cv": scores(gold, ours, labels) | {"folds": folds, "recipe": "logreg on mean+max passage vectors, tuned rule"},
+                "prototypes_zero_shot": scores(gold, prototype_zero_shot(data, semeval, cache), labels),
+                "baseline_keywords": scores(gold, keyword_baseline(data.docs, semeval), labels),
+                "baseline_description_cosine": scores(gold, description_baseline(data, semeval, cache), labels),
+            })
+            log.info("%s: %s", name, results[-1])
+        return results
+    finally:
+        cache.close()
