@@ -25,6 +25,10 @@ app = typer.Typer(help="narrative-radar: monitor which narratives media outlets 
                   pretty_exceptions_enable=False)
 sources_app = typer.Typer(help="Outlet lists.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
+eval_app = typer.Typer(help="Score the classifier on labelled benchmarks.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+narratives_app = typer.Typer(help="The narrative catalogue and its learned parameters.", no_args_is_help=True)
+app.add_typer(narratives_app, name="narratives")
 # Wide when piped, so tables in logs and CI output stay readable.
 console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
@@ -188,6 +192,65 @@ def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
     except (CatalogueError, WarehouseBusy) as exc:
         fail(str(exc))
     print_rows(list(counts), [tuple(counts.values())], title="classification")
+
+
+@eval_app.command("semeval")
+def eval_semeval(
+    directory: Annotated[Path, typer.Argument(help="SemEval-2025 T10 train_data/ or one language folder of it")],
+    lang: Annotated[str | None, typer.Option("--lang", help="only this language folder, e.g. EN")] = None,
+    folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5,
+    cache: Annotated[Path | None, typer.Option(help="DuckDB file caching passage vectors between runs")] = None,
+    train_other_languages: Annotated[bool, typer.Option(help="add the other folders' documents to every training fold")] = False,
+) -> None:
+    """Cross-validated coarse-narrative F1 on SemEval-2025 Task 10 subtask 2, with two baselines, as JSON."""
+    from models.catalogue import CatalogueError, load_catalogue
+    from models.embedder import Embedder
+    from models.evaluation import evaluate
+
+    _logging(False)
+    settings = Settings()
+    try:
+        results = evaluate(directory, Embedder(settings.model), load_catalogue(settings.narratives), lang, folds, cache,
+                           train_other_languages)
+    except (FileNotFoundError, CatalogueError) as exc:
+        fail(str(exc))
+    sys.stdout.write(json.dumps(results, indent=1) + "\n")
+
+
+@narratives_app.command("fit")
+def narratives_fit(
+    train: Annotated[Path, typer.Option("--train", help="SemEval-2025 T10 train_data/ (all language folders) or one folder")],
+    out: Annotated[Path, typer.Option(help="where to write the fitted head (JSON)")] = Path("narrative_head.json"),
+    cache: Annotated[Path | None, typer.Option(help="DuckDB file caching passage vectors between runs")] = None,
+) -> None:
+    """Fit the document-level narrative head on labelled data; saves it with a training-data fingerprint."""
+    from models.catalogue import load_catalogue
+    from models.doc_head import fit_head
+    from models.embedder import Embedder
+    from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
+    from models.narratives import build_prototypes
+    from models.semeval import OTHER, fingerprint, language_dirs, read_annotated
+
+    _logging(False)
+    settings = Settings()
+    dirs = language_dirs(train) if train.is_dir() else []
+    if not dirs:
+        fail(f"{train}: no SemEval subtask-2 folder (subtask-2-annotations.txt) found")
+    docs = [d for folder in dirs for d in read_annotated(folder)]
+    catalogue = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
+    labels = [n.label for n in catalogue.narratives] + [OTHER]
+    embedder = Embedder(settings.model)
+    store = EmbeddingCache(embedder, cache)
+    try:
+        embedded = embed_documents(docs, store)
+        protos = build_prototypes(catalogue, store.encode)
+    finally:
+        store.close()
+    head = fit_head(embedded.features(protos), embedded.gold, labels, fingerprint=fingerprint(docs))
+    head.catalog_hash = catalogue.hash
+    head.save(out)
+    console.print(f"fitted on {len(docs)} documents from {', '.join(d.name for d in dirs)}; "
+                  f"rule {vars(head.rule)}; fingerprint {head.training_fingerprint}; written to {out}")
 
 
 @app.command("config")

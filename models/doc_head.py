@@ -13,17 +13,33 @@ from pathlib import Path
 
 import numpy as np
 
+from models.narratives import Prototypes, side_scores
 from models.semeval import OTHER, f1_samples
 
 _THRESHOLDS = [round(x, 3) for x in np.arange(0.05, 0.61, 0.05)]
 _RELATIVE = (0.0, 0.3, 0.5, 0.7, 0.85)
 
 
+# Prototype similarities are ~0.1-0.6 while vector components are ~0.05; scaling them up lets the
+# logistic head use them without a weaker penalty (3 was best of 1/3/6/10 in 5-fold CV on SemEval EN).
+PROTOTYPE_SCALE = 3.0
+
+
 def pool(passage_vectors: np.ndarray) -> np.ndarray:
-    """Document features: the unit-normalised mean and the element-wise max of its passage vectors."""
+    """The unit-normalised mean and the element-wise max of a document's passage vectors."""
     mean = passage_vectors.mean(axis=0)
     mean = mean / (np.linalg.norm(mean) + 1e-9)
     return np.concatenate([mean, passage_vectors.max(axis=0)]).astype(np.float32)
+
+
+def document_features(passage_vectors: np.ndarray, protos: Prototypes | None = None) -> np.ndarray:
+    """Pooled vectors plus, per narrative, the max and mean exemplar similarity over the passages."""
+    pooled = pool(passage_vectors)
+    if protos is None:
+        return pooled
+    claim, rebut = side_scores(passage_vectors, protos, k=2)
+    relevance = np.maximum(claim, rebut)
+    return np.concatenate([pooled, PROTOTYPE_SCALE * relevance.max(axis=0), PROTOTYPE_SCALE * relevance.mean(axis=0)]).astype(np.float32)
 
 
 @dataclass
@@ -53,6 +69,7 @@ class DocumentHead:
     rule: DecisionRule = field(default_factory=DecisionRule)
     C: float = 10.0
     training_fingerprint: str | None = None
+    catalog_hash: str | None = None  # the prototype features come from this catalogue
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         z = features @ self.coef.T + self.intercept
@@ -65,13 +82,14 @@ class DocumentHead:
         Path(path).write_text(json.dumps({
             "labels": self.labels, "coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist(),
             "rule": vars(self.rule), "C": self.C, "training_fingerprint": self.training_fingerprint,
+            "catalog_hash": self.catalog_hash,
         }), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> DocumentHead:
         d = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(d["labels"], np.array(d["coef"], dtype=np.float32), np.array(d["intercept"], dtype=np.float32),
-                   DecisionRule(**d["rule"]), d["C"], d.get("training_fingerprint"))
+                   DecisionRule(**d["rule"]), d["C"], d.get("training_fingerprint"), d.get("catalog_hash"))
 
 
 def _fit_linear(X: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
