@@ -1,0 +1,78 @@
+"""`radar demo` end to end: the bundled corpus through the real flow, asserted from the database."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from flows.cli import app
+
+PLANTED = json.loads((ROOT / "demo" / "planted.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, prefect_backend):
+    db = tmp_path_factory.mktemp("demo") / "radar.duckdb"
+    result = CliRunner().invoke(app, ["demo", "--db", str(db)], env={"RADAR_DEMO_PORT": "0"})
+    assert result.exit_code == 0, result.output
+    return db, result.output
+
+
+@pytest.fixture
+def sql(demo_db):
+    con = duckdb.connect(str(demo_db[0]), read_only=True)
+    yield lambda q, *p: con.execute(q, list(p)).fetchall()
+    con.close()
+
+
+@pytest.mark.slow
+def test_demo_prints_the_summary_table(demo_db):
+    output = demo_db[1]
+    assert "sources, articles and passages" in output
+    assert "Granite Valley Observer" in output and "failed" in output
+
+
+@pytest.mark.slow
+def test_demo_stores_every_article_once_with_reasons_for_failures(sql):
+    counts = PLANTED["counts"]
+    assert sql("SELECT count(*) FROM sources")[0][0] == counts["outlets"]
+    [(articles,)] = sql("SELECT count(*) FROM articles WHERE status IN ('ok', 'feed_only')")
+    assert articles == counts["articles"]
+    broken = PLANTED["broken_outlet"]["name"]
+    [(status, error)] = sql("""SELECT f.status, f.error FROM feed_fetches f JOIN sources s USING (source_id)
+                               WHERE s.name = ?""", broken)
+    assert status == "failed" and "not a feed" in error
+    missing = sql("SELECT status, error FROM articles WHERE status = 'feed_only'")
+    assert len(missing) == len(PLANTED["missing_pages"]) and all("404" in e for _, e in missing)
+    # Syndicated copies and tracking-parameter links resolve to one article each.
+    for item in PLANTED["syndicated"]:
+        path = item["canonical_url"].replace("{{BASE}}", "")
+        assert sql("SELECT count(*) FROM articles WHERE canonical_url LIKE '%' || ?", path)[0][0] == 1
+    [(comment_passages,)] = sql("SELECT count(*) FROM passages WHERE text LIKE '%Long time reader from the coast%'")
+    assert comment_passages == 0
+    [(page_dates,)] = sql("SELECT count(*) FROM articles WHERE date_source = 'page'")
+    assert page_dates >= articles - len(PLANTED["missing_pages"])
+
+
+@pytest.mark.slow
+def test_demo_narratives_follow_the_planted_drift(sql):
+    [(unclassified,)] = sql("""SELECT count(*) FROM passages p
+                               WHERE NOT EXISTS (SELECT 1 FROM passage_classifications c WHERE c.passage_id = p.passage_id)""")
+    assert unclassified == 0
+    event = PLANTED["event_date"]
+    rows = sql("""SELECT s.camp, pn.narrative_id, pn.stance, count(*) FROM passage_narratives pn
+                  JOIN passages p USING (passage_id) JOIN articles a USING (article_id) JOIN sources s USING (source_id)
+                  WHERE a.published_at >= ?::TIMESTAMPTZ GROUP BY ALL""", event)
+    n = {(camp, nid, stance): c for camp, nid, stance, c in rows}
+    # After the summit China-friendly outlets push "Russia sold out China"; Russia-friendly ones rebut it.
+    assert n[("china_friendly", "russia_sold_out_china", "claim")] > 3 * n.get(("russia_friendly", "russia_sold_out_china", "claim"), 0)
+    assert n[("russia_friendly", "us_russia_new_detente", "claim")] > 3 * n.get(("china_friendly", "us_russia_new_detente", "claim"), 0)
+    [(spike_day,)] = sql("""SELECT count(*) FROM passage_narratives pn JOIN passages p USING (passage_id)
+                            JOIN articles a USING (article_id) JOIN sources s USING (source_id)
+                            WHERE s.camp = 'china_friendly' AND pn.narrative_id = 'russia_sold_out_china'
+                              AND a.published_at::DATE = ?::DATE""", PLANTED["spike"]["date"])
+    assert spike_day >= 20
