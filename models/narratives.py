@@ -39,6 +39,7 @@ class ClassifierParams:
     top_k: int = 2  # exemplar similarities averaged per side
     stance_margin: float = 0.05
     max_per_passage: int = 3
+    secondary_margin: float = 0.03  # a second narrative must score within this of the passage's best
     training_fingerprint: str | None = None
     notes: str = ""
 
@@ -160,6 +161,9 @@ def classify(
     for row, text in enumerate(texts):
         hits = np.flatnonzero(relevance[row] >= thresholds)
         hits = hits[np.argsort(-relevance[row, hits])][: params.max_per_passage]
+        if len(hits):
+            # Neighbouring narratives share vocabulary; only near-ties are kept as genuine co-occurrence.
+            hits = hits[relevance[row, hits] >= relevance[row, hits[0]] - params.secondary_margin]
         stance = stance_of(float(p_rebuttal[row]), params) if len(hits) else "mention"
         results.append([Assignment(catalogue.ids[j], float(relevance[row, j]), stance) for j in hits])
     return results

@@ -69,8 +69,14 @@ def test_demo_narratives_follow_the_planted_drift(sql):
                   WHERE a.published_at >= ?::TIMESTAMPTZ GROUP BY ALL""", event)
     n = {(camp, nid, stance): c for camp, nid, stance, c in rows}
     # After the summit China-friendly outlets push "Russia sold out China"; Russia-friendly ones rebut it.
-    assert n[("china_friendly", "russia_sold_out_china", "claim")] > 3 * n.get(("russia_friendly", "russia_sold_out_china", "claim"), 0)
-    assert n[("russia_friendly", "us_russia_new_detente", "claim")] > 3 * n.get(("china_friendly", "us_russia_new_detente", "claim"), 0)
+    assert n[("china_friendly", "russia_sold_out_china", "claim")] > 2 * n.get(("russia_friendly", "russia_sold_out_china", "claim"), 0)
+    assert n[("russia_friendly", "us_russia_new_detente", "claim")] > 2 * n.get(("china_friendly", "us_russia_new_detente", "claim"), 0)
+
+    def rebuttal_share(camp: str, narrative: str) -> float:
+        claim, rebut = n.get((camp, narrative, "claim"), 0), n.get((camp, narrative, "rebuttal"), 0)
+        return rebut / max(claim + rebut, 1)
+
+    assert rebuttal_share("russia_friendly", "russia_sold_out_china") > rebuttal_share("china_friendly", "russia_sold_out_china") + 0.2
     [(spike_day,)] = sql("""SELECT count(*) FROM passage_narratives pn JOIN passages p USING (passage_id)
                             JOIN articles a USING (article_id) JOIN sources s USING (source_id)
                             WHERE s.camp = 'china_friendly' AND pn.narrative_id = 'russia_sold_out_china'
