@@ -69,7 +69,7 @@ def classify_pending(writer: Writer, model: NarrativeModel, chunk: int = 2000) -
     Returns (passages classified, narrative assignments written).
     """
     sync_narratives(writer, model.catalogue)
-    key = {"model_id": model.model_id, "catalog_hash": model.catalogue.hash}
+    key = {"model_id": model.model_id, "catalog_hash": model.catalogue.hash, "params_hash": model.params.hash}
     passages = assignments = 0
     while True:
         with writer.transaction() as con:

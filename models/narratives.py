@@ -43,6 +43,13 @@ class ClassifierParams:
     training_fingerprint: str | None = None
     notes: str = ""
 
+    @property
+    def hash(self) -> str:
+        """Identifies the decision parameters stored with each classification."""
+        import hashlib
+
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+
     def threshold(self, narrative_id: str) -> float:
         return self.thresholds.get(narrative_id, self.default_threshold)
 

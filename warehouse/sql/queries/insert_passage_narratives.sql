@@ -1,3 +1,8 @@
-INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, catalog_hash)
-SELECT unnest($passage_ids::VARCHAR[]), unnest($narrative_ids::VARCHAR[]), unnest($scores::FLOAT[]),
-       unnest($stances::VARCHAR[]), $model_id, $catalog_hash
+INSERT INTO passage_narratives
+    (passage_id, narrative_id, score, stance, model_id, catalog_hash, params_hash, article_id, source_id, day)
+SELECT l.passage_id, l.narrative_id, l.score, l.stance, $model_id, $catalog_hash, $params_hash,
+       p.article_id, a.source_id, CAST(timezone('UTC', a.published_at) AS DATE)
+FROM (SELECT unnest($passage_ids::VARCHAR[]) AS passage_id, unnest($narrative_ids::VARCHAR[]) AS narrative_id,
+             unnest($scores::FLOAT[]) AS score, unnest($stances::VARCHAR[]) AS stance) l
+JOIN passages p USING (passage_id)
+JOIN articles a USING (article_id)
