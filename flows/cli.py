@@ -138,6 +138,9 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
     except OSError as exc:
         fail(f"cannot serve the demo corpus on 127.0.0.1:{settings.demo_port}: {exc.strerror} (set RADAR_DEMO_PORT)")
     summary(settings.db)
+    trends_cmd(db=settings.db, narrative=None, camp=None, weeks=8, fmt=OutputFormat.table)
+    bifurcation_cmd(db=settings.db, fmt=OutputFormat.table)
+    alerts_cmd(db=settings.db, since=None, fmt=OutputFormat.table)
 
 
 def summary(db: Path) -> None:
@@ -251,6 +254,72 @@ def narratives_fit(
     head.save(out)
     console.print(f"fitted on {len(docs)} documents from {', '.join(d.name for d in dirs)}; "
                   f"rule {vars(head.rule)}; fingerprint {head.training_fingerprint}; written to {out}")
+
+
+@app.command("analyze")
+def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
+    """Recompute bifurcation and spike alerts (idempotent: re-running adds nothing)."""
+    from flows.analyze import analyze
+
+    _logging(verbose)
+    settings = _settings(db)
+    if not settings.db.exists():
+        fail(f"no database at {settings.db}")
+    try:
+        counts = analyze(db_path=str(settings.db), settings=settings)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    print_rows(list(counts), [tuple(counts.values())], title="analysis")
+
+
+def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table) -> None:
+    from warehouse.db import load_sql
+
+    if not db.exists():
+        fail(f"no database at {db}")
+    try:
+        con = connect(db, read_only=True, wait_seconds=Settings().read_wait_seconds)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    try:
+        rel = con.execute(load_sql(f"queries/{name}"), params)
+        print_rows([d[0] for d in rel.description], rel.fetchall(), fmt, title=title)
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+
+
+@app.command("trends")
+def trends_cmd(
+    db: DbOption = None,
+    narrative: Annotated[str | None, typer.Option(help="only this narrative id")] = None,
+    camp: Annotated[str | None, typer.Option(help="only this camp")] = None,
+    weeks: Annotated[int, typer.Option(help="how many recent weeks")] = 8,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Weekly narrative volume per camp: passages pushing (claims) and rejecting (rebuttals) each narrative."""
+    _query(_settings(db).db, "trends_weekly", {"narrative": narrative, "camp": camp, "weeks": weeks},
+           "narrative volume per week and camp", fmt)
+
+
+@app.command("alerts")
+def alerts_cmd(
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="only alerts on or after this day (YYYY-MM-DD)")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Spike alerts with their strongest evidence."""
+    _query(_settings(db).db, "alerts_list", {"since": since}, "spike alerts", fmt)
+
+
+@app.command("bifurcation")
+def bifurcation_cmd(
+    db: DbOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Weekly divergence of the Russia- and China-friendly camps, with interval, split quality and crossings."""
+    _query(_settings(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt)
 
 
 @app.command("config")

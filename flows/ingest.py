@@ -13,6 +13,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from extractors.http import Fetcher
 from extractors.records import Source
 from extractors.sources import load_sources
+from flows.analyze import run_analysis
 from flows.classify import embed_and_classify
 from flows.feed_step import FeedOutcome, now, process_feed
 from flows.settings import Settings
@@ -87,6 +88,7 @@ def daily_ingest(
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
     if status == "completed" and classify:
         counts |= embed_and_classify(writer, settings, embedder)
+        counts |= run_analysis(writer, settings)
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
     logger.info(

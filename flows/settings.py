@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     fetch_retries: int = Field(2, ge=0)
     fetch_backoff_seconds: float = 0.5
     fetch_per_host: int = Field(2, ge=1)
+    spike_baseline_days: int = Field(21, ge=7, le=60)
+    spike_min_baseline_days: int = Field(14, ge=3)
+    spike_min_count: int = Field(8, ge=1, description="a day's passages must reach this to alert")
+    spike_min_ratio: float = 3.0
+    spike_min_z: float = 4.0
+    spike_cooldown_days: int = Field(7, ge=0)
+    alert_recent_days: int = Field(2, ge=0, description="only alerts this close to the newest day are delivered")
     alert_webhook: SecretStr | None = Field(None, description="Slack-compatible webhook URL (secret)")
     schedule_cron: str = "0 6 * * *"
     demo_port: int = Field(8765, ge=0, le=65535, description="127.0.0.1 port of the demo corpus server")
@@ -47,6 +54,15 @@ class Settings(BaseSettings):
             retries=self.fetch_retries,
             backoff_seconds=self.fetch_backoff_seconds,
             per_host=self.fetch_per_host,
+        )
+
+    def spike_params(self):  # -> models.spikes.SpikeParams
+        from models.spikes import SpikeParams
+
+        return SpikeParams(
+            baseline_days=self.spike_baseline_days, min_baseline_days=self.spike_min_baseline_days,
+            min_count=self.spike_min_count, min_ratio=self.spike_min_ratio, min_z=self.spike_min_z,
+            cooldown_days=self.spike_cooldown_days,
         )
 
     def masked(self) -> dict[str, str]:

@@ -75,6 +75,7 @@ def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(
     observed = [p for _, p in sorted(_index(points).items()) if p.total > 0]
     days = [p.day for p in observed]
     shares = np.array([p.count / p.total for p in observed], dtype=float)
+    counts = np.array([p.count for p in observed], dtype=float)
     totals = np.array([p.total for p in observed], dtype=float)
 
     spikes: list[Spike] = []
@@ -86,15 +87,15 @@ def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(
         start = bisect.bisect_left(days, point.day - timedelta(days=params.baseline_days), 0, i)
         if i - start < params.min_baseline_days or point.count < params.min_count:
             continue
-        spike = _judge(point, shares[i], shares[start:i], totals[start:i], params)
+        spike = _judge(point, shares[i], shares[start:i], counts[start:i], totals[start:i], params)
         if spike is not None:
             spikes.append(spike)
             quiet_until = point.day + timedelta(days=params.cooldown_days)
     return spikes
 
 
-def _judge(point: DayPoint, share: float, base_shares: np.ndarray, base_totals: np.ndarray,
-           params: SpikeParams) -> Spike | None:
+def _judge(point: DayPoint, share: float, base_shares: np.ndarray, base_counts: np.ndarray,
+           base_totals: np.ndarray, params: SpikeParams) -> Spike | None:
     """The spike for this day if both the ratio and the robust z clear their thresholds, else None."""
     median = float(np.median(base_shares))
     mad = float(np.median(np.abs(base_shares - median)))
@@ -104,7 +105,11 @@ def _judge(point: DayPoint, share: float, base_shares: np.ndarray, base_totals: 
     one_passage = 1.0 / float(np.mean(base_totals))
     ratio = share / max(median, one_passage)
     # Half the median keeps z from exploding on a suspiciously steady baseline of a common narrative.
-    scale = max(_MAD_TO_SD * mad, 0.5 * median, one_passage)
+    # At a few passages a day the MAD of discrete shares understates the noise, so the scale is also
+    # floored at the Poisson spread the day's share would have at the pooled baseline rate.
+    pooled = float(base_counts.sum() / base_totals.sum())
+    poisson = float(np.sqrt(max(median, pooled, one_passage) / point.total))
+    scale = max(_MAD_TO_SD * mad, 0.5 * median, one_passage, poisson)
     score = (share - median) / scale
     if ratio < params.min_ratio or score < params.min_z:
         return None

@@ -1,0 +1,157 @@
+"""Spike alerts over the warehouse: detect, store with evidence, deliver to a webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import httpx
+
+from models.spikes import DayPoint, SpikeParams, detect_spikes
+from warehouse.db import load_sql
+from warehouse.writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    alert_id: str
+    narrative_id: str
+    camp: str
+    day: date
+    count: int
+    share: float
+    baseline: float
+    score: float
+
+
+def alert_id_for(narrative_id: str, camp: str, day: date) -> str:
+    return hashlib.sha256(f"{narrative_id}\x00{camp}\x00{day.isoformat()}".encode()).hexdigest()[:24]
+
+
+def load_series(writer: Writer) -> dict[tuple[str, str], list[DayPoint]]:
+    """Daily (count, total) per (camp or '*', narrative), with zero-count days filled in."""
+    with writer.transaction() as con:
+        totals = con.execute(load_sql("queries/spike_totals")).fetchall()
+        counts = con.execute(load_sql("queries/spike_counts")).fetchall()
+    total_by: dict[str, dict[date, int]] = defaultdict(dict)
+    for camp, day, total in totals:
+        total_by[camp][day] = total
+    count_by: dict[tuple[str, str], dict[date, int]] = defaultdict(dict)
+    for camp, narrative_id, day, n in counts:
+        count_by[(camp, narrative_id)][day] = n
+    series = {}
+    for (camp, narrative_id), days in count_by.items():
+        camp_totals = total_by[camp]
+        series[(camp, narrative_id)] = [DayPoint(d, days.get(d, 0), t) for d, t in sorted(camp_totals.items())]
+    return series
+
+
+def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike, top: int = 5) -> dict:
+    params = {"narrative_id": narrative_id, "camp": camp, "day": day}
+    with writer.transaction() as con:
+        passages = con.execute(load_sql("queries/alert_top_passages"), params | {"limit": top})
+        columns = [d[0] for d in passages.description]
+        top_rows = [dict(zip(columns, r, strict=True)) for r in passages.fetchall()]
+        drivers = con.execute(load_sql("queries/alert_drivers"), params)
+        driver_cols = [d[0] for d in drivers.description]
+        driver_rows = [dict(zip(driver_cols, r, strict=True)) for r in drivers.fetchall()]
+    camps: dict[str, int] = defaultdict(int)
+    for row in driver_rows:
+        camps[row["camp"]] += row["passages"]
+    return {
+        "narrative_id": narrative_id, "camp": camp, "day": day.isoformat(),
+        "count": spike.count, "total": spike.total, "share": round(spike.share, 4),
+        "baseline_median_share": round(spike.baseline_median, 4), "baseline_mad": round(spike.baseline_mad, 4),
+        "baseline_days": spike.baseline_days, "score": round(spike.score, 2), "ratio": round(spike.ratio, 2),
+        "top_passages": top_rows, "outlets": driver_rows, "camps": dict(camps),
+    }
+
+
+def detect_and_store(writer: Writer, params: SpikeParams) -> list[NewAlert]:
+    """Evaluate every day of every series; store alerts not stored before (idempotent by alert id)."""
+    created = []
+    for (camp, narrative_id), points in sorted(load_series(writer).items()):
+        for spike in detect_spikes(points, params):
+            alert_id = alert_id_for(narrative_id, camp, spike.day)
+            evidence = evidence_for(writer, narrative_id, camp, spike.day, spike)
+            with writer.transaction() as con:
+                inserted = con.execute(load_sql("queries/insert_alert"), {
+                    "alert_id": alert_id, "narrative_id": narrative_id, "camp": camp, "day": spike.day,
+                    "count": spike.count, "total": spike.total, "share": spike.share,
+                    "baseline": spike.baseline_median, "score": spike.score, "evidence": json.dumps(evidence, default=str),
+                }).fetchall()
+            if inserted:
+                alert = NewAlert(alert_id, narrative_id, camp, spike.day, spike.count, spike.share, spike.baseline_median, spike.score)
+                created.append(alert)
+                log.warning(
+                    "ALERT %s in %s on %s: %d passages, share %.1f%% vs baseline %.1f%% (z %.1f)",
+                    narrative_id, "all camps" if camp == "*" else camp, spike.day, spike.count,
+                    100 * spike.share, 100 * spike.baseline_median, spike.score,
+                )
+    return created
+
+
+def slack_text(evidence: dict) -> str:
+    lines = [
+        f"*Narrative spike*: `{evidence['narrative_id']}` in {'all camps' if evidence['camp'] == '*' else evidence['camp']}"
+        f" on {evidence['day']}: {evidence['count']} passages, share {100 * evidence['share']:.1f}%"
+        f" (baseline {100 * evidence['baseline_median_share']:.1f}%, z {evidence['score']})",
+        "Outlets: " + ", ".join(f"{o['outlet']} ({o['passages']})" for o in evidence["outlets"][:5]),
+    ]
+    for p in evidence["top_passages"][:3]:
+        lines.append(f"> [{p['stance']}] {p['outlet']}: {p['text'][:200]}… <{p['url']}>")
+    return "\n".join(lines)
+
+
+def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retries: int = 2, timeout: float = 10.0) -> tuple[int, int]:
+    """POST undelivered recent alerts to the webhook; returns (delivered, failed). Failures are retried next run."""
+    if not webhook:
+        return 0, 0
+    with writer.transaction() as con:
+        newest = con.execute("SELECT max(day) FROM passage_classifications").fetchone()[0]
+        if newest is None:
+            return 0, 0
+        pending = con.execute(
+            "SELECT alert_id, evidence FROM alerts WHERE delivered_at IS NULL AND day >= ? ORDER BY day, alert_id",
+            [newest - timedelta(days=recent_days)],
+        ).fetchall()
+    delivered = failed = 0
+    with httpx.Client(timeout=timeout, trust_env=False) as client:
+        for alert_id, evidence in pending:
+            error = _post(client, webhook, {"text": slack_text(json.loads(evidence)), "alert_id": alert_id}, retries)
+            with writer.transaction() as con:
+                if error is None:
+                    con.execute("UPDATE alerts SET delivered_at = now(), delivery_attempts = delivery_attempts + 1, "
+                                "delivery_error = NULL WHERE alert_id = ?", [alert_id])
+                else:
+                    con.execute("UPDATE alerts SET delivery_attempts = delivery_attempts + 1, delivery_error = ? "
+                                "WHERE alert_id = ?", [error, alert_id])
+            if error is None:
+                delivered += 1
+            else:
+                failed += 1
+                log.warning("alert %s not delivered (will retry next run): %s", alert_id, error)
+    return delivered, failed
+
+
+def _post(client: httpx.Client, url: str, payload: dict, retries: int) -> str | None:
+    error = None
+    for attempt in range(retries + 1):
+        try:
+            response = client.post(url, json=payload)
+            if response.status_code < 300:
+                return None
+            error = f"HTTP {response.status_code}"
+            if response.status_code < 500 and response.status_code != 429:
+                return error
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        time.sleep(0.2 * 2**attempt)
+    return error
