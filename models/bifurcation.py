@@ -224,8 +224,9 @@ def _week(
         clusters, split_quality = split
         if distinct and prof_a is not None and prof_b is not None:
             means = [
-                _normalise(np.array([outlet_prof[s] for s, c in zip(in_split, clusters) if c == k]).mean(
-                    axis=0, keepdims=True))
+                _normalise(
+                    np.array([outlet_prof[s] for s, c in zip(in_split, clusters) if c == k]).mean(axis=0, keepdims=True)
+                )
                 for k in (0, 1)
             ]
             keep = to(means[0], prof_a) + to(means[1], prof_b)  # type: ignore[operator]
@@ -234,8 +235,7 @@ def _week(
             sides = {s: names[c] for s, c in zip(in_split, clusters)}
 
     outlets = [
-        (s, sides.get(s), to(outlet_prof[s][None, :], prof_a), to(outlet_prof[s][None, :], prof_b),
-         len(by_outlet[s]))
+        (s, sides.get(s), to(outlet_prof[s][None, :], prof_a), to(outlet_prof[s][None, :], prof_b), len(by_outlet[s]))
         for s in included
     ]
     summary = BifurcationWeek(
@@ -253,7 +253,10 @@ def _week(
     )
     log.info(
         "week %s: divergence %s, %d outlets included, %d excluded, sides %s",
-        week, None if divergence is None else round(divergence, 4), len(included), excluded,
+        week,
+        None if divergence is None else round(divergence, 4),
+        len(included),
+        excluded,
         "named" if sides else "unnamed",
     )
     return summary, outlets
@@ -272,8 +275,9 @@ def weekly_bifurcation(
     alignments: list[OutletAlignment] = []
     last_side: dict[str, str] = {}
     # a total order, so float sums and resampling do not depend on the input order
-    ordered = sorted(kept, key=lambda lab: (lab.week, lab.source_id, lab.article_id, lab.narrative_id, lab.stance,
-                                            lab.score))
+    ordered = sorted(
+        kept, key=lambda lab: (lab.week, lab.source_id, lab.article_id, lab.narrative_id, lab.stance, lab.score)
+    )
     for week, group in groupby(ordered, key=lambda lab: lab.week):
         summary, outlets = _week(week, list(group), camps, features, params, rng)
         weeks.append(summary)

@@ -21,8 +21,16 @@ def mix(weights: dict[tuple[str, str], float]) -> np.ndarray:
     return vec / vec.sum()
 
 
-SHARED = mix({("n1", "claim"): 1, ("n2", "claim"): 1, ("n3", "claim"): 1, ("n4", "claim"): 1, ("n5", "claim"): 1,
-              ("n6", "mention"): 1})
+SHARED = mix(
+    {
+        ("n1", "claim"): 1,
+        ("n2", "claim"): 1,
+        ("n3", "claim"): 1,
+        ("n4", "claim"): 1,
+        ("n5", "claim"): 1,
+        ("n6", "mention"): 1,
+    }
+)
 RUSSIA = mix({("n1", "claim"): 2, ("n2", "claim"): 2, ("n3", "rebuttal"): 1})
 CHINA = mix({("n3", "claim"): 2, ("n4", "claim"): 2, ("n1", "rebuttal"): 1})
 RESISTANCE = mix({("n3", "claim"): 2, ("n4", "claim"): 1, ("n1", "rebuttal"): 1, ("n5", "rebuttal"): 1})

@@ -1,0 +1,85 @@
+"""Alerts from a planted series in a real DuckDB file, delivered to a local webhook."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+from werkzeug import Response
+
+from flows.alert_step import deliver_pending, detect_and_store
+from flows.settings import Settings
+from warehouse.writer import Writer
+
+START = date(2026, 3, 1)
+DAYS = 40
+SPIKE_DAY = START + timedelta(days=33)
+OLD_SPIKE_DAY = START + timedelta(days=22)
+
+
+def seed(db) -> Writer:
+    """One camp, 40 days of 50 classified passages a day; 'flat' steady at 4/day, 'hot' at 2/day with two spikes."""
+    writer = Writer(db)
+    with writer.transaction() as con:
+        con.execute("INSERT INTO sources VALUES ('s1', 'Outlet One', 'http://127.0.0.1/a', 'china_friendly', 'en', 'http://127.0.0.1/')")
+        for d in range(DAYS):
+            day = START + timedelta(days=d)
+            art = f"a{d}"
+            con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status) "
+                        "VALUES (?, 's1', ?, ?, now(), 'ok')", [art, f"http://127.0.0.1/{d}", day])
+            hot = 20 if day in (SPIKE_DAY, OLD_SPIKE_DAY) else 2
+            for i in range(50):
+                pid = f"p{d}-{i}"
+                con.execute("INSERT INTO passages VALUES (?, ?, ?, ?, ?, 0, 1)", [pid, art, i, f"text {pid}", pid])
+                con.execute("INSERT INTO passage_classifications VALUES (?, 'm', 'c', now(), 'x', 's1', ?)", [pid, day])
+                narrative = "flat" if i < 4 else "hot" if i < 4 + hot else None
+                if narrative:
+                    con.execute("INSERT INTO passage_narratives VALUES (?, ?, 0.7, 'claim', 'm', 'c', 'x', ?, 's1', ?)",
+                                [pid, narrative, art, day])
+    return writer
+
+
+@pytest.fixture
+def writer(db_path):
+    return seed(db_path)
+
+
+def test_planted_spikes_alert_once_with_evidence_and_flat_never(writer, db_path):
+    created = detect_and_store(writer, Settings().spike_params())
+    assert {(a.narrative_id, a.camp, a.day) for a in created} == {
+        ("hot", "china_friendly", SPIKE_DAY), ("hot", "*", SPIKE_DAY),
+        ("hot", "china_friendly", OLD_SPIKE_DAY), ("hot", "*", OLD_SPIKE_DAY),
+    }
+    assert detect_and_store(writer, Settings().spike_params()) == []  # idempotent
+    con = duckdb.connect(str(db_path), read_only=True)
+    evidence = json.loads(con.execute("SELECT evidence FROM alerts WHERE camp = 'china_friendly' AND day = ?", [SPIKE_DAY]).fetchone()[0])
+    con.close()
+    assert evidence["count"] == 20 and evidence["total"] == 50
+    assert len(evidence["top_passages"]) == 5 and evidence["top_passages"][0]["outlet"] == "Outlet One"
+    assert evidence["camps"] == {"china_friendly": 20} and evidence["baseline_median_share"] == pytest.approx(0.04)
+
+
+def test_webhook_gets_recent_alerts_once_and_failures_are_retried(writer, db_path, httpserver):
+    detect_and_store(writer, Settings().spike_params())
+    received = []
+    state = {"fail": True}
+
+    def hook(request):
+        if state["fail"]:
+            return Response("down", status=503)
+        received.append(request.get_json())
+        return Response("ok")
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(hook)
+    url = httpserver.url_for("/hook")
+    assert deliver_pending(writer, url, recent_days=7, retries=1) == (0, 2)  # backfill: only the recent spike's 2 alerts
+    state["fail"] = False
+    assert deliver_pending(writer, url, recent_days=7, retries=1) == (2, 0)
+    assert deliver_pending(writer, url, recent_days=7, retries=1) == (0, 0)  # never twice
+    assert len(received) == 2 and all("hot" in r["text"] and "Outlet One" in r["text"] for r in received)
+    con = duckdb.connect(str(db_path), read_only=True)
+    rows = con.execute("SELECT day, delivered_at IS NOT NULL, delivery_attempts FROM alerts ORDER BY day").fetchall()
+    con.close()
+    assert rows == [(OLD_SPIKE_DAY, False, 0), (OLD_SPIKE_DAY, False, 0), (SPIKE_DAY, True, 2), (SPIKE_DAY, True, 2)]
