@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS bifurcation_weekly (
 CREATE TABLE IF NOT EXISTS outlet_alignment_weekly (
     week               VARCHAR NOT NULL,
     source_id          VARCHAR NOT NULL,
-    side               VARCHAR NOT NULL,     -- russia_friendly | china_friendly (named by the camp it resembles)
+    side               VARCHAR,              -- russia_friendly | china_friendly (the camp it resembles); NULL when the camps do not differ beyond noise
     distance_to_russia DOUBLE,
     distance_to_china  DOUBLE,
     passages           INTEGER,
