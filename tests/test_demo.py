@@ -24,9 +24,16 @@ def demo_db(tmp_path_factory, prefect_backend):
 
 @pytest.fixture
 def sql(demo_db):
-    con = duckdb.connect(str(demo_db[0]), read_only=True)
-    yield lambda q, *p: con.execute(q, list(p)).fetchall()
-    con.close()
+    """Run one read-only query; the file is not held open between queries, so a command can write in between."""
+
+    def run(query: str, *params):
+        con = duckdb.connect(str(demo_db[0]), read_only=True)
+        try:
+            return con.execute(query, list(params)).fetchall()
+        finally:
+            con.close()
+
+    return run
 
 
 @pytest.mark.slow
@@ -82,3 +89,33 @@ def test_demo_narratives_follow_the_planted_drift(sql):
                             WHERE s.camp = 'china_friendly' AND pn.narrative_id = 'russia_sold_out_china'
                               AND a.published_at::DATE = ?::DATE""", PLANTED["spike"]["date"])
     assert spike_day >= 20
+
+
+@pytest.mark.slow
+def test_demo_bifurcation_rises_after_the_event_and_finds_the_crossing(sql):
+    weeks = {w: (d, lo, hi) for w, d, lo, hi in sql("SELECT week, divergence, ci_low, ci_high FROM bifurcation_weekly")}
+    before = [weeks[w] for w in ("2026-W02", "2026-W03", "2026-W04")]
+    after = [weeks[w] for w in PLANTED["bifurcation"]["divergence_grows_over_weeks"]]
+    assert all(lo <= d <= hi for d, lo, hi in weeks.values())
+    assert min(lo for _, lo, _ in after) > max(hi for _, _, hi in before)
+    assert after[0][0] < after[1][0] < after[2][0]
+    crossing = PLANTED["crossing"]
+    crossed = sql("""SELECT o.week, s.name, o.side FROM outlet_alignment_weekly o JOIN sources s USING (source_id)
+                     WHERE o.crossed""")
+    assert crossed == [(crossing["first_week"], crossing["outlet"], crossing["to_side_camp"])]
+    [(res_r, res_c)] = sql("SELECT resistance_to_russia, resistance_to_china FROM bifurcation_weekly WHERE week = '2026-W06'")
+    assert res_c < res_r
+
+
+@pytest.mark.slow
+def test_demo_alerts_hold_the_planted_spike_only_and_analyze_is_idempotent(sql, demo_db):
+    spike = PLANTED["spike"]
+    alerts = sql("SELECT narrative_id, camp, day::VARCHAR, evidence FROM alerts")
+    assert (spike["narrative_id"], spike["camp"], spike["date"]) in {(n, c, d) for n, c, d, _ in alerts}
+    assert not {n for n, *_ in alerts} & set(PLANTED["flat_narratives"])
+    evidence = json.loads(next(e for n, c, d, e in alerts if c == spike["camp"]))
+    assert evidence["top_passages"] and evidence["camps"][spike["camp"]] >= 20
+    before = sql("SELECT count(*) FROM alerts")[0][0]
+    result = CliRunner().invoke(app, ["analyze", "--db", str(demo_db[0])])
+    assert result.exit_code == 0, result.output
+    assert sql("SELECT count(*) FROM alerts")[0][0] == before
