@@ -35,11 +35,12 @@ def alert_id_for(narrative_id: str, camp: str, day: date) -> str:
     return hashlib.sha256(f"{narrative_id}\x00{camp}\x00{day.isoformat()}".encode()).hexdigest()[:24]
 
 
-def load_series(writer: Writer) -> dict[tuple[str, str], list[DayPoint]]:
-    """Daily (count, total) per (camp or '*', narrative), with zero-count days filled in."""
+def load_series(writer: Writer, since: date | None = None) -> dict[tuple[str, str], list[DayPoint]]:
+    """Daily (count, total) per (camp or '*', narrative) from `since` on, with zero-count days filled in."""
+    start = since or date(1970, 1, 1)
     with writer.transaction() as con:
-        totals = con.execute(load_sql("queries/spike_totals")).fetchall()
-        counts = con.execute(load_sql("queries/spike_counts")).fetchall()
+        totals = con.execute(load_sql("queries/spike_totals"), {"since": start}).fetchall()
+        counts = con.execute(load_sql("queries/spike_counts"), {"since": start}).fetchall()
     total_by: dict[str, dict[date, int]] = defaultdict(dict)
     for camp, day, total in totals:
         total_by[camp][day] = total
@@ -74,11 +75,17 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike,
     }
 
 
-def detect_and_store(writer: Writer, params: SpikeParams) -> list[NewAlert]:
-    """Evaluate every day of every series; store alerts not stored before (idempotent by alert id)."""
+def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = None) -> list[NewAlert]:
+    """Evaluate every day from `since` on (all days when None); store alerts not stored before (idempotent).
+
+    The series is read from far enough back that each evaluated day sees its full baseline and cooldown.
+    """
     created = []
-    for (camp, narrative_id), points in sorted(load_series(writer).items()):
+    history = since - timedelta(days=params.baseline_days + params.cooldown_days + 1) if since else None
+    for (camp, narrative_id), points in sorted(load_series(writer, history).items()):
         for spike in detect_spikes(points, params):
+            if since is not None and spike.day < since:
+                continue
             alert_id = alert_id_for(narrative_id, camp, spike.day)
             evidence = evidence_for(writer, narrative_id, camp, spike.day, spike)
             with writer.transaction() as con:

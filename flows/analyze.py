@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -10,18 +11,24 @@ from prefect.cache_policies import NONE
 
 from flows.alert_step import NewAlert, deliver_pending, detect_and_store
 from flows.bifurcation_step import compute_bifurcation
+from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
 from flows.settings import Settings
 from warehouse.writer import Writer
 
 
+@task(name="trend-rollups", cache_policy=NONE)
+def rollups_task(writer: Writer, since: date) -> None:
+    refresh_rollups(writer, since)
+
+
 @task(name="bifurcation", cache_policy=NONE)
-def bifurcation_task(writer: Writer) -> tuple[int, int]:
-    return compute_bifurcation(writer)
+def bifurcation_task(writer: Writer, since: date) -> tuple[int, int]:
+    return compute_bifurcation(writer, since=since)
 
 
 @task(name="detect-spikes", cache_policy=NONE)
-def spikes_task(writer: Writer, settings: Settings) -> list[NewAlert]:
-    return detect_and_store(writer, settings.spike_params())
+def spikes_task(writer: Writer, settings: Settings, since: date) -> list[NewAlert]:
+    return detect_and_store(writer, settings.spike_params(), since=since)
 
 
 @task(name="deliver-alerts", cache_policy=NONE, retries=1, retry_delay_seconds=5)
@@ -42,15 +49,23 @@ def alerts_markdown(alerts: list[NewAlert]) -> str:
             "|---|---|---|---|---|---|---|\n" + rows)
 
 
-def run_analysis(writer: Writer, settings: Settings) -> dict[str, int]:
+def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
+    """Recompute what the passages classified since the last analysis touched; deliver pending alerts."""
     logger = get_run_logger()
-    weeks, crossings = bifurcation_task(writer)
-    alerts = spikes_task(writer, settings)
+    started = datetime.now(UTC)
+    since = first_changed_day(writer)
+    weeks = crossings = 0
+    alerts: list[NewAlert] = []
+    if since is not None:
+        rollups_task(writer, since)
+        weeks, crossings = bifurcation_task(writer, since)
+        alerts = spikes_task(writer, settings, since)
+        mark_analyzed(writer, started)
     delivered, failed = deliver_task(writer, settings)
     create_markdown_artifact(markdown=alerts_markdown(alerts), key="narrative-alerts", description="New spike alerts")
     logger.info("analysis: %d weeks, %d crossings, %d new alerts, %d delivered, %d delivery failures",
                 weeks, crossings, len(alerts), delivered, failed)
-    return {"weeks": weeks, "crossings": crossings, "new_alerts": len(alerts), "delivered": delivered,
+    return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings, "new_alerts": len(alerts), "delivered": delivered,
             "delivery_failures": failed}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 
 from models.bifurcation import BifurcationParams, Label, weekly_bifurcation
 from warehouse.db import load_sql
@@ -11,16 +12,22 @@ from warehouse.writer import Writer
 log = logging.getLogger(__name__)
 
 
-def compute_bifurcation(writer: Writer, params: BifurcationParams | None = None) -> tuple[int, int]:
-    """Recompute every week (deterministic, so re-running writes the same rows); returns (weeks, crossings)."""
+def compute_bifurcation(
+    writer: Writer, params: BifurcationParams | None = None, since: date | None = None
+) -> tuple[int, int]:
+    """Recompute the weeks from `since`'s week on (all when None); deterministic, so re-running writes the
+    same rows. Returns (weeks written, crossings among them)."""
+    first_week = (since - timedelta(days=since.weekday())) if since else date(1970, 1, 5)
+    first_iso = first_week.strftime("%G-W%V")
     with writer.transaction() as con:
-        rows = con.execute(load_sql("queries/bifurcation_labels")).fetchall()
+        rows = con.execute(load_sql("queries/bifurcation_labels"), {"since": first_week}).fetchall()
         camps = dict(con.execute("SELECT source_id, camp FROM sources").fetchall())
+        previous = dict(con.execute(load_sql("queries/previous_sides"), {"week": first_iso}).fetchall())
     labels = [Label(*row) for row in rows]
-    weeks, alignments = weekly_bifurcation(labels, camps, params or BifurcationParams())
+    weeks, alignments = weekly_bifurcation(labels, camps, params or BifurcationParams(), previous_sides=previous)
     with writer.transaction() as con:
-        con.execute("DELETE FROM bifurcation_weekly")
-        con.execute("DELETE FROM outlet_alignment_weekly")
+        con.execute("DELETE FROM bifurcation_weekly WHERE week >= ?", [first_iso])
+        con.execute("DELETE FROM outlet_alignment_weekly WHERE week >= ?", [first_iso])
         for w in weeks:
             con.execute(
                 "INSERT INTO bifurcation_weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",

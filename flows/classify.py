@@ -46,7 +46,12 @@ def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | 
 
 
 @flow(name="classify")
-def classify_flow(db_path: str | None = None, settings: Settings | None = None) -> dict[str, int]:
+def classify_flow(db_path: str | None = None, settings: Settings | None = None) -> dict[str, object]:
     """Reclassify stored passages after a catalogue or model change; no re-fetch, re-embeds only for a new model."""
     settings = settings or Settings()
-    return embed_and_classify(Writer(Path(db_path) if db_path else settings.db), settings)
+    writer = Writer(Path(db_path) if db_path else settings.db)
+    counts = embed_and_classify(writer, settings)
+    # Trend rollups, bifurcation and alerts follow the new labels.
+    from flows.analyze import run_analysis
+
+    return counts | run_analysis(writer, settings)

@@ -30,6 +30,7 @@ outlets and their distance to the camp that has data, but no sides.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -263,22 +264,30 @@ def _week(
 
 
 def weekly_bifurcation(
-    labels: Sequence[Label], camps: Mapping[str, str], params: BifurcationParams = BifurcationParams()
+    labels: Sequence[Label],
+    camps: Mapping[str, str],
+    params: BifurcationParams = BifurcationParams(),
+    previous_sides: Mapping[str, str] | None = None,
 ) -> tuple[list[BifurcationWeek], list[OutletAlignment]]:
-    """Per ISO week, the divergence between two camps and each included outlet's side; deterministic for a seed."""
+    """Per ISO week, the divergence between two camps and each included outlet's side; deterministic for a seed.
+
+    `previous_sides` holds each outlet's latest named side before the first week given, so that an
+    incremental run over recent weeks reports crossings as a full run would.
+    """
     kept = [lab for lab in labels if lab.stance in STANCES and lab.score > 0]
     if len(kept) < len(labels):
         log.warning("skipped %d labels with an unknown stance or a non-positive score", len(labels) - len(kept))
     features = _feature_index(kept)
-    rng = np.random.default_rng(params.seed)
     weeks: list[BifurcationWeek] = []
     alignments: list[OutletAlignment] = []
-    last_side: dict[str, str] = {}
+    last_side: dict[str, str] = dict(previous_sides or {})
     # a total order, so float sums and resampling do not depend on the input order
     ordered = sorted(
         kept, key=lambda lab: (lab.week, lab.source_id, lab.article_id, lab.narrative_id, lab.stance, lab.score)
     )
     for week, group in groupby(ordered, key=lambda lab: lab.week):
+        # One random stream per week: a week's interval does not depend on which other weeks were computed.
+        rng = np.random.default_rng([params.seed, zlib.crc32(week.encode())])
         summary, outlets = _week(week, list(group), camps, features, params, rng)
         weeks.append(summary)
         for source_id, side, to_a, to_b, passages in outlets:

@@ -1,0 +1,82 @@
+"""Trend views and `analyze` on a synthetic warehouse of 10 million classified passages (1,000 outlets, 2 years).
+
+    .venv/bin/python benchmarks/analytics_scale.py [--passages 10000000] [--db /tmp/scale.duckdb]
+
+Prints, from one run: the time of `SELECT * FROM narrative_daily` next to a bare
+`GROUP BY day, narrative_id` over the same label table (target: within 1.5x, under 1 s), and of the
+spike and bifurcation steps of `analyze` after one new day (target: under 10 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import flows  # noqa: F401  (environment defaults)
+from flows.alert_step import detect_and_store
+from flows.bifurcation_step import compute_bifurcation
+from flows.settings import Settings
+from warehouse.writer import Writer
+
+CAMPS = ["russia_friendly", "china_friendly", "resistance", "alt_independent", "western_mainstream"]
+
+
+def build(db: Path, passages: int) -> Writer:
+    """Synthetic labels: 60% of passages carry one of 30 narratives; days and outlets uniform."""
+    writer = Writer(db)
+    with writer.transaction() as con:
+        con.execute("""INSERT INTO sources SELECT 's' || i, 'Outlet ' || i, 'http://127.0.0.1/' || i,
+                       ?[CAST(1 + i % 5 AS BIGINT)], 'en', 'http://127.0.0.1/' FROM range(1000) t(i)""", [CAMPS])
+        con.execute("""INSERT INTO passage_classifications
+                       SELECT 'p' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000),
+                              DATE '2024-01-01' + CAST(hash(i * 7) % 730 AS INTEGER)
+                       FROM range(?) t(i)""", [passages])
+        con.execute("""INSERT INTO passage_narratives
+                       SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.5 + (hash(passage_id) % 50) / 100.0,
+                              ['claim', 'rebuttal', 'mention'][CAST(1 + hash(passage_id || 's') % 3 AS BIGINT)], 'm', 'c', 'x',
+                              'a' || (hash(passage_id) % (? / 4)), source_id, day
+                       FROM passage_classifications WHERE hash(passage_id || 'n') % 10 < 6""", [passages])
+    return writer
+
+
+def timed(con, sql: str, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        con.execute(sql).fetchall()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=10_000_000)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/radar-scale.duckdb"))
+    args = parser.parse_args()
+    if args.db.exists():
+        args.db.unlink()
+    start = time.perf_counter()
+    writer = build(args.db, args.passages)
+    built = time.perf_counter() - start
+    with writer.transaction() as con:
+        labels = con.execute("SELECT count(*) FROM passage_narratives").fetchone()[0]
+        view = timed(con, "SELECT * FROM narrative_daily")
+        bare = timed(con, "SELECT day, narrative_id, count(*) FROM passage_narratives GROUP BY day, narrative_id")
+    start = time.perf_counter()
+    detect_and_store(writer, Settings().spike_params())
+    spikes = time.perf_counter() - start
+    start = time.perf_counter()
+    compute_bifurcation(writer)
+    bifurcation = time.perf_counter() - start
+    print(json.dumps({
+        "classified_passages": args.passages, "labels": labels, "build_seconds": round(built, 1),
+        "narrative_daily_seconds": round(view, 3), "bare_group_by_seconds": round(bare, 3),
+        "view_to_bare_ratio": round(view / bare, 2),
+        "analyze_spikes_seconds": round(spikes, 1), "analyze_bifurcation_seconds": round(bifurcation, 1),
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()
