@@ -4,7 +4,7 @@
 
 Prints, from one run: the time of `SELECT * FROM narrative_daily` next to a bare
 `GROUP BY day, narrative_id` over the same label table (target: within 1.5x, under 1 s), and of the
-spike and bifurcation steps of `analyze` after one new day (target: under 10 s).
+incremental `analyze` (rollups, spikes, bifurcation) after one new day (target: under 10 s).
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import flows  # noqa: F401  (environment defaults)
 from flows.alert_step import detect_and_store
 from flows.bifurcation_step import compute_bifurcation
+from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
 from flows.settings import Settings
 from warehouse.writer import Writer
 
@@ -50,6 +52,18 @@ def timed(con, sql: str, repeat: int = 3) -> float:
     return best
 
 
+def add_day(writer: Writer, passages: int, day: str) -> None:
+    """One more day of classified passages, as a daily run would add."""
+    with writer.transaction() as con:
+        con.execute("""INSERT INTO passage_classifications
+                       SELECT 'new' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000), ?::DATE FROM range(?) t(i)""",
+                    [day, passages])
+        con.execute("""INSERT INTO passage_narratives
+                       SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.7, 'claim', 'm', 'c', 'x',
+                              'new' || (hash(passage_id) % 3000), source_id, day
+                       FROM passage_classifications WHERE passage_id LIKE 'new%' AND hash(passage_id || 'n') % 10 < 6""")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=10_000_000)
@@ -60,21 +74,35 @@ def main() -> None:
     start = time.perf_counter()
     writer = build(args.db, args.passages)
     built = time.perf_counter() - start
+    start = time.perf_counter()
+    refresh_rollups(writer, date(2024, 1, 1))
+    rollups_full = time.perf_counter() - start
     with writer.transaction() as con:
         labels = con.execute("SELECT count(*) FROM passage_narratives").fetchone()[0]
         view = timed(con, "SELECT * FROM narrative_daily")
         bare = timed(con, "SELECT day, narrative_id, count(*) FROM passage_narratives GROUP BY day, narrative_id")
+    mark_analyzed(writer, datetime.now(UTC))
+
+    add_day(writer, args.passages // 730, "2025-12-31")
+    settings = Settings()
     start = time.perf_counter()
-    detect_and_store(writer, Settings().spike_params())
+    since = first_changed_day(writer)
+    refresh_rollups(writer, since)
+    rollups = time.perf_counter() - start
+    start = time.perf_counter()
+    detect_and_store(writer, settings.spike_params(), since=since)
     spikes = time.perf_counter() - start
     start = time.perf_counter()
-    compute_bifurcation(writer)
+    compute_bifurcation(writer, since=since)
     bifurcation = time.perf_counter() - start
     print(json.dumps({
         "classified_passages": args.passages, "labels": labels, "build_seconds": round(built, 1),
+        "rollups_full_build_seconds": round(rollups_full, 1),
         "narrative_daily_seconds": round(view, 3), "bare_group_by_seconds": round(bare, 3),
         "view_to_bare_ratio": round(view / bare, 2),
-        "analyze_spikes_seconds": round(spikes, 1), "analyze_bifurcation_seconds": round(bifurcation, 1),
+        "new_day": str(since),
+        "analyze_one_day_seconds": round(rollups + spikes + bifurcation, 1),
+        "of_which_rollups": round(rollups, 1), "spikes": round(spikes, 1), "bifurcation": round(bifurcation, 1),
     }, indent=1))
 
 
