@@ -40,6 +40,7 @@ class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    parquet = "parquet"
 
 
 def fail(message: str) -> None:
@@ -62,6 +63,8 @@ def _logging(verbose: bool = False) -> None:
 
 
 def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat = OutputFormat.table, title: str | None = None) -> None:
+    if fmt is OutputFormat.parquet:
+        fail("--format parquet writes a file: use `radar sql --format parquet --out FILE`")
     if fmt is OutputFormat.csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
@@ -160,9 +163,12 @@ def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (read-only)")],
     db: DbOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="output format")] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (required with --format parquet)")] = None,
 ) -> None:
     """Run read-only SQL against the warehouse; waits briefly if a run is writing."""
     settings = _settings(db)
+    if fmt is OutputFormat.parquet and out is None:
+        fail("--format parquet needs --out FILE")
     if not settings.db.exists():
         fail(f"no database at {settings.db} (run `radar ingest` or `radar demo` first, or pass --db)")
     try:
@@ -170,6 +176,10 @@ def sql(
     except WarehouseBusy as exc:
         fail(f"{exc} (waited {settings.read_wait_seconds:.0f}s; set RADAR_READ_WAIT_SECONDS to wait longer)")
     try:
+        if fmt is OutputFormat.parquet:
+            # COPY takes no bound parameters for its target, so the path is quoted as a SQL string literal.
+            con.execute(f"COPY ({query.strip().rstrip(';')}) TO {_sql_string(str(out))} (FORMAT parquet)")
+            return
         rel = con.execute(query)
         if rel.description is None:
             return
@@ -320,6 +330,93 @@ def bifurcation_cmd(
 ) -> None:
     """Weekly divergence of the Russia- and China-friendly camps, with interval, split quality and crossings."""
     _query(_settings(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt)
+
+
+@app.command("report")
+def report_cmd(
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("report.html"),
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="only days on or after this one (YYYY-MM-DD) in the time series")] = None,
+) -> None:
+    """Write one self-contained HTML report: volume, bifurcation, alerts, claims vs rebuttals, feed health."""
+    from flows.report_html import ReportTooLarge, write_report
+
+    settings = _settings(db)
+    try:
+        since_day = date.fromisoformat(since) if since else None
+    except ValueError:
+        fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
+    if not settings.db.exists():
+        fail(f"no database at {settings.db}")
+    try:
+        size = write_report(settings.db, out, since_day, wait_seconds=settings.read_wait_seconds)
+    except (WarehouseBusy, ReportTooLarge, OSError) as exc:
+        fail(str(exc))
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    console.print(f"wrote {out} ({size / 1e6:.1f} MB)")
+
+
+EXPORT_VIEWS = ("narrative_daily", "narrative_camp_daily", "narrative_outlet_weekly", "article_narratives")
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out: Path, with_embeddings: bool = False,
+                   partition_rows: int = 100_000) -> list[tuple[str, int, str]]:
+    """Every table and the trend views as Parquet under `out`; large dated tables partitioned by month.
+
+    Returns (name, rows, path) per export. Table names come from the catalogue, never from the user.
+    """
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' "
+        "ORDER BY table_name").fetchall()]
+    names = [t for t in tables if with_embeddings or t != "embeddings"] + list(EXPORT_VIEWS)
+    out.mkdir(parents=True, exist_ok=True)
+    done = []
+    for name in names:
+        rows = con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchone()[0]
+        cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                           "ORDER BY ordinal_position", [name]).fetchall()
+        dated = [c for c, t in cols if c == "day"] or [c for c, t in cols if t == "DATE" or t.startswith("TIMESTAMP")]
+        if rows > partition_rows and dated:
+            target = out / name
+            con.execute(f"COPY (SELECT *, strftime({_ident(dated[0])}, '%Y-%m') AS month FROM {_ident(name)}) "
+                        f"TO {_sql_string(str(target))} (FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE)")
+        else:
+            target = out / f"{name}.parquet"
+            con.execute(f"COPY (SELECT * FROM {_ident(name)}) TO {_sql_string(str(target))} (FORMAT parquet)")
+        done.append((name, rows, str(target)))
+    return done
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", help="directory to write the Parquet files into")],
+    db: DbOption = None,
+    with_embeddings: Annotated[bool, typer.Option("--with-embeddings", help="also export the embeddings table")] = False,
+) -> None:
+    """Export every table and the trend views as Parquet (large dated tables partitioned by month)."""
+    settings = _settings(db)
+    if not settings.db.exists():
+        fail(f"no database at {settings.db}")
+    try:
+        con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    try:
+        done = export_parquet(con, out, with_embeddings)
+    except (duckdb.Error, OSError) as exc:
+        fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+    print_rows(["name", "rows", "path"], done, title=f"exported to {out}")
 
 
 @app.command("config")

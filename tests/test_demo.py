@@ -72,8 +72,7 @@ def test_demo_narratives_follow_the_planted_drift(sql):
     assert unclassified == 0
     event = PLANTED["event_date"]
     rows = sql("""SELECT s.camp, pn.narrative_id, pn.stance, count(*) FROM passage_narratives pn
-                  JOIN passages p USING (passage_id) JOIN articles a USING (article_id) JOIN sources s USING (source_id)
-                  WHERE a.published_at >= ?::TIMESTAMPTZ GROUP BY ALL""", event)
+                  JOIN sources s USING (source_id) WHERE pn.day >= ?::DATE GROUP BY ALL""", event)
     n = {(camp, nid, stance): c for camp, nid, stance, c in rows}
     # After the summit China-friendly outlets push "Russia sold out China"; Russia-friendly ones rebut it.
     assert n[("china_friendly", "russia_sold_out_china", "claim")] > 2 * n.get(("russia_friendly", "russia_sold_out_china", "claim"), 0)
@@ -84,10 +83,9 @@ def test_demo_narratives_follow_the_planted_drift(sql):
         return rebut / max(claim + rebut, 1)
 
     assert rebuttal_share("russia_friendly", "russia_sold_out_china") > rebuttal_share("china_friendly", "russia_sold_out_china") + 0.2
-    [(spike_day,)] = sql("""SELECT count(*) FROM passage_narratives pn JOIN passages p USING (passage_id)
-                            JOIN articles a USING (article_id) JOIN sources s USING (source_id)
+    [(spike_day,)] = sql("""SELECT count(*) FROM passage_narratives pn JOIN sources s USING (source_id)
                             WHERE s.camp = 'china_friendly' AND pn.narrative_id = 'russia_sold_out_china'
-                              AND a.published_at::DATE = ?::DATE""", PLANTED["spike"]["date"])
+                              AND pn.day = ?::DATE""", PLANTED["spike"]["date"])
     assert spike_day >= 20
 
 

@@ -1,0 +1,255 @@
+"""The analyst report: warehouse queries turned into one self-contained HTML file with Plotly charts."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import plotly.graph_objects as go
+
+from warehouse.db import connect, load_sql
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024
+SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebuttals by camp", "Feed health")
+_QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "stance", "feed_health", "articles_daily")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Rows of each report query, as dicts."""
+
+    since: date | None
+    tables: dict[str, list[dict[str, Any]]]
+
+
+def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) -> ReportData:
+    """Run the `report_*` queries; `since` filters the time series."""
+    tables = {}
+    for name in _QUERIES:
+        sql = load_sql(f"queries/report_{name}")
+        rel = con.execute(sql, {"since": since} if "$since" in sql else {})
+        cols = [d[0] for d in rel.description]
+        tables[name] = [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
+    return ReportData(since, tables)
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _fmt_time(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else ("never" if value is None else str(value))
+
+
+def volume_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """Stacked daily passages per narrative; a dropdown picks the camp (or all camps)."""
+    fig = go.Figure()
+    days = sorted({r["day"] for r in rows})
+    narratives = sorted({r["narrative_id"] for r in rows})
+    camps = ["all camps", *sorted({r["camp"] for r in rows})]
+    counts: dict[tuple[str, str, date], int] = {}
+    for r in rows:
+        for camp in ("all camps", r["camp"]):
+            key = (camp, r["narrative_id"], r["day"])
+            counts[key] = counts.get(key, 0) + int(r["passages"])
+    owner: list[str] = []
+    for camp in camps:
+        for n in narratives:
+            ys = [counts.get((camp, n, d), 0) for d in days]
+            if not any(ys):
+                continue
+            fig.add_trace(go.Scatter(x=days, y=ys, name=n, stackgroup=camp, mode="lines", line={"width": 0.5},
+                                     visible=camp == "all camps", hovertemplate="%{x}: %{y} passages<extra>" + n + "</extra>"))
+            owner.append(camp)
+    buttons = [{"label": camp, "method": "update",
+                "args": [{"visible": [o == camp for o in owner]}, {"title": {"text": f"Passages per narrative and day: {camp}"}}]}
+               for camp in camps]
+    fig.update_layout(title=f"Passages per narrative and day: {camps[0]}", height=520, hovermode="x",
+                      updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.15}],
+                      yaxis_title="passages", legend={"font": {"size": 10}})
+    return fig
+
+
+def bifurcation_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """Weekly Jensen-Shannon divergence of the two camps with its bootstrap interval as a band."""
+    weeks = [r["week"] for r in rows]
+    fig = go.Figure([
+        go.Scatter(x=weeks, y=[r["ci_high"] for r in rows], mode="lines", line={"width": 0}, showlegend=False,
+                   hoverinfo="skip"),
+        go.Scatter(x=weeks, y=[r["ci_low"] for r in rows], mode="lines", line={"width": 0}, fill="tonexty",
+                   fillcolor="rgba(31,119,180,0.2)", name="bootstrap interval"),
+        go.Scatter(x=weeks, y=[r["divergence"] for r in rows], mode="lines+markers", name="divergence"),
+    ])
+    fig.update_layout(title="Bifurcation index (Jensen-Shannon divergence, russia_friendly vs china_friendly)",
+                      height=380, yaxis_title="divergence", xaxis_title="ISO week")
+    return fig
+
+
+def outlet_projection(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Outlets placed on the first two principal components of their (narrative, stance) share profiles."""
+    outlets: dict[str, dict[str, Any]] = {}
+    keys: set[str] = set()
+    for r in rows:
+        o = outlets.setdefault(r["source_id"], {"outlet": r["outlet"], "camp": r["camp"], "side": r["side"],
+                                                "crossed": bool(r["crossed"]), "week": r["week"], "profile": {}})
+        total = max(int(r["classified_passages"] or 0), 1)
+        for stance in ("claims", "rebuttals", "mentions"):
+            key = f"{r['narrative_id']}:{stance}"
+            keys.add(key)
+            o["profile"][key] = (r[stance] or 0) / total
+    if not outlets:
+        return []
+    cols = sorted(keys)
+    x = np.array([[o["profile"].get(k, 0.0) for k in cols] for o in outlets.values()], dtype=float)
+    x -= x.mean(axis=0)
+    if len(outlets) >= 2 and np.any(x):
+        u, s, _ = np.linalg.svd(x, full_matrices=False)
+        xy = u[:, :2] * s[:2]
+        if xy.shape[1] == 1:
+            xy = np.column_stack([xy, np.zeros(len(xy))])
+    else:
+        xy = np.zeros((len(outlets), 2))
+    return [{**{k: v for k, v in o.items() if k != "profile"}, "x": float(p[0]), "y": float(p[1])}
+            for o, p in zip(outlets.values(), xy, strict=True)]
+
+
+def outlet_map_figure(points: list[dict[str, Any]]) -> go.Figure:
+    """The 2-D outlet map, coloured by configured camp; outlets that crossed sides are marked."""
+    fig = go.Figure()
+    for camp in sorted({p["camp"] for p in points}):
+        ps = [p for p in points if p["camp"] == camp]
+        fig.add_trace(go.Scatter(
+            x=[p["x"] for p in ps], y=[p["y"] for p in ps], mode="markers+text", name=camp,
+            text=[p["outlet"] for p in ps], textposition="top center", textfont={"size": 9},
+            marker={"size": 11, "symbol": ["x" if p["crossed"] else "circle" for p in ps],
+                    "line": {"width": [3 if p["crossed"] else 0 for p in ps], "color": "black"}},
+            customdata=[[p["side"] or "unassigned", "yes" if p["crossed"] else "no"] for p in ps],
+            hovertemplate="%{text}<br>side: %{customdata[0]}<br>crossed: %{customdata[1]}<extra>" + camp + "</extra>"))
+    week = points[0]["week"] if points else "no week"
+    fig.update_layout(title=f"Outlets on the camp split, {week} (PCA of narrative x stance profiles; x = crossed sides)",
+                      height=520, xaxis_title="PC 1", yaxis_title="PC 2")
+    return fig
+
+
+def stance_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """Grouped bars: claims (solid) and rebuttals (hatched) per narrative and camp."""
+    fig = go.Figure()
+    for camp in sorted({r["camp"] for r in rows}):
+        rs = [r for r in rows if r["camp"] == camp]
+        names = [r["narrative_id"] for r in rs]
+        fig.add_trace(go.Bar(x=names, y=[r["claims"] for r in rs], name=f"{camp} claims", offsetgroup=camp,
+                             legendgroup=camp))
+        fig.add_trace(go.Bar(x=names, y=[-r["rebuttals"] for r in rs], name=f"{camp} rebuttals", offsetgroup=camp,
+                             legendgroup=camp, marker_pattern_shape="/", customdata=[r["rebuttals"] for r in rs],
+                             hovertemplate="%{x}: %{customdata} rebuttals<extra>" + camp + "</extra>"))
+    fig.update_layout(title="Claims (up) and rebuttals (down) per narrative and camp", barmode="relative", height=560,
+                      yaxis_title="passages", xaxis_tickangle=-40)
+    return fig
+
+
+def feed_figure(rows: list[dict[str, Any]], sources: list[str]) -> go.Figure:
+    """Heatmap of articles per source and day; a silent feed is an empty row."""
+    days = sorted({r["day"] for r in rows})
+    counts = {(r["name"], r["day"]): r["articles"] for r in rows}
+    z = [[counts.get((s, d), 0) for d in days] for s in sources]
+    fig = go.Figure(go.Heatmap(x=days, y=sources, z=z, colorscale="Blues", hovertemplate="%{y} %{x}: %{z} articles<extra></extra>"))
+    fig.update_layout(title="Articles per source and publication day", height=max(300, 22 * len(sources) + 120),
+                      yaxis={"automargin": True})
+    return fig
+
+
+def alerts_html(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "<p>No spike alerts in this period.</p>"
+    parts = []
+    for a in rows:
+        ev = json.loads(a["evidence"]) if a["evidence"] else {}
+        passages = "".join(
+            f"<li><b>{_e(p.get('outlet'))}</b> ({_e(p.get('stance'))}): {_e(p.get('text'))} "
+            + (f'<a href="{_e(p["url"])}">{_e(p.get("title") or "source")}</a>' if str(p.get("url", "")).startswith(("http://", "https://")) else "")
+            + "</li>"
+            for p in ev.get("top_passages", []))
+        parts.append(
+            f"<div class='alert'><h3>{_e(a['day'])}: {_e(a['label'])} <small>({_e(a['camp'])})</small></h3>"
+            f"<p>{_e(a['count'])} passages, share {100 * (a['share'] or 0):.1f}% against a baseline of "
+            f"{100 * (a['baseline'] or 0):.1f}%, robust z {(a['score'] or 0):.1f}</p><ol>{passages}</ol></div>")
+    return "".join(parts)
+
+
+def feed_table_html(rows: list[dict[str, Any]]) -> str:
+    head = ("<tr><th>source</th><th>camp</th><th>last fetch</th><th>last status</th><th>last success</th>"
+            "<th>failed fetches</th><th>articles</th><th>articles per day</th><th>last article</th><th>last error</th></tr>")
+    body = []
+    for r in rows:
+        silent = r["articles"] == 0 or r["last_success"] is None or r["last_status"] in ("failed", "malformed")
+        span = r.get("days") or 1
+        body.append(
+            f"<tr class='{'silent' if silent else ''}'><td title='{_e(r['feed_url'])}'>{_e(r['name'])}</td><td>{_e(r['camp'])}</td>"
+            f"<td>{_e(_fmt_time(r['last_fetch']))}</td><td>{_e(r['last_status'] or 'never fetched')}</td>"
+            f"<td>{_e(_fmt_time(r['last_success']))}</td><td>{_e(r['failures'])}</td><td>{_e(r['articles'])}</td>"
+            f"<td>{r['articles'] / span:.2f}</td><td>{_e(_fmt_time(r['last_article']))}</td><td>{_e(r['last_error'])}</td></tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+_CSS = """body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1400px}table{border-collapse:collapse;font-size:13px}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}tr.silent{background:#fde2e2}.alert{border-left:4px solid #d62728;
+padding-left:1em;margin:1em 0}.alert li{margin:.4em 0;font-size:14px}small{color:#666}"""
+
+
+def render_report(data: ReportData, generated: datetime | None = None) -> str:
+    """The whole HTML document; plotly.js is inlined once, before the first chart."""
+    t = data.tables
+    days = sorted({r["day"] for r in t["articles_daily"]})
+    n_days = (days[-1] - days[0]).days + 1 if days else 1
+    health = [{**r, "days": n_days} for r in t["feed_health"]]
+    figures = {
+        "volume": volume_figure(t["volume"]),
+        "bifurcation": bifurcation_figure(t["bifurcation"]),
+        "outlets": outlet_map_figure(outlet_projection(t["outlet_profiles"])),
+        "stance": stance_figure(t["stance"]),
+        "feeds": feed_figure(t["articles_daily"], sorted(r["name"] for r in t["feed_health"])),
+    }
+    divs: dict[str, str] = {}
+    for i, (name, fig) in enumerate(figures.items()):
+        divs[name] = fig.to_html(full_html=False, include_plotlyjs=i == 0, div_id=f"chart-{name}",
+                                 config={"displaylogo": False})
+    period = f"since {data.since}" if data.since else "all days"
+    stamp = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>narrative-radar report</title>"
+        f"<style>{_CSS}</style></head><body><h1>narrative-radar report</h1><p>{_e(period)}; generated {_e(stamp)}</p>"
+        f"<h2 id='volume'>{SECTIONS[0]}</h2>{divs['volume']}"
+        f"<h2 id='bifurcation'>{SECTIONS[1]}</h2>{divs['bifurcation']}{divs['outlets']}"
+        f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}"
+        f"<h2 id='stance'>{SECTIONS[3]}</h2>{divs['stance']}"
+        f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
+        "</body></html>"
+    )
+
+
+class ReportTooLarge(Exception):
+    """The rendered report exceeds MAX_BYTES."""
+
+
+def write_report(db_path: str | Path, out: str | Path, since: date | None = None, wait_seconds: float = 30.0) -> int:
+    """Read the warehouse read-only, render the report to `out`; returns its size in bytes."""
+    con = connect(db_path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        data = load_report_data(con, since)
+    finally:
+        con.close()
+    text = render_report(data).encode("utf-8")
+    if len(text) > MAX_BYTES:
+        raise ReportTooLarge(f"report is {len(text) / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
+    Path(out).write_bytes(text)
+    log.info("wrote report %s (%d bytes)", out, len(text))
+    return len(text)
