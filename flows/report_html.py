@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 
 from warehouse.db import connect, load_sql
 
@@ -40,6 +41,10 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) 
         cols = [d[0] for d in rel.description]
         tables[name] = [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
     return ReportData(since, tables)
+
+
+def _camp_colour(camp: str, camps: list[str]) -> str:
+    return qualitative.Plotly[camps.index(camp) % len(qualitative.Plotly)]
 
 
 def _e(value: object) -> str:
@@ -143,13 +148,15 @@ def outlet_map_figure(points: list[dict[str, Any]]) -> go.Figure:
 def stance_figure(rows: list[dict[str, Any]]) -> go.Figure:
     """Grouped bars: claims (solid) and rebuttals (hatched) per narrative and camp."""
     fig = go.Figure()
-    for camp in sorted({r["camp"] for r in rows}):
+    camps = sorted({r["camp"] for r in rows})
+    for camp in camps:
         rs = [r for r in rows if r["camp"] == camp]
         names = [r["narrative_id"] for r in rs]
+        colour = _camp_colour(camp, camps)
         fig.add_trace(go.Bar(x=names, y=[r["claims"] for r in rs], name=f"{camp} claims", offsetgroup=camp,
-                             legendgroup=camp))
+                             legendgroup=camp, marker_color=colour))
         fig.add_trace(go.Bar(x=names, y=[-r["rebuttals"] for r in rs], name=f"{camp} rebuttals", offsetgroup=camp,
-                             legendgroup=camp, marker_pattern_shape="/", customdata=[r["rebuttals"] for r in rs],
+                             legendgroup=camp, marker_pattern_shape="/", marker_color=colour, customdata=[r["rebuttals"] for r in rs],
                              hovertemplate="%{x}: %{customdata} rebuttals<extra>" + camp + "</extra>"))
     fig.update_layout(title="Claims (up) and rebuttals (down) per narrative and camp", barmode="relative", height=560,
                       yaxis_title="passages", xaxis_tickangle=-40)

@@ -8,7 +8,8 @@ import duckdb
 from test_report import populate
 from typer.testing import CliRunner
 
-from flows.cli import EXPORT_VIEWS, app, export_parquet
+from flows.cli import app
+from warehouse.export import EXPORT_VIEWS, export_parquet
 
 
 def _count(path: Path) -> int:
