@@ -63,3 +63,12 @@ def test_db_defaults_to_env(small_db, monkeypatch):
     monkeypatch.setenv("RADAR_DB", str(small_db))
     result = runner.invoke(app, ["sql", "--format", "csv", "select count(*) as n from articles"])
     assert result.output.splitlines() == ["n", "2"]
+
+
+def test_config_masks_the_webhook(monkeypatch):
+    monkeypatch.setenv("RADAR_ALERT_WEBHOOK", "https://hooks.example.invalid/T000/SECRET123")
+    monkeypatch.setenv("RADAR_SPIKE_MIN_COUNT", "12")
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0
+    assert "SECRET123" not in result.output and "********" in result.output
+    assert "12" in result.output and "RADAR_SPIKE_MIN_COUNT" in result.output
