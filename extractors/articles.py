@@ -84,7 +84,7 @@ def _extract(page: bytes | str, url: str | None):  # -> trafilatura Document | N
             date_extraction_params=_DATE_PARAMS,
             config=_CONFIG,
         )
-    except Exception as exc:  # trafilatura raises a wide range of parser errors on hostile markup
+    except Exception as exc:  # noqa: BLE001 (trafilatura raises a wide range of parser errors on hostile markup)
         log.warning("extraction failed for %s: %s", url, exc)
         return None
 

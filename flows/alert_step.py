@@ -107,9 +107,12 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
 
 def slack_text(evidence: dict) -> str:
     lines = [
-        f"*Narrative spike*: `{evidence['narrative_id']}` in {'all camps' if evidence['camp'] == '*' else evidence['camp']}"
-        f" on {evidence['day']}: {evidence['count']} passages, share {100 * evidence['share']:.1f}%"
-        f" (baseline {100 * evidence['baseline_median_share']:.1f}%, z {evidence['score']})",
+        (
+            f"*Narrative spike*: `{evidence['narrative_id']}` in "
+            f"{'all camps' if evidence['camp'] == '*' else evidence['camp']}"
+            f" on {evidence['day']}: {evidence['count']} passages, share {100 * evidence['share']:.1f}%"
+            f" (baseline {100 * evidence['baseline_median_share']:.1f}%, z {evidence['score']})"
+        ),
         "Outlets: " + ", ".join(f"{o['outlet']} ({o['passages']})" for o in evidence["outlets"][:5]),
     ]
     for p in evidence["top_passages"][:3]:

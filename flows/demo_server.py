@@ -21,7 +21,7 @@ _TYPES = {".xml": "application/rss+xml; charset=utf-8", ".atom": "application/at
 
 def _handler(root: Path, base_url: list[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:  # http.server's naming
             path = (root / unquote(urlsplit(self.path).path).lstrip("/")).resolve()
             if root not in path.parents or not path.is_file():
                 self.send_error(404)
@@ -41,7 +41,7 @@ def _handler(root: Path, base_url: list[str]) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (overrides stdlib)
+        def log_message(self, format: str, *args: object) -> None:  # the stdlib's signature
             log.debug("demo server: " + format, *args)
 
     return Handler

@@ -134,10 +134,11 @@ def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: s
             page_error = "no extractable text on the page; used the feed text"
         if page_error:
             log.info("article %s: used feed text (%s)", entry.url, page_error)
-    return dict(
-        article_id=article_id, source_id=source.source_id, entry_url=entry.url, guid=entry.guid, article=article,
-        passages=passages, fetched_at=fetched_at, status=status, error=page_error, run_id=run_id,
-    )
+    return {
+        "article_id": article_id, "source_id": source.source_id, "entry_url": entry.url, "guid": entry.guid,
+        "article": article, "passages": passages, "fetched_at": fetched_at, "status": status, "error": page_error,
+        "run_id": run_id,
+    }
 
 
 def _save(writer: Writer, pending: list[dict], outcome: FeedOutcome) -> None:

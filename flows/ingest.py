@@ -19,6 +19,7 @@ from flows.feed_step import FeedOutcome, now, process_feed
 from flows.settings import Settings
 from models.embedder import Embedder
 from warehouse import store
+from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 
@@ -80,7 +81,7 @@ def daily_ingest(
         for source, future in zip(sources, futures, strict=True):
             try:
                 outcomes.append(future.result())
-            except Exception as exc:  # a bug in one feed's step must not lose the others
+            except Exception as exc:  # noqa: BLE001 (a bug in one feed's step must not lose the others)
                 logger.error("feed %s crashed: %r", source.name, exc)
                 outcomes.append(FeedOutcome(source.name, "failed", error=f"internal error: {exc!r}"))
 
@@ -91,6 +92,10 @@ def daily_ingest(
         counts |= run_analysis(writer, settings)
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
+        flagged = con.execute(load_sql("queries/flagged_feeds")).fetchall()
+    for name, feed_url, failures, last_success, error in flagged:
+        logger.warning("feed %s (%s) failed on its last %d fetches (last success %s): %s",
+                       name, feed_url, failures, last_success or "never", error)
     logger.info(
         "run %s %s: feeds ok %d / failed %d (not modified %d), new articles %d, failed articles %d, passages %d",
         run_id, status, counts["feeds_ok"], counts["feeds_failed"], counts["feeds_not_modified"],
