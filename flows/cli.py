@@ -381,6 +381,26 @@ def export_cmd(
     print_rows(["name", "rows", "path"], done, title=f"exported to {out}")
 
 
+@app.command("serve")
+def serve_cmd(
+    db: DbOption = None,
+    report_out: Annotated[Path, typer.Option("--report-out", help="HTML file the report deployment writes")] = Path("report.html"),
+) -> None:
+    """Serve daily-ingest (on RADAR_SCHEDULE_CRON, UTC), analyze and report until interrupted; no worker needed."""
+    from prefect import serve
+    from pydantic import ValidationError
+
+    from flows.serve import build_deployments
+
+    _logging(False)
+    settings = _settings(db)
+    try:
+        deployments = build_deployments(settings, report_out)
+    except (ValidationError, ValueError) as exc:
+        fail(f"RADAR_SCHEDULE_CRON {settings.schedule_cron!r} is not a valid cron expression ({exc.__class__.__name__})")
+    serve(*deployments)
+
+
 @app.command("config")
 def show_config() -> None:
     """Print the effective settings (secrets masked)."""

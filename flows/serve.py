@@ -1,0 +1,37 @@
+"""The three flows as served deployments: `radar serve` runs them on their schedules without a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect.client.schemas.schedules import CronSchedule
+from prefect.deployments.runner import RunnerDeployment
+
+from flows.analyze import analyze
+from flows.ingest import daily_ingest
+from flows.report import report
+from flows.settings import Settings
+
+
+def build_deployments(settings: Settings, report_out: Path = Path("report.html")) -> list[RunnerDeployment]:
+    """daily-ingest on `settings.schedule_cron` (UTC), analyze and report on demand; paths made absolute."""
+    # Absolute paths: a served run executes in a subprocess whose working directory is not guaranteed.
+    db = str(settings.db.resolve())
+    return [
+        daily_ingest.to_deployment(
+            name="daily-ingest",
+            description="Fetch every configured feed, store new articles and passages, classify, then analyze.",
+            schedule=CronSchedule(cron=settings.schedule_cron, timezone="UTC"),
+            parameters={"sources_path": str(settings.sources.resolve()), "db_path": db},
+        ),
+        analyze.to_deployment(
+            name="analyze",
+            description="Trend rollups, camp bifurcation and spike alerts; daily-ingest already ends with it.",
+            parameters={"db_path": db},
+        ),
+        report.to_deployment(
+            name="report",
+            description="Write the self-contained HTML report from the warehouse.",
+            parameters={"db_path": db, "out": str(report_out.resolve())},
+        ),
+    ]
