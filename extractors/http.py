@@ -53,6 +53,7 @@ class Fetcher:
 
     def __init__(self, limits: FetchLimits | None = None, user_agent: str = USER_AGENT) -> None:
         self.limits = limits or FetchLimits()
+        self.user_agent = user_agent
         timeout = httpx.Timeout(
             connect=self.limits.connect_timeout,
             read=self.limits.read_timeout,
@@ -73,6 +74,14 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
+
+    # Sent to another process (a Dask worker), a fetcher travels as its settings and is rebuilt there;
+    # the per-host limit then holds per process.
+    def __getstate__(self) -> dict:
+        return {"limits": self.limits, "user_agent": self.user_agent}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["limits"], state["user_agent"])
 
     def __enter__(self) -> Self:
         return self

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from flows.classify_step import NarrativeModel, classify_pending, embed_pending
+from flows.classify_step import NarrativeModel, classify_pending, embed_pending, pending_texts, store_vectors
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
@@ -26,6 +27,21 @@ def embed_task(writer: Writer, embedder: Embedder) -> int:
     return embed_pending(writer, embedder, progress=False)
 
 
+@task(name="encode-chunk", cache_policy=NONE)
+def encode_task(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    return embedder.encode(texts)
+
+
+def embed_fanned_out(writer: Writer, embedder: Embedder, chunk: int = 256) -> int:
+    """All pending texts split into chunks encoded by the task runner's workers (Dask), written here."""
+    rows = pending_texts(writer, embedder.model_id, limit=10_000_000)
+    chunks = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
+    futures = [encode_task.submit(embedder, [t for _, t in c]) for c in chunks]
+    for c, future in zip(chunks, futures, strict=True):
+        store_vectors(writer, embedder.model_id, [h for h, _ in c], future.result())
+    return len(rows)
+
+
 @task(name="classify-passages", cache_policy=NONE)
 def classify_task(writer: Writer, model: NarrativeModel) -> tuple[int, int]:
     return classify_pending(writer, model)
@@ -35,7 +51,10 @@ def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | 
     """Embed passages missing a vector, then classify those not classified under the current catalogue."""
     logger = get_run_logger()
     embedder = embedder or Embedder(settings.model)
-    embedded = embed_task(writer, embedder)
+    if settings.task_runner == "dask":
+        embedded = embed_fanned_out(writer, embedder)
+    else:
+        embedded = embed_task(writer, embedder)
     model = NarrativeModel.prepare(load_catalogue(settings.narratives), embedder, load_params(settings))
     classified, assigned = classify_task(writer, model)
     logger.info(

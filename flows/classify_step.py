@@ -16,26 +16,28 @@ from warehouse.writer import Writer
 log = logging.getLogger(__name__)
 
 
+def pending_texts(writer: Writer, model_id: str, limit: int) -> list[tuple[str, str]]:
+    """(text hash, text) of passages without a vector for `model_id`, at most `limit`."""
+    with writer.transaction() as con:
+        return con.execute(load_sql("queries/pending_embeddings"), {"model_id": model_id, "limit": limit}).fetchall()
+
+
+def store_vectors(writer: Writer, model_id: str, hashes: list[str], vectors: np.ndarray) -> None:
+    with writer.transaction() as con:
+        con.execute(
+            load_sql("queries/insert_embeddings"),
+            {"hashes": hashes, "model_id": model_id, "dim": int(vectors.shape[1]), "vectors": vectors.tolist()},
+        )
+
+
 def embed_pending(writer: Writer, embedder: Embedder, chunk: int = 512, progress: bool = False) -> int:
     """Embed every passage text that has no vector for this model yet; returns how many were encoded.
 
     Reads a chunk, encodes it with no database connection open, writes it in one short transaction.
     """
     total = 0
-    while True:
-        with writer.transaction() as con:
-            rows = con.execute(
-                load_sql("queries/pending_embeddings"), {"model_id": embedder.model_id, "limit": chunk}
-            ).fetchall()
-        if not rows:
-            break
-        hashes = [r[0] for r in rows]
-        vectors = embedder.encode([r[1] for r in rows], progress=progress)
-        with writer.transaction() as con:
-            con.execute(
-                load_sql("queries/insert_embeddings"),
-                {"hashes": hashes, "model_id": embedder.model_id, "dim": int(vectors.shape[1]), "vectors": vectors.tolist()},
-            )
+    while rows := pending_texts(writer, embedder.model_id, chunk):
+        store_vectors(writer, embedder.model_id, [r[0] for r in rows], embedder.encode([r[1] for r in rows], progress=progress))
         total += len(rows)
         log.info("embedded %d passage texts (%d so far) with %s", len(rows), total, embedder.model_id)
     return total

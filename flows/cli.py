@@ -202,7 +202,8 @@ def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
     if not settings.db.exists():
         fail(f"no database at {settings.db}")
     try:
-        counts = classify_flow(db_path=str(settings.db), settings=settings)
+        runner = settings.task_runner_instance()
+        counts = classify_flow.with_options(task_runner=runner)(db_path=str(settings.db), settings=settings)
     except (CatalogueError, WarehouseBusy) as exc:
         fail(str(exc))
     print_rows(list(counts), [tuple(counts.values())], title="classification")

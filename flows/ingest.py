@@ -107,5 +107,5 @@ def daily_ingest(
 
 
 def configured_ingest(settings: Settings):
-    """`daily_ingest` with the task runner the settings ask for."""
-    return daily_ingest.with_options(task_runner=ThreadPoolTaskRunner(max_workers=settings.concurrency))
+    """`daily_ingest` with the task runner the settings ask for (threads, or Dask)."""
+    return daily_ingest.with_options(task_runner=settings.task_runner_instance())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     )
     model: str = Field("", description="embedding model name or path; empty = the packaged all-MiniLM-L6-v2")
     concurrency: int = Field(8, ge=1, description="feeds processed at once")
+    task_runner: Literal["threads", "dask"] = Field("threads", description="threads, or a Dask cluster for scale-out")
+    dask_address: str | None = Field(None, description="scheduler of an existing Dask cluster; none = a local one")
+    dask_workers: int = Field(2, ge=1, description="workers of the local Dask cluster")
     max_articles_per_feed: int = Field(200, ge=1, description="new articles taken from one feed per run")
     fetch_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
     fetch_connect_timeout: float = 10.0
@@ -64,6 +68,19 @@ class Settings(BaseSettings):
             min_count=self.spike_min_count, min_ratio=self.spike_min_ratio, min_z=self.spike_min_z,
             cooldown_days=self.spike_cooldown_days,
         )
+
+    def task_runner_instance(self):  # -> a Prefect TaskRunner
+        """The task runner the settings ask for; Dask fans fetching and embedding out to its workers."""
+        if self.task_runner == "dask":
+            from prefect_dask import DaskTaskRunner
+
+            if self.dask_address:
+                return DaskTaskRunner(address=self.dask_address)
+            return DaskTaskRunner(cluster_kwargs={"n_workers": self.dask_workers, "threads_per_worker": 1,
+                                                  "processes": True, "dashboard_address": None})
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=self.concurrency)
 
     def masked(self) -> dict[str, str]:
         """Settings as strings with secrets masked, for `radar config`."""

@@ -33,6 +33,10 @@ class Embedder:
         self.device = device
         self.encoded_texts = 0  # counted so tests can prove a step did not re-embed passages
 
+    def __getstate__(self) -> dict:
+        """Travel without the loaded model: a Dask worker loads its own copy from the same path."""
+        return {k: v for k, v in self.__dict__.items() if k != "model"}
+
     @cached_property
     def model(self):  # -> SentenceTransformer
         from sentence_transformers import SentenceTransformer

@@ -30,6 +30,16 @@ class Writer:
             finally:
                 con.close()
 
+    # In another process (a Dask worker) a writer is its path; DuckDB's file lock then serialises the
+    # processes, and `connect` waits for it.
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "wait_seconds": self.wait_seconds}
+
+    def __setstate__(self, state: dict) -> None:
+        self.path = state["path"]
+        self.wait_seconds = state["wait_seconds"]
+        self._lock = threading.Lock()
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._lock:
