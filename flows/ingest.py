@@ -14,6 +14,7 @@ from extractors.http import Fetcher
 from extractors.records import Source
 from extractors.sources import load_sources
 from flows.analyze import run_analysis
+from flows.report import report_task
 from flows.classify import embed_and_classify
 from flows.feed_step import FeedOutcome, now, process_feed
 from flows.settings import Settings
@@ -56,6 +57,7 @@ def daily_ingest(
     settings: Settings | None = None,
     classify: bool = True,
     embedder: Embedder | None = None,
+    report_path: str | None = None,
 ) -> dict[str, int]:
     """Fetch every feed of `sources_path`, store new articles and passages in `db_path`, return run totals.
 
@@ -90,6 +92,8 @@ def daily_ingest(
     if status == "completed" and classify:
         counts |= embed_and_classify(writer, settings, embedder)
         counts |= run_analysis(writer, settings)
+        if report_path:
+            counts["report_bytes"] = report_task(str(db_file), report_path, None)
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
         flagged = con.execute(load_sql("queries/flagged_feeds")).fetchall()

@@ -95,3 +95,16 @@ def test_report_command(tmp_path: Path):
     assert out.exists()
     bad = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(out), "--since", "tomorrow"])
     assert bad.exit_code == 1 and "not a date" in bad.output
+
+
+def test_report_flow_publishes_a_link_artifact(tmp_path, prefect_backend):
+    from prefect.artifacts import Artifact
+
+    from flows.report import report
+
+    db = populate(tmp_path / "radar.duckdb")
+    out = tmp_path / "flow-report.html"
+    size = report(str(db), str(out))
+    assert out.stat().st_size == size
+    artifact = Artifact.get("narrative-report")
+    assert artifact is not None and out.name in (artifact.data or "")
