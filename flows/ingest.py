@@ -14,9 +14,9 @@ from extractors.http import Fetcher
 from extractors.records import Source
 from extractors.sources import load_sources
 from flows.analyze import run_analysis
-from flows.report import report_task
 from flows.classify import embed_and_classify
 from flows.feed_step import FeedOutcome, now, process_feed
+from flows.report import report_task
 from flows.settings import Settings
 from models.embedder import Embedder
 from warehouse import store
