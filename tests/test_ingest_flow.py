@@ -68,3 +68,29 @@ def test_ten_real_feeds_store_every_article_once_and_rerun_is_conditional(ten_fe
     feed_requests = [(req, resp) for req, resp in httpserver.log if req.path.startswith("/feeds/")]
     assert len(feed_requests) == 10
     assert all(resp.status_code == 304 and req.headers.get("If-None-Match") for req, resp in feed_requests)
+
+
+def test_a_run_where_every_feed_fails_is_a_failed_flow_run_and_a_partial_one_completes(httpserver, tmp_path, settings):
+    from prefect.states import State
+
+    from flows.ingest import AllFeedsFailed
+
+    httpserver.expect_request("/down.xml").respond_with_data("gone", status=404)
+    httpserver.expect_request("/html.xml").respond_with_data("<html><body>hi</body></html>", content_type="text/html")
+    bad = write_sources(tmp_path / "bad.yaml", {"Down": httpserver.url_for("/down.xml"), "Html": httpserver.url_for("/html.xml")})
+    state: State = daily_ingest(str(bad), str(settings.db), settings=settings, classify=False, return_state=True)
+    assert state.is_failed()
+    with pytest.raises(AllFeedsFailed):
+        state.result()
+    con = duckdb.connect(str(settings.db), read_only=True)
+    runs = con.execute("SELECT status, counts->>'feeds_failed' FROM runs").fetchall()
+    fetches = dict(con.execute("SELECT status, count(*) FROM feed_fetches GROUP BY 1").fetchall())
+    con.close()
+    assert runs == [("failed", "2")] and fetches == {"failed": 2}
+
+    good = FIXTURES / "feeds" / "real-news" / "npr-world__7be307059415227d.xml"
+    site = RecordedSite(httpserver)
+    partial = write_sources(tmp_path / "partial.yaml", {"Down": httpserver.url_for("/down.xml"), "NPR": site.add_feed("npr", good)})
+    site.install()
+    counts = daily_ingest(str(partial), str(settings.db), settings=settings, classify=False)
+    assert counts["feeds_failed"] == 1 and counts["feeds_ok"] == 1 and counts["new_articles"] > 0
