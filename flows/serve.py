@@ -20,9 +20,10 @@ def build_deployments(settings: Settings, report_out: Path = Path("report.html")
     return [
         daily_ingest.to_deployment(
             name="daily-ingest",
-            description="Fetch every configured feed, store new articles and passages, classify, then analyze.",
+            description="Fetch every configured feed, store new articles and passages, classify, analyze, report.",
             schedule=CronSchedule(cron=settings.schedule_cron, timezone="UTC"),
-            parameters={"sources_path": str(settings.sources.resolve()), "db_path": db},
+            parameters={"sources_path": str(settings.sources.resolve()), "db_path": db,
+                        "report_path": str(report_out.resolve())},
         ),
         analyze.to_deployment(
             name="analyze",
