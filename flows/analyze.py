@@ -11,8 +11,10 @@ from prefect.cache_policies import NONE
 
 from flows.alert_step import NewAlert, deliver_pending, detect_and_store
 from flows.bifurcation_step import compute_bifurcation
+from flows.hypotheses_step import VerdictChange, describe, evaluate_hypotheses
 from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
 from flows.settings import Settings
+from models.hypotheses import HypothesisError
 from warehouse.writer import Writer
 
 
@@ -24,6 +26,15 @@ def rollups_task(writer: Writer, since: date) -> None:
 @task(name="bifurcation", cache_policy=NONE)
 def bifurcation_task(writer: Writer, since: date) -> tuple[int, int]:
     return compute_bifurcation(writer, since=since)
+
+
+@task(name="hypotheses", cache_policy=NONE)
+def hypotheses_task(writer: Writer, settings: Settings) -> list[VerdictChange]:
+    try:
+        return evaluate_hypotheses(writer, settings.hypotheses)
+    except HypothesisError as exc:  # a bad hypothesis file must not fail the analysis
+        get_run_logger().error("hypotheses not evaluated: %s", exc)
+        return []
 
 
 @task(name="detect-spikes", cache_policy=NONE)
@@ -61,11 +72,16 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
         weeks, crossings = bifurcation_task(writer, since)
         alerts = spikes_task(writer, settings, since)
         mark_analyzed(writer, started)
+    # Always: cheap, idempotent, and picks up an edited hypothesis file (e.g. a new event date).
+    changes = hypotheses_task(writer, settings)
+    for change in changes:
+        logger.warning("%s", describe(change))
     delivered, failed = deliver_task(writer, settings)
     create_markdown_artifact(markdown=alerts_markdown(alerts), key="narrative-alerts", description="New spike alerts")
     logger.info("analysis: %d weeks, %d crossings, %d new alerts, %d delivered, %d delivery failures",
                 weeks, crossings, len(alerts), delivered, failed)
-    return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings, "new_alerts": len(alerts), "delivered": delivered,
+    return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings, "new_alerts": len(alerts),
+            "verdict_changes": len(changes), "delivered": delivered,
             "delivery_failures": failed}
 
 

@@ -334,6 +334,40 @@ def bifurcation_cmd(
     _query(_settings(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt)
 
 
+@app.command("hypotheses")
+def hypotheses_cmd(
+    db: DbOption = None,
+    weeks: Annotated[int, typer.Option(help="how many recent weeks in the verdict trend")] = 6,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Forecast scoreboard: each hypothesis's latest verdict, value with 95% interval, and recent verdicts."""
+    from models.hypotheses import HypothesisError, load_hypotheses
+    from warehouse.db import load_sql
+
+    settings = _settings(db)
+    try:
+        statements = {h.id: h.statement for h in load_hypotheses(settings.hypotheses)}
+    except HypothesisError as exc:
+        fail(str(exc))
+    if not settings.db.exists():
+        fail(f"no database at {settings.db}")
+    try:
+        con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    try:
+        rel = con.execute(load_sql("queries/hypothesis_scoreboard"), {"weeks": weeks})
+        columns = [d[0] for d in rel.description]
+        rows = rel.fetchall()
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+    print_rows([columns[0], "statement", *columns[1:]],
+               [(r[0], statements.get(r[0], "(not in the hypothesis file)"), *r[1:]) for r in rows],
+               fmt, title="hypotheses (trend: s supported, c contradicted, i inconclusive; oldest first)")
+
+
 @app.command("report")
 def report_cmd(
     out: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("report.html"),

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     narrative_params: Path = Field(
         _ROOT / "config" / "narrative_params.json", description="fitted thresholds/heads (radar narratives fit)"
     )
+    hypotheses: Path = Field(_ROOT / "config" / "hypotheses.yaml", description="forecast tracker hypotheses")
     model: str = Field("", description="embedding model name or path; empty = the packaged all-MiniLM-L6-v2")
     concurrency: int = Field(8, ge=1, description="feeds processed at once")
     task_runner: Literal["threads", "dask"] = Field("threads", description="threads, or a Dask cluster for scale-out")

@@ -1,0 +1,114 @@
+"""Forecast tracker step: every hypothesis evaluated on every ISO week, upserted into hypothesis_weekly."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+
+from models.hypotheses import (
+    ArticleRecord,
+    Evaluation,
+    Hypothesis,
+    evaluate,
+    load_hypotheses,
+    sql_result,
+    week_start,
+    window_weeks,
+)
+from warehouse.db import load_sql
+from warehouse.writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """A hypothesis whose verdict in `week` differs from its verdict the week before."""
+
+    hypothesis_id: str
+    statement: str
+    week: str
+    previous: str
+    verdict: str
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def _records(con: duckdb.DuckDBPyConnection) -> list[ArticleRecord]:
+    labels: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    for article_id, narrative_id, stance, score in con.execute(load_sql("queries/hypothesis_labels")).fetchall():
+        labels[article_id].append((narrative_id, stance, float(score)))
+    return [
+        ArticleRecord(article_id, day, camp, int(passages), tuple(sorted(labels.get(article_id, []))))
+        for article_id, day, camp, passages in con.execute(load_sql("queries/hypothesis_articles")).fetchall()
+    ]
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, h: Hypothesis, week: str) -> Evaluation:
+    """The user's read-only query on one window; a failing query is logged and judged inconclusive."""
+    weeks = window_weeks(week, h.window_weeks)
+    values = {"week": week, "start": week_start(weeks[0]), "end": week_start(weeks[-1]) + timedelta(days=6)}
+    query = h.params["query"]
+    bound = {k: v for k, v in values.items() if re.search(rf"\${k}\b", query)}
+    try:
+        rel = con.execute(query, bound)
+        row = rel.fetchone()
+        columns = [d[0] for d in rel.description or []]
+    except duckdb.Error as exc:
+        log.warning("hypothesis %s: sql test failed in %s: %s", h.id, week, str(exc).splitlines()[0])
+        return sql_result(None, h.params)
+    return sql_result(None if row is None else dict(zip(columns, row, strict=True)), h.params)
+
+
+def evaluate_hypotheses(writer: Writer, path: str | Path) -> list[VerdictChange]:
+    """Evaluate every hypothesis on every week with labels and upsert the rows (deterministic, so idempotent).
+
+    Returns the verdict changes against the previous week that are new to the table, so re-running returns none.
+    """
+    hypotheses = load_hypotheses(path)
+    with writer.transaction() as con:
+        weeks = [w for (w,) in con.execute(load_sql("queries/hypothesis_weeks")).fetchall()]
+        records = _records(con)
+        divergence = dict(con.execute("SELECT week, divergence FROM bifurcation_weekly").fetchall())
+        stored = {(h, w): v for h, w, v in con.execute(
+            "SELECT hypothesis_id, week, verdict FROM hypothesis_weekly").fetchall()}
+        results: dict[tuple[str, str], Evaluation] = {}
+        for h in hypotheses:
+            for week in weeks:
+                if h.template == "sql":
+                    results[(h.id, week)] = _run_sql(con, h, week)
+                else:
+                    results[(h.id, week)] = evaluate(h, week, records, divergence)
+    changes: list[VerdictChange] = []
+    with writer.transaction() as con:
+        # rows of hypotheses no longer in the file, or of weeks without labels any more
+        con.execute("DELETE FROM hypothesis_weekly WHERE NOT list_contains($ids, hypothesis_id) "
+                    "OR NOT list_contains($weeks, week)", {"ids": [h.id for h in hypotheses], "weeks": weeks})
+        for h in hypotheses:
+            previous = None
+            for week in weeks:
+                e = results[(h.id, week)]
+                con.execute(load_sql("queries/hypothesis_upsert"), {
+                    "hypothesis_id": h.id, "week": week, "value": e.value, "ci_low": e.ci_low,
+                    "ci_high": e.ci_high, "evidence": e.evidence, "verdict": e.verdict,
+                })
+                if previous is not None and e.verdict != previous and stored.get((h.id, week)) != e.verdict:
+                    changes.append(VerdictChange(h.id, h.statement, week, previous, e.verdict, e.value, e.ci_low,
+                                                 e.ci_high))
+                previous = e.verdict
+    log.info("hypotheses: %d evaluated on %d weeks, %d verdict changes", len(hypotheses), len(weeks), len(changes))
+    return changes
+
+
+def describe(change: VerdictChange) -> str:
+    """One line for the log or an alert."""
+    interval = "" if change.value is None else f" (value {change.value:.3g}, 95% [{change.ci_low:.3g}, {change.ci_high:.3g}])"
+    return f"hypothesis {change.hypothesis_id} {change.previous} → {change.verdict} in {change.week}{interval}: {change.statement}"
+

@@ -1,0 +1,256 @@
+"""Forecast tracker: each template on planted data, verdict rules, file validation, and the step on a real DuckDB."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from flows.hypotheses_step import evaluate_hypotheses
+from models.hypotheses import (
+    ArticleRecord,
+    HypothesisError,
+    camp_closer_to,
+    camp_pushes_more,
+    divergence_trend,
+    evaluate,
+    load_hypotheses,
+    parse_hypotheses,
+    shift_after,
+    verdict,
+)
+from warehouse.writer import Writer
+
+ROOT = Path(__file__).resolve().parents[1]
+MONDAY = date(2026, 1, 5)  # 2026-W02
+
+
+def articles(camp: str, n: int, rate: float, start: date = MONDAY, days: int = 14, passages: int = 5,
+             narrative: str = "sold_out", stance: str = "claim", other: str = "filler") -> list[ArticleRecord]:
+    """`n` articles of `passages` classified passages; a fraction `rate` of articles carries two labelled passages."""
+    out = []
+    every = round(1 / rate) if rate else 0
+    for i in range(n):
+        hit = every and i % every == 0
+        labels = [(narrative, stance, 0.8), (narrative, stance, 0.7)] if hit else [(other, "claim", 0.6)]
+        out.append(ArticleRecord(f"{camp}-{start}-{i}", start + timedelta(days=i % days), camp, passages, tuple(labels)))
+    return out
+
+
+CAMPS = {"camp_a": "china_friendly", "camp_b": "russia_friendly", "narrative": "sold_out", "stance": "claim",
+         "min_articles": 20, "min_weeks": 2, "n_bootstrap": 200, "seed": 0, "threshold": 0.0}
+
+
+# ---------------------------------------------------------------------------------------------- verdict rule
+
+def test_verdict_follows_the_interval_and_thin_evidence():
+    assert verdict(0.01, 0.2) == "supported"
+    assert verdict(-0.2, -0.01) == "contradicted"
+    assert verdict(-0.1, 0.1) == "inconclusive"
+    assert verdict(0.01, 0.2, thin=True) == "inconclusive"
+    assert verdict(None, None) == "inconclusive"
+    assert verdict(-0.3, -0.1, two_sided=True) == "supported"
+
+
+# ---------------------------------------------------------------------------------------------- templates
+
+def test_camp_pushes_more_supported_contradicted_and_thin():
+    china, russia = articles("china_friendly", 40, 0.5), articles("russia_friendly", 40, 0.0)
+    up = camp_pushes_more(china + russia, CAMPS)
+    assert up.verdict == "supported" and up.value == pytest.approx(0.2) and up.ci_low > 0 and up.evidence == 80
+    reversed_ = camp_pushes_more(articles("china_friendly", 40, 0.0) + articles("russia_friendly", 40, 0.5), CAMPS)
+    assert reversed_.verdict == "contradicted" and reversed_.ci_high < 0
+    thin = camp_pushes_more(articles("china_friendly", 10, 0.5) + articles("russia_friendly", 40, 0.0), CAMPS)
+    assert thin.verdict == "inconclusive" and thin.value is None
+    one_week = camp_pushes_more(articles("china_friendly", 40, 0.5, days=7) + articles("russia_friendly", 40, 0.0, days=7),
+                                CAMPS)
+    assert one_week.verdict == "inconclusive"
+
+
+def test_camp_pushes_more_is_deterministic():
+    data = articles("china_friendly", 30, 0.3) + articles("russia_friendly", 30, 0.2)
+    assert camp_pushes_more(data, CAMPS, "k") == camp_pushes_more(list(reversed(data)), CAMPS, "k")
+
+
+def test_camp_closer_to_supported_and_contradicted():
+    params = {"camp": "resistance", "closer": "china_friendly", "farther": "russia_friendly", "min_articles": 20}
+    china = articles("china_friendly", 30, 1.0, narrative="sold_out")
+    russia = articles("russia_friendly", 30, 1.0, narrative="detente")
+    near_china = articles("resistance", 30, 1.0, narrative="sold_out")
+    assert camp_closer_to(china + russia + near_china, params).verdict == "supported"
+    near_russia = articles("resistance", 30, 1.0, narrative="detente")
+    result = camp_closer_to(china + russia + near_russia, params)
+    assert result.verdict == "contradicted" and result.value < 0
+    assert camp_closer_to(china + russia + near_china[:5], params).verdict == "inconclusive"
+
+
+def weeks(values: list[float]) -> list[tuple[str, float]]:
+    return [((MONDAY + timedelta(weeks=i)).strftime("%G-W%V"), v) for i, v in enumerate(values)]
+
+
+def test_divergence_trend_slope_and_interval():
+    rising = divergence_trend(weeks([0.02, 0.05, 0.2, 0.31, 0.45, 0.57]), {})
+    assert rising.verdict == "supported" and rising.value == pytest.approx(0.1175, abs=0.01) and rising.evidence == 6
+    falling = divergence_trend(weeks([0.6, 0.5, 0.38, 0.3, 0.2]), {})
+    assert falling.verdict == "contradicted"
+    assert divergence_trend(weeks([0.03, 0.05, 0.02, 0.04, 0.03]), {}).verdict == "inconclusive"
+    assert divergence_trend(weeks([0.1, 0.5]), {}).verdict == "inconclusive"  # two weeks: no interval
+    gap = divergence_trend([("2026-W02", 0.1), ("2026-W03", None), ("2026-W04", 0.3)], {})
+    assert gap.verdict == "inconclusive" and gap.evidence == 2
+
+
+def test_shift_after_up_down_and_thin():
+    params = {"camp": "russia_friendly", "narrative": "detente", "stance": "claim", "direction": "up",
+              "min_articles": 20}
+    before = articles("russia_friendly", 40, 0.0, narrative="detente")
+    after = articles("russia_friendly", 40, 0.5, start=MONDAY + timedelta(weeks=3), narrative="detente")
+    assert shift_after(before, after, params).verdict == "supported"
+    assert shift_after(before, after, params | {"direction": "down"}).verdict == "contradicted"
+    assert shift_after(after, before, params | {"direction": "any"}).verdict == "supported"
+    assert shift_after(before, after[:10], params).verdict == "inconclusive"
+
+
+def test_evaluate_uses_the_trailing_window_and_event_date():
+    hs = {h.id: h for h in load_hypotheses(ROOT / "config" / "hypotheses.yaml")}
+    event = hs["russia_detente_shift"].params["event_date"]
+    before = articles("russia_friendly", 40, 0.0, start=event - timedelta(weeks=2), narrative="us_russia_new_detente")
+    after = articles("russia_friendly", 40, 0.5, start=event, narrative="us_russia_new_detente")
+    later = (event + timedelta(weeks=1)).strftime("%G-W%V")
+    assert evaluate(hs["russia_detente_shift"], later, before + after, {}).verdict == "supported"
+    earlier = (event - timedelta(weeks=1)).strftime("%G-W%V")
+    assert evaluate(hs["russia_detente_shift"], earlier, before + after, {}).verdict == "inconclusive"
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+def good() -> dict:
+    return {"id": "h1", "statement": "s", "source": "src", "window_weeks": 4,
+            "test": {"template": "camp_pushes_more", "camp_a": "a", "camp_b": "b", "narrative": "n"}}
+
+
+def test_default_file_has_the_four_predictions():
+    hs = load_hypotheses(ROOT / "config" / "hypotheses.yaml")
+    assert [h.template for h in hs] == ["camp_pushes_more", "divergence_trend", "camp_closer_to", "shift_after"]
+    assert all(h.source == "new-detente-analysis (2025 commentary)" for h in hs)
+    assert hs[3].params["event_date"] == date(2026, 1, 26)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"test": {"template": "crystal_ball"}}, "unknown template"),
+    ({"statement": None}, "missing field(s) statement"),
+    ({"test": {"template": "camp_pushes_more", "camp_a": "a", "narrative": "n"}}, "missing camp_b"),
+    ({"test": {"template": "sql", "query": "delete from x"}}, "read-only"),
+    ({"test": {"template": "sql", "query": "select 1; drop table y"}}, "single statement"),
+    ({"test": {"template": "sql", "query": "with a as (select 1) delete from x"}}, "read-only"),
+    ({"test": {"template": "shift_after", "camp": "c", "narrative": "n", "event_date": "soon"}}, "event_date"),
+    ({"window_weeks": 0}, "window_weeks"),
+])
+def test_bad_hypotheses_are_rejected_by_name(change, message):
+    item = good() | change | {"id": "bad_one"}
+    with pytest.raises(HypothesisError, match=r"'bad_one'") as info:
+        parse_hypotheses({"hypotheses": [good(), item]})
+    assert message in str(info.value)
+
+
+def test_a_read_only_sql_test_is_accepted():
+    item = good() | {"test": {"template": "sql", "query": "WITH x AS (SELECT 1 AS v) SELECT v AS value FROM x"}}
+    assert parse_hypotheses({"hypotheses": [item]})[0].template == "sql"
+
+
+# ---------------------------------------------------------------------------------------------- the step
+
+def write_file(path: Path, items: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump({"hypotheses": items}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_empty_warehouse_has_nothing_to_judge(db_path):
+    writer = Writer(db_path)
+    assert evaluate_hypotheses(writer, ROOT / "config" / "hypotheses.yaml") == []
+    with writer.transaction() as con:
+        assert con.execute("SELECT count(*) FROM hypothesis_weekly").fetchone()[0] == 0
+
+
+def seed_warehouse(writer: Writer, weeks_of_data: int) -> None:
+    """Four camps of 2 outlets; from the third week on china_friendly and resistance push sold_out."""
+    with writer.transaction() as con:
+        for camp in ("china_friendly", "russia_friendly", "resistance", "western_mainstream"):
+            for k in range(2):
+                sid = f"{camp}-{k}"
+                con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, 'en', NULL)", [sid, sid, f"http://{sid}/rss", camp])
+                for day in range(7 * weeks_of_data):
+                    published = MONDAY + timedelta(days=day)
+                    aid = f"{sid}-{day}"
+                    con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status) "
+                                "VALUES (?, ?, ?, ?, now(), 'ok')", [aid, sid, f"http://{sid}/{day}", published])
+                    after = day >= 14
+                    for pos in range(3):
+                        pid = f"{aid}-{pos}"
+                        con.execute("INSERT INTO passages VALUES (?, ?, ?, 'text', ?, 0, 4)", [pid, aid, pos, pid])
+                        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, "
+                                    "source_id, day) VALUES (?, 'm', 'c', ?, ?)", [pid, sid, published])
+                        if pos == 0:
+                            narrative = ("russia_sold_out_china" if after and camp in ("china_friendly", "resistance")
+                                         else "us_russia_new_detente")
+                            con.execute("INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, "
+                                        "model_id, catalog_hash, article_id, source_id, day) "
+                                        "VALUES (?, ?, 0.7, 'claim', 'm', 'c', ?, ?, ?)",
+                                        [pid, narrative, aid, sid, published])
+
+
+def test_one_week_warehouse_is_inconclusive_everywhere(db_path):
+    writer = Writer(db_path)
+    seed_warehouse(writer, 1)
+    evaluate_hypotheses(writer, ROOT / "config" / "hypotheses.yaml")
+    with writer.transaction() as con:
+        rows = con.execute("SELECT hypothesis_id, week, verdict FROM hypothesis_weekly").fetchall()
+    assert len(rows) == 4 and {r[2] for r in rows} == {"inconclusive"}
+
+
+def test_step_writes_weekly_rows_idempotently_and_reports_changes(db_path, tmp_path):
+    writer = Writer(db_path)
+    seed_warehouse(writer, 4)
+    path = write_file(tmp_path / "h.yaml", [
+        {"id": "china_more", "statement": "China-friendly pushes it more", "source": "test", "window_weeks": 2,
+         "test": {"template": "camp_pushes_more", "camp_a": "china_friendly", "camp_b": "russia_friendly",
+                  "narrative": "russia_sold_out_china", "min_articles": 10}},
+        {"id": "russia_more", "statement": "Russia-friendly pushes it more", "source": "test", "window_weeks": 2,
+         "test": {"template": "camp_pushes_more", "camp_a": "russia_friendly", "camp_b": "china_friendly",
+                  "narrative": "russia_sold_out_china", "min_articles": 10}},
+        {"id": "own_sql", "statement": "a user's query", "source": "test", "window_weeks": 1,
+         "test": {"template": "sql", "query": "SELECT count(*) / 100 AS value, count(*) / 200 AS ci_low, "
+                  "count(*) / 50 AS ci_high, count(DISTINCT article_id) AS evidence FROM passage_narratives "
+                  "WHERE narrative_id = 'russia_sold_out_china' AND day BETWEEN $start AND $end"}},
+    ])
+    changes = evaluate_hypotheses(writer, path)
+    with writer.transaction() as con:
+        rows = con.execute("SELECT hypothesis_id, week, verdict, evidence FROM hypothesis_weekly ORDER BY 1, 2").fetchall()
+    verdicts = {(h, w): v for h, w, v, _ in rows}
+    assert [verdicts[("china_more", w)] for w in ("2026-W02", "2026-W03", "2026-W04", "2026-W05")] == [
+        "inconclusive", "inconclusive", "supported", "supported"]
+    assert verdicts[("russia_more", "2026-W04")] == "contradicted"
+    assert [verdicts[("own_sql", w)] for w in ("2026-W02", "2026-W03", "2026-W04")] == [
+        "inconclusive", "inconclusive", "supported"]
+    assert {(c.hypothesis_id, c.week, c.previous, c.verdict) for c in changes} == {
+        ("china_more", "2026-W04", "inconclusive", "supported"),
+        ("russia_more", "2026-W04", "inconclusive", "contradicted"),
+        ("own_sql", "2026-W04", "inconclusive", "supported"),
+    }
+    assert evaluate_hypotheses(writer, path) == []  # idempotent: same rows, no new changes
+    with writer.transaction() as con:
+        assert con.execute("SELECT hypothesis_id, week, verdict, evidence FROM hypothesis_weekly ORDER BY 1, 2"
+                           ).fetchall() == rows
+
+
+def test_a_failing_sql_test_is_inconclusive_not_fatal(db_path, tmp_path):
+    writer = Writer(db_path)
+    seed_warehouse(writer, 1)
+    path = write_file(tmp_path / "h.yaml", [{"id": "broken", "statement": "s", "source": "t", "window_weeks": 1,
+                                             "test": {"template": "sql", "query": "SELECT * FROM no_such_table"}}])
+    assert evaluate_hypotheses(writer, path) == []
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("SELECT verdict FROM hypothesis_weekly").fetchall() == [("inconclusive",)]
+    con.close()
