@@ -8,7 +8,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 
@@ -105,7 +105,34 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
     return created
 
 
+def store_verdict_changes(writer: Writer, changes: list) -> int:
+    """A hypothesis verdict change is an alert like a spike: stored once, logged, delivered by the same path.
+
+    Stored with narrative_id 'hypothesis:<id>', camp '*', day = the Monday of the ISO week, share = the
+    hypothesis value and score = its interval's lower end; the evidence JSON carries the whole change.
+    """
+    added = 0
+    for c in changes:
+        day = datetime.strptime(c.week + "-1", "%G-W%V-%u").date()
+        evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
+                    "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
+                    "ci_high": c.ci_high}
+        with writer.transaction() as con:
+            inserted = con.execute(load_sql("queries/insert_alert"), {
+                "alert_id": alert_id_for(f"hypothesis:{c.hypothesis_id}", c.verdict, day),
+                "narrative_id": f"hypothesis:{c.hypothesis_id}", "camp": "*", "day": day, "count": 0, "total": 0,
+                "share": c.value or 0.0, "baseline": 0.0, "score": c.ci_low or 0.0, "evidence": json.dumps(evidence),
+            }).fetchall()
+        added += bool(inserted)
+    return added
+
+
 def slack_text(evidence: dict) -> str:
+    if evidence.get("kind") == "hypothesis":
+        value = "" if evidence["value"] is None else (
+            f" (value {evidence['value']:.3f}, 95% interval {evidence['ci_low']:.3f} to {evidence['ci_high']:.3f})")
+        return (f"*Forecast verdict change* in {evidence['week']}: {evidence['statement']}: "
+                f"{evidence['previous']} → *{evidence['verdict']}*{value}")
     lines = [
         (
             f"*Narrative spike*: `{evidence['narrative_id']}` in "

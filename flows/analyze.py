@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from flows.alert_step import NewAlert, deliver_pending, detect_and_store
+from flows.alert_step import NewAlert, deliver_pending, detect_and_store, store_verdict_changes
 from flows.bifurcation_step import compute_bifurcation
 from flows.hypotheses_step import VerdictChange, describe, evaluate_hypotheses
 from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
@@ -76,12 +76,13 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     changes = hypotheses_task(writer, settings)
     for change in changes:
         logger.warning("%s", describe(change))
+    store_verdict_changes(writer, changes)
     delivered, failed = deliver_task(writer, settings)
     create_markdown_artifact(markdown=alerts_markdown(alerts), key="narrative-alerts", description="New spike alerts")
     logger.info("analysis: %d weeks, %d crossings, %d new alerts, %d delivered, %d delivery failures",
                 weeks, crossings, len(alerts), delivered, failed)
-    return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings, "new_alerts": len(alerts),
-            "verdict_changes": len(changes), "delivered": delivered,
+    return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings,
+            "new_alerts": len(alerts), "verdict_changes": len(changes), "delivered": delivered,
             "delivery_failures": failed}
 
 

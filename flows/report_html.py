@@ -20,8 +20,11 @@ from warehouse.db import connect, load_sql
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
-SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebuttals by camp", "Feed health")
-_QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "stance", "feed_health", "articles_daily")
+SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebuttals by camp", "Feed health",
+            "Forecast tracker")
+_QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "stance", "feed_health", "articles_daily",
+            "hypotheses")
+_VERDICT_COLOURS = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,30 @@ def feed_figure(rows: list[dict[str, Any]], sources: list[str]) -> go.Figure:
     return fig
 
 
+def hypotheses_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """One small chart per hypothesis: weekly value with its interval, markers coloured by verdict."""
+    from plotly.subplots import make_subplots
+
+    ids = sorted({r["hypothesis_id"] for r in rows}) or ["(no hypotheses evaluated yet)"]
+    fig = make_subplots(rows=len(ids), cols=1, subplot_titles=ids, shared_xaxes=True, vertical_spacing=0.08)
+    for i, hid in enumerate(ids, start=1):
+        own = [r for r in rows if r["hypothesis_id"] == hid and r["value"] is not None]
+        weeks = [r["week"] for r in own]
+        fig.add_trace(go.Scatter(x=weeks, y=[r["ci_high"] for r in own], mode="lines", line={"width": 0},
+                                 showlegend=False, hoverinfo="skip"), row=i, col=1)
+        fig.add_trace(go.Scatter(x=weeks, y=[r["ci_low"] for r in own], mode="lines", line={"width": 0},
+                                 fill="tonexty", fillcolor="rgba(31,119,180,0.2)", showlegend=False), row=i, col=1)
+        fig.add_trace(go.Scatter(
+            x=weeks, y=[r["value"] for r in own], mode="lines+markers", showlegend=False,
+            marker={"size": 9, "color": [_VERDICT_COLOURS.get(r["verdict"], "#7f7f7f") for r in own]},
+            text=[r["verdict"] for r in own], hovertemplate="%{x}: %{y:.3f} (%{text})<extra></extra>",
+        ), row=i, col=1)
+        fig.add_hline(y=0, line={"dash": "dot", "color": "#999"}, row=i, col=1)
+    fig.update_layout(height=200 * len(ids) + 80,
+                      title="Hypotheses by week: value, 95% interval; green supported, red contradicted, grey inconclusive")
+    return fig
+
+
 def alerts_html(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p>No spike alerts in this period.</p>"
@@ -224,6 +251,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         "outlets": outlet_map_figure(outlet_projection(t["outlet_profiles"])),
         "stance": stance_figure(t["stance"]),
         "feeds": feed_figure(t["articles_daily"], sorted(r["name"] for r in t["feed_health"])),
+        "hypotheses": hypotheses_figure(t["hypotheses"]),
     }
     divs: dict[str, str] = {}
     for i, (name, fig) in enumerate(figures.items()):
@@ -239,6 +267,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}"
         f"<h2 id='stance'>{SECTIONS[3]}</h2>{divs['stance']}"
         f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
+        f"<h2 id='hypotheses'>{SECTIONS[5]}</h2>{divs['hypotheses']}"
         "</body></html>"
     )
 

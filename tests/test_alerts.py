@@ -83,3 +83,24 @@ def test_webhook_gets_recent_alerts_once_and_failures_are_retried(writer, db_pat
     rows = con.execute("SELECT day, delivered_at IS NOT NULL, delivery_attempts FROM alerts ORDER BY day").fetchall()
     con.close()
     assert rows == [(OLD_SPIKE_DAY, False, 0), (OLD_SPIKE_DAY, False, 0), (SPIKE_DAY, True, 2), (SPIKE_DAY, True, 2)]
+
+
+def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(writer, db_path, httpserver):
+    from flows.alert_step import store_verdict_changes
+    from flows.hypotheses_step import VerdictChange
+
+    change = VerdictChange("camps_diverge", "The camps diverge.", "2026-W15", "inconclusive", "supported", 0.1, 0.03, 0.17)
+    assert store_verdict_changes(writer, [change]) == 1
+    assert store_verdict_changes(writer, [change]) == 0
+    received = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: received.append(request.get_json()) or Response("ok"))
+    delivered, failed = deliver_pending(writer, httpserver.url_for("/hook"), recent_days=60)
+    assert failed == 0 and delivered >= 1
+    texts = [r["text"] for r in received if "Forecast verdict change" in r["text"]]
+    assert texts == ["*Forecast verdict change* in 2026-W15: The camps diverge.: inconclusive → *supported* "
+                     "(value 0.100, 95% interval 0.030 to 0.170)"]
+    con = duckdb.connect(str(db_path), read_only=True)
+    [(narrative_id, day)] = con.execute("SELECT narrative_id, day FROM alerts WHERE narrative_id LIKE 'hypothesis:%'").fetchall()
+    con.close()
+    assert narrative_id == "hypothesis:camps_diverge" and day == date(2026, 4, 6)

@@ -70,7 +70,7 @@ def test_report_is_one_self_contained_file_with_every_section(tmp_path: Path):
     assert not re.search(r"<script[^>]+src=[\"']?https?://", text)
     assert "cdn." not in re.findall(r"<script[^>]*>", text).__str__()
     assert text.count("plotly.js v") <= 2  # the library's banner: inlined once (its header names the version)
-    assert text.count('class="plotly-graph-div"') == 5
+    assert text.count('class="plotly-graph-div"') == 6  # five analyst sections + the forecast tracker
     # text from the warehouse is escaped, links to the evidence kept
     assert "<script>alert(1)" not in text and "Evil &lt;script&gt;alert(1)&lt;/script&gt; claim" in text
     assert 'href="http://127.0.0.1/s1/3"' in text

@@ -38,7 +38,7 @@ def test_report_renders_in_chromium(tmp_path: Path):
     try:
         driver.get(out.as_uri())
         charts = driver.find_elements(By.CSS_SELECTOR, ".plotly-graph-div")
-        assert len(charts) == 5
+        assert len(charts) == 6
         WebDriverWait(driver, 20).until(
             lambda d: all(c.find_elements(By.CSS_SELECTOR, ".main-svg") for c in d.find_elements(By.CSS_SELECTOR, ".plotly-graph-div")))
         assert len(driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= 5
