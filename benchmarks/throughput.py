@@ -51,13 +51,14 @@ def main() -> None:
             article = extract_article(page.read_bytes().replace(b"{{BASE}}", b"http://127.0.0.1"), entry, url, datetime.now(UTC))
             passages = split_passages(article.text)
             all_texts += [p.text for p in passages]
-            batch.append(dict(article_id=article_id_for(article.canonical_url), source_id="s", entry_url=url, guid=None,
-                              article=article, passages=passages, fetched_at=datetime.now(UTC), status="ok", error=None,
-                              run_id="bench"))
+            batch.append({
+                "article_id": article_id_for(article.canonical_url), "source_id": "s", "entry_url": url, "guid": None,
+                "article": article, "passages": passages, "fetched_at": datetime.now(UTC), "status": "ok",
+                "error": None, "run_id": "bench",
+            })
             if len(batch) == 20 or page == pages[-1]:  # the flow writes in batches of 20 too
                 with writer.transaction() as con:
-                    for item in batch:
-                        store.save_article(con, **item)
+                    store.save_articles(con, batch)
                 batch.clear()
         embedded = embed_pending(writer, embedder)
         classified, _ = classify_pending(writer, model)

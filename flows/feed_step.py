@@ -96,7 +96,7 @@ def process_feed(
 
 
 def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: str, outcome: FeedOutcome) -> dict:
-    """Fetch and extract one entry; returns the keyword arguments of `store.save_article`."""
+    """Fetch and extract one entry; returns one item for `store.save_articles`."""
     fetched_at = now()
     page: bytes | None = None
     final_url = entry.url
@@ -146,8 +146,7 @@ def _save(writer: Writer, pending: list[dict], outcome: FeedOutcome) -> None:
     if not pending:
         return
     with writer.transaction() as con:
-        for item in pending:
-            added = store.save_article(con, **item)
+        for added in store.save_articles(con, pending):
             if added:
                 outcome.new_articles += 1
                 outcome.passages += added

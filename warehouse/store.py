@@ -10,7 +10,7 @@ from datetime import datetime
 import duckdb
 
 from extractors.identity import passage_id_for, text_hash
-from extractors.records import Article, Passage, Source
+from extractors.records import Article, Source
 from warehouse.db import load_sql
 
 
@@ -53,48 +53,55 @@ def settled_entry_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> s
     return {row[0] for row in con.execute(load_sql("queries/done_entry_urls"), [list(urls)]).fetchall()}
 
 
-def save_article(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    article_id: str,
-    source_id: str,
-    entry_url: str,
-    guid: str | None,
-    article: Article | None,
-    passages: Sequence[Passage],
-    fetched_at: datetime,
-    status: str,
-    error: str | None,
-    run_id: str,
-) -> int:
+def save_article(con: duckdb.DuckDBPyConnection, **item) -> int:
     """Store one article with its passages; returns the number of passages newly written."""
-    if article is not None:
-        content_hash = text_hash(article.text)
-        con.execute(
-            load_sql("queries/upsert_article"),
-            [
-                article_id, source_id, article.url, article.canonical_url, guid, article.title, article.author,
-                article.published_at, article.date_source, fetched_at, article.language, article.text,
-                article.text_source, content_hash, status, error, run_id,
-            ],
-        )
-    else:
-        con.execute(
-            load_sql("queries/upsert_article"),
-            [article_id, source_id, entry_url, None, guid, None, None, None, None, fetched_at, None, None, None, None,
-             status, error, run_id],
-        )
-    con.execute(load_sql("queries/insert_entry_url"), [entry_url, article_id, source_id, fetched_at])
-    before = con.execute(load_sql("queries/article_has_passages"), [article_id]).fetchone()[0]
-    if before == 0 and passages:
-        con.executemany(
-            load_sql("queries/insert_passage"),
-            [
-                [passage_id_for(article_id, p.position), article_id, p.position, p.text, text_hash(p.text), p.char_start, p.char_end]
-                for p in passages
-            ],
-        )
-    return 0 if before else len(passages)
+    return save_articles(con, [item])[0]
+
+
+def save_articles(con: duckdb.DuckDBPyConnection, items: Sequence[dict]) -> list[int]:
+    """Store a batch of articles (keyword sets of `article_id, source_id, entry_url, guid, article, passages,
+    fetched_at, status, error, run_id`) in four statements; returns the passages newly written per item.
+
+    An article reached twice in one batch (syndicated URL variants) is written once: its first version with text.
+    """
+    chosen: dict[str, dict] = {}
+    for item in items:
+        kept = chosen.get(item["article_id"])
+        if kept is None or (kept["article"] is None and item["article"] is not None):
+            chosen[item["article_id"]] = item
+    rows = [_article_row(item) for item in chosen.values()]
+    if rows:
+        con.execute(load_sql("queries/upsert_articles"), {k: [r[k] for r in rows] for k in rows[0]})
+    urls = {item["entry_url"]: item for item in items}
+    con.execute(load_sql("queries/insert_entry_urls"), {
+        "urls": list(urls), "article_ids": [i["article_id"] for i in urls.values()],
+        "source_ids": [i["source_id"] for i in urls.values()], "seen": [i["fetched_at"] for i in urls.values()],
+    })
+    stored = {r[0] for r in con.execute(load_sql("queries/articles_with_passages"), {"ids": list(chosen)}).fetchall()}
+    fresh = [i for i in chosen.values() if i["article_id"] not in stored and i["passages"]]
+    if fresh:
+        flat = [(i["article_id"], p) for i in fresh for p in i["passages"]]
+        con.execute(load_sql("queries/insert_passage"), {
+            "ids": [passage_id_for(a, p.position) for a, p in flat], "article_ids": [a for a, _ in flat],
+            "positions": [p.position for _, p in flat], "texts": [p.text for _, p in flat],
+            "hashes": [text_hash(p.text) for _, p in flat], "starts": [p.char_start for _, p in flat],
+            "ends": [p.char_end for _, p in flat],
+        })
+    written = {id(i): len(i["passages"]) for i in fresh}
+    return [written.get(id(item), 0) for item in items]
+
+
+def _article_row(item: dict) -> dict:
+    a: Article | None = item["article"]
+    return {
+        "article_id": item["article_id"], "source_id": item["source_id"], "url": a.url if a else item["entry_url"],
+        "canonical_url": a.canonical_url if a else None, "guid": item["guid"], "title": a.title if a else None,
+        "author": a.author if a else None, "published_at": a.published_at if a else None,
+        "date_source": a.date_source if a else None, "fetched_at": item["fetched_at"],
+        "language": a.language if a else None, "text": a.text if a else None,
+        "text_source": a.text_source if a else None, "content_hash": text_hash(a.text) if a else None,
+        "status": item["status"], "error": item["error"], "run_id": item["run_id"],
+    }
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime) -> None:

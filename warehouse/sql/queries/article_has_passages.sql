@@ -1,1 +1,0 @@
-SELECT count(*) FROM passages WHERE article_id = ?
