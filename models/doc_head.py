@@ -16,7 +16,7 @@ import numpy as np
 from models.narratives import Prototypes, side_scores
 from models.semeval import OTHER, f1_samples
 
-_THRESHOLDS = [round(x, 3) for x in np.arange(0.05, 0.61, 0.05)]
+_THRESHOLDS = [round(float(x), 3) for x in np.arange(0.05, 0.61, 0.05)]
 _RELATIVE = (0.0, 0.3, 0.5, 0.7, 0.85)
 
 
