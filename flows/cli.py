@@ -50,6 +50,12 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def require_db(db: Path) -> None:
+    """An expected error when the warehouse file is missing."""
+    if not db.exists():
+        fail(f"no database at {db} (run `radar ingest` or `radar demo` first, or pass --db)")
+
+
 def _settings(db: Path | None = None) -> Settings:
     settings = Settings()
     if db is not None:
@@ -170,8 +176,7 @@ def sql(
     settings = _settings(db)
     if fmt is OutputFormat.parquet and out is None:
         fail("--format parquet needs --out FILE")
-    if not settings.db.exists():
-        fail(f"no database at {settings.db} (run `radar ingest` or `radar demo` first, or pass --db)")
+    require_db(settings.db)
     try:
         con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
     except WarehouseBusy as exc:
@@ -199,8 +204,7 @@ def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
 
     _logging(verbose)
     settings = _settings(db)
-    if not settings.db.exists():
-        fail(f"no database at {settings.db}")
+    require_db(settings.db)
     try:
         runner = settings.task_runner_instance()
         counts = classify_flow.with_options(task_runner=runner)(db_path=str(settings.db), settings=settings)
@@ -275,8 +279,7 @@ def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
 
     _logging(verbose)
     settings = _settings(db)
-    if not settings.db.exists():
-        fail(f"no database at {settings.db}")
+    require_db(settings.db)
     try:
         counts = analyze(db_path=str(settings.db), settings=settings)
     except WarehouseBusy as exc:
@@ -287,8 +290,7 @@ def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
 def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table) -> None:
     from warehouse.db import load_sql
 
-    if not db.exists():
-        fail(f"no database at {db}")
+    require_db(db)
     try:
         con = connect(db, read_only=True, wait_seconds=Settings().read_wait_seconds)
     except WarehouseBusy as exc:
@@ -349,8 +351,7 @@ def hypotheses_cmd(
         statements = {h.id: h.statement for h in load_hypotheses(settings.hypotheses)}
     except HypothesisError as exc:
         fail(str(exc))
-    if not settings.db.exists():
-        fail(f"no database at {settings.db}")
+    require_db(settings.db)
     try:
         con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
     except WarehouseBusy as exc:
@@ -382,8 +383,7 @@ def report_cmd(
         since_day = date.fromisoformat(since) if since else None
     except ValueError:
         fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
-    if not settings.db.exists():
-        fail(f"no database at {settings.db}")
+    require_db(settings.db)
     try:
         size = write_report(settings.db, out, since_day, wait_seconds=settings.read_wait_seconds)
     except (WarehouseBusy, ReportTooLarge, OSError) as exc:
@@ -401,8 +401,7 @@ def export_cmd(
 ) -> None:
     """Export every table and the trend views as Parquet (large dated tables partitioned by month)."""
     settings = _settings(db)
-    if not settings.db.exists():
-        fail(f"no database at {settings.db}")
+    require_db(settings.db)
     try:
         con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
     except WarehouseBusy as exc:
