@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import httpx
 
-from models.spikes import DayPoint, SpikeParams, detect_spikes
+from models.spikes import DayPoint, Spike, SpikeParams, detect_spikes
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
@@ -36,25 +36,31 @@ def alert_id_for(narrative_id: str, camp: str, day: date) -> str:
 
 
 def load_series(writer: Writer, since: date | None = None) -> dict[tuple[str, str], list[DayPoint]]:
-    """Daily (count, total) per (camp or '*', narrative) from `since` on, with zero-count days filled in."""
+    """Daily points per (camp or '*', narrative) from `since` on, with zero-count days filled in."""
     start = since or date(1970, 1, 1)
     with writer.transaction() as con:
         totals = con.execute(load_sql("queries/spike_totals"), {"since": start}).fetchall()
         counts = con.execute(load_sql("queries/spike_counts"), {"since": start}).fetchall()
-    total_by: dict[str, dict[date, int]] = defaultdict(dict)
-    for camp, day, total in totals:
-        total_by[camp][day] = total
-    count_by: dict[tuple[str, str], dict[date, int]] = defaultdict(dict)
-    for camp, narrative_id, day, n in counts:
-        count_by[(camp, narrative_id)][day] = n
+    total_by: dict[str, dict[date, tuple[int, int]]] = defaultdict(dict)
+    for camp, day, total, articles in totals:
+        total_by[camp][day] = (int(total), int(articles))
+    count_by: dict[tuple[str, str], dict[date, tuple[int, int, int]]] = defaultdict(dict)
+    for camp, narrative_id, day, n, articles, sum_sq in counts:
+        count_by[(camp, narrative_id)][day] = (int(n), int(articles), int(sum_sq))
     series = {}
     for (camp, narrative_id), days in count_by.items():
-        camp_totals = total_by[camp]
-        series[(camp, narrative_id)] = [DayPoint(d, days.get(d, 0), t) for d, t in sorted(camp_totals.items())]
+        series[(camp, narrative_id)] = [
+            _point(d, days.get(d), t, a) for d, (t, a) in sorted(total_by[camp].items())
+        ]
     return series
 
 
-def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike, top: int = 5) -> dict:
+def _point(day: date, hits: tuple[int, int, int] | None, total: int, articles: int) -> DayPoint:
+    n, hit_articles, sum_sq = hits or (0, 0, 0)
+    return DayPoint(day, n, total, articles=articles, hit_articles=hit_articles, count_sq=sum_sq)
+
+
+def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike: Spike, top: int = 5) -> dict:
     params = {"narrative_id": narrative_id, "camp": camp, "day": day}
     with writer.transaction() as con:
         passages = con.execute(load_sql("queries/alert_top_passages"), params | {"limit": top})
@@ -67,10 +73,12 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike,
     for row in driver_rows:
         camps[row["camp"]] += row["passages"]
     return {
-        "narrative_id": narrative_id, "camp": camp, "day": day.isoformat(),
-        "count": spike.count, "total": spike.total, "share": round(spike.share, 4),
-        "baseline_median_share": round(spike.baseline_median, 4), "baseline_mad": round(spike.baseline_mad, 4),
-        "baseline_days": spike.baseline_days, "score": round(spike.score, 2), "ratio": round(spike.ratio, 2),
+        "kind": "spike", "narrative_id": narrative_id, "camp": camp, "day": day.isoformat(),
+        "count": spike.count, "total": spike.total, "articles": spike.hit_articles, "share": round(spike.share, 4),
+        "baseline_rate": round(spike.baseline_rate, 4), "baseline_passages": spike.baseline_passages,
+        "baseline_articles": spike.baseline_articles, "articles_that_day": spike.articles,
+        "baseline_article_rate": round(spike.baseline_article_rate, 4),
+        "p_value": spike.p_value, "score": round(spike.score, 2), "ratio": round(spike.ratio, 2),
         "top_passages": top_rows, "outlets": driver_rows, "camps": dict(camps),
     }
 
@@ -78,12 +86,14 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike,
 def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = None) -> list[NewAlert]:
     """Evaluate every day from `since` on (all days when None); store alerts not stored before (idempotent).
 
-    The series is read from far enough back that each evaluated day sees its full baseline and cooldown.
+    The series is read from far enough back that each evaluated day sees its full baseline and cooldown. All
+    series are judged together (Bonferroni over their number), so adding narratives raises the bar per series.
     """
     created = []
     history = since - timedelta(days=params.baseline_days + params.cooldown_days + 1) if since else None
-    for (camp, narrative_id), points in sorted(load_series(writer, history).items()):
-        for spike in detect_spikes(points, params):
+    series = load_series(writer, history)
+    for (camp, narrative_id), points in sorted(series.items()):
+        for spike in detect_spikes(points, params, n_series=len(series)):
             if since is not None and spike.day < since:
                 continue
             alert_id = alert_id_for(narrative_id, camp, spike.day)
@@ -92,24 +102,26 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
                 inserted = con.execute(load_sql("queries/insert_alert"), {
                     "alert_id": alert_id, "narrative_id": narrative_id, "camp": camp, "day": spike.day,
                     "count": spike.count, "total": spike.total, "share": spike.share,
-                    "baseline": spike.baseline_median, "score": spike.score, "evidence": json.dumps(evidence, default=str),
+                    "baseline": spike.baseline_rate, "score": spike.score, "kind": "spike", "p_value": spike.p_value,
+                    "evidence": json.dumps(evidence, default=str),
                 }).fetchall()
             if inserted:
-                alert = NewAlert(alert_id, narrative_id, camp, spike.day, spike.count, spike.share, spike.baseline_median, spike.score)
+                alert = NewAlert(alert_id, narrative_id, camp, spike.day, spike.count, spike.share,
+                                 spike.baseline_rate, spike.score)
                 created.append(alert)
                 log.warning(
-                    "ALERT %s in %s on %s: %d passages, share %.1f%% vs baseline %.1f%% (z %.1f)",
-                    narrative_id, "all camps" if camp == "*" else camp, spike.day, spike.count,
-                    100 * spike.share, 100 * spike.baseline_median, spike.score,
+                    "ALERT %s in %s on %s: %d passages in %d articles, share %.1f%% vs baseline %.1f%% (p %.2g)",
+                    narrative_id, "all camps" if camp == "*" else camp, spike.day, spike.count, spike.hit_articles,
+                    100 * spike.share, 100 * spike.baseline_rate, spike.p_value,
                 )
     return created
 
 
 def store_verdict_changes(writer: Writer, changes: list) -> int:
-    """A hypothesis verdict change is an alert like a spike: stored once, logged, delivered by the same path.
+    """A hypothesis verdict change is an alert of its own kind: stored once, logged, delivered by the same path.
 
-    Stored with narrative_id 'hypothesis:<id>', camp '*', day = the Monday of the ISO week, share = the
-    hypothesis value and score = its interval's lower end; the evidence JSON carries the whole change.
+    Stored with kind 'hypothesis', narrative_id 'hypothesis:<id>', camp '*', day = the Monday of the ISO week;
+    the evidence JSON carries the whole change. `radar alerts` and the report's spike section leave them out.
     """
     added = 0
     for c in changes:
@@ -122,6 +134,7 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
                 "alert_id": alert_id_for(f"hypothesis:{c.hypothesis_id}", c.verdict, day),
                 "narrative_id": f"hypothesis:{c.hypothesis_id}", "camp": "*", "day": day, "count": 0, "total": 0,
                 "share": c.value or 0.0, "baseline": 0.0, "score": c.ci_low or 0.0, "evidence": json.dumps(evidence),
+                "kind": "hypothesis", "p_value": None,
             }).fetchall()
         added += bool(inserted)
     return added
@@ -137,8 +150,10 @@ def slack_text(evidence: dict) -> str:
         (
             f"*Narrative spike*: `{evidence['narrative_id']}` in "
             f"{'all camps' if evidence['camp'] == '*' else evidence['camp']}"
-            f" on {evidence['day']}: {evidence['count']} passages, share {100 * evidence['share']:.1f}%"
-            f" (baseline {100 * evidence['baseline_median_share']:.1f}%, z {evidence['score']})"
+            f" on {evidence['day']}: {evidence['count']} passages in {evidence.get('articles', '?')} articles,"
+            f" share {100 * evidence['share']:.1f}%"
+            f" (baseline {100 * evidence.get('baseline_rate', evidence.get('baseline_median_share', 0)):.1f}%,"
+            f" p {evidence.get('p_value', 0):.2g})"
         ),
         "Outlets: " + ", ".join(f"{o['outlet']} ({o['passages']})" for o in evidence["outlets"][:5]),
     ]

@@ -24,14 +24,14 @@ def rollups_task(writer: Writer, since: date) -> None:
 
 
 @task(name="bifurcation", cache_policy=NONE)
-def bifurcation_task(writer: Writer, since: date) -> tuple[int, int]:
-    return compute_bifurcation(writer, since=since)
+def bifurcation_task(writer: Writer, settings: Settings, since: date) -> tuple[int, int]:
+    return compute_bifurcation(writer, settings.bifurcation_params(), since=since)
 
 
 @task(name="hypotheses", cache_policy=NONE)
 def hypotheses_task(writer: Writer, settings: Settings) -> list[VerdictChange]:
     try:
-        return evaluate_hypotheses(writer, settings.hypotheses)
+        return evaluate_hypotheses(writer, settings.hypotheses, settings.analysis_window_weeks)
     except HypothesisError as exc:  # a bad hypothesis file must not fail the analysis
         get_run_logger().error("hypotheses not evaluated: %s", exc)
         return []
@@ -42,7 +42,8 @@ def spikes_task(writer: Writer, settings: Settings, since: date) -> list[NewAler
     return detect_and_store(writer, settings.spike_params(), since=since)
 
 
-@task(name="deliver-alerts", cache_policy=NONE, retries=1, retry_delay_seconds=5)
+# No Prefect retries: `_post` retries each POST, and a failed alert is retried on the next run.
+@task(name="deliver-alerts", cache_policy=NONE)
 def deliver_task(writer: Writer, settings: Settings) -> tuple[int, int]:
     webhook = settings.alert_webhook.get_secret_value() if settings.alert_webhook else None
     return deliver_pending(writer, webhook, settings.alert_recent_days)
@@ -56,7 +57,7 @@ def alerts_markdown(alerts: list[NewAlert]) -> str:
         f"{100 * a.baseline:.1f}% | {a.score:.1f} |"
         for a in alerts
     )
-    return ("# narrative-radar alerts\n\n| day | narrative | camp | passages | share | baseline | z |\n"
+    return ("# narrative-radar alerts\n\n| day | narrative | camp | passages | share | baseline | -log10 p |\n"
             "|---|---|---|---|---|---|---|\n" + rows)
 
 
@@ -69,7 +70,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     alerts: list[NewAlert] = []
     if since is not None:
         rollups_task(writer, since)
-        weeks, crossings = bifurcation_task(writer, since)
+        weeks, crossings = bifurcation_task(writer, settings, since)
         alerts = spikes_task(writer, settings, since)
         mark_analyzed(writer, started)
     # Always: cheap, idempotent, and picks up an edited hypothesis file (e.g. a new event date).

@@ -1,44 +1,102 @@
-"""Weekly bifurcation of the camps, recomputed from the labels and written to its two tables."""
+"""Weekly bifurcation of the camps on trailing windows, recomputed from the changed weeks and written to its tables."""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections import defaultdict
 from datetime import date, timedelta
 
-from models.bifurcation import BifurcationParams, Label, weekly_bifurcation
+import numpy as np
+
+from models.bifurcation import NO_NARRATIVE, BifurcationParams, OutletWeek, weekly_bifurcation
+from models.weeks import iso_week, week_start, weeks_between
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
 
 
-def compute_bifurcation(
-    writer: Writer, params: BifurcationParams | None = None, since: date | None = None
-) -> tuple[int, int]:
-    """Recompute the weeks from `since`'s week on (all when None); deterministic, so re-running writes the
-    same rows. Returns (weeks written, crossings among them)."""
-    first_week = (since - timedelta(days=since.weekday())) if since else date(1970, 1, 5)
-    first_iso = first_week.strftime("%G-W%V")
+def refresh_outlet_vectors(writer: Writer, since: date) -> None:
+    """Recompute the per-outlet daily vector sums from `since` on."""
     with writer.transaction() as con:
-        rows = con.execute(load_sql("queries/bifurcation_labels"), {"since": first_week}).fetchall()
+        for statement in filter(str.strip, load_sql("queries/refresh_outlet_day_vectors").split(";")):
+            con.execute(statement, {"since": since} if "$since" in statement else {})
+
+
+def load_outlet_weeks(writer: Writer, start: date, end: date) -> list[OutletWeek]:
+    """Every outlet's evidence per ISO week for the days from `start` to `end`."""
+    span = {"start": start, "end": end}
+    with writer.transaction() as con:
+        counts = con.execute(load_sql("queries/bifurcation_outlet_weeks"), span).fetchall()
+        features = con.execute(load_sql("queries/bifurcation_features"), span).fetchall()
+        flat = con.execute(load_sql("queries/bifurcation_vectors"), span).fetchnumpy()
+        vector_articles = con.execute(load_sql("queries/bifurcation_vector_articles"), span).fetchall()
+    feats: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
+    for source_id, week, narrative_id, stance, weight in features:
+        feats[(source_id, week)][(narrative_id, stance)] = float(weight)
+    vectors: dict[tuple[str, str], np.ndarray] = {}
+    if len(flat["v"]):
+        dim = int(flat["i"].max())
+        values = np.asarray(flat["v"], dtype=float).reshape(-1, dim)  # rows ordered by (source, week, i)
+        for row in range(values.shape[0]):
+            vectors[(str(flat["source_id"][row * dim]), str(flat["week"][row * dim]))] = values[row]
+    n_vec = {(s, w): int(n) for s, w, n in vector_articles}
+    rows = []
+    for source_id, week, passages, articles, unlabelled in counts:
+        key = (source_id, week)
+        f = dict(feats.get(key, {}))
+        if unlabelled:
+            f[NO_NARRATIVE] = float(unlabelled)
+        rows.append(OutletWeek(week, source_id, int(articles), int(passages), f, vectors.get(key), n_vec.get(key, 0)))
+    return rows
+
+
+def compute_bifurcation(writer: Writer, params: BifurcationParams | None = None, since: date | None = None) -> tuple[int, int]:
+    """Recompute every week whose trailing window holds a day from `since` on (all weeks when None); deterministic,
+    so re-running writes the same rows. Returns (weeks written, crossings among them)."""
+    params = params or BifurcationParams()
+    with writer.transaction() as con:
+        first_day, last_day = con.execute(load_sql("queries/bifurcation_week_range")).fetchone()
         camps = dict(con.execute("SELECT source_id, camp FROM sources").fetchall())
-        previous = dict(con.execute(load_sql("queries/previous_sides"), {"week": first_iso}).fetchall())
-    labels = [Label(*row) for row in rows]
-    weeks, alignments = weekly_bifurcation(labels, camps, params or BifurcationParams(), previous_sides=previous)
+    if first_day is None:
+        return 0, 0
+    refresh_outlet_vectors(writer, since or first_day)
+    first_week = iso_week(max(since, first_day) if since else first_day)
+    last_week = iso_week(last_day)
+    if first_week > last_week:
+        return 0, 0
+    weeks = weeks_between(first_week, last_week)
+    window_start = week_start(weeks[0]) - timedelta(weeks=params.window_weeks - 1)
+    rows = load_outlet_weeks(writer, window_start, week_start(last_week) + timedelta(days=6))
     with writer.transaction() as con:
-        con.execute("DELETE FROM bifurcation_weekly WHERE week >= ?", [first_iso])
-        con.execute("DELETE FROM outlet_alignment_weekly WHERE week >= ?", [first_iso])
-        for w in weeks:
-            con.execute(
-                "INSERT INTO bifurcation_weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-                [w.week, w.divergence, w.ci_low, w.ci_high, w.split_quality, w.n_outlets, w.excluded_outlets,
-                 w.resistance_to_russia, w.resistance_to_china, w.n_articles_russia, w.n_articles_china],
-            )
+        previous = {s: (side, int(streak or 0)) for s, side, streak in
+                    con.execute(load_sql("queries/previous_sides"), {"week": first_week}).fetchall()}
+    summaries, alignments = weekly_bifurcation(rows, camps, weeks, params, previous)
+    with writer.transaction() as con:
+        con.execute("DELETE FROM bifurcation_weekly WHERE week >= ?", [first_week])
+        con.execute("DELETE FROM outlet_alignment_weekly WHERE week >= ?", [first_week])
+        for w in summaries:
+            lab, emb = w.labels, w.embedding
+            con.execute(load_sql("queries/insert_bifurcation_week"), {
+                "week": w.week, "window_weeks": w.window_weeks, "divergence": w.divergence,
+                "ci_low": w.label_ci[0] if w.label_ci else None, "ci_high": w.label_ci[1] if w.label_ci else None,
+                "null_p95": lab.null_p95 if lab else None, "p_value": lab.p_value if lab else None,
+                "js_observed": lab.observed if lab else None, "embedding_index": emb.index if emb else None,
+                "embedding_null_p95": emb.null_p95 if emb else None, "embedding_p_value": emb.p_value if emb else None,
+                "embedding_observed": emb.observed if emb else None, "permutations": w.permutations,
+                "split_quality": w.split_quality, "n_outlets": w.n_outlets, "excluded_outlets": w.excluded_outlets,
+                "n_outlets_russia": w.n_outlets_a, "n_outlets_china": w.n_outlets_b,
+                "resistance_to_russia": w.third_to_a, "resistance_to_china": w.third_to_b,
+                "n_articles_russia": w.n_articles_a, "n_articles_china": w.n_articles_b,
+            })
         for a in alignments:
-            con.execute(
-                "INSERT INTO outlet_alignment_weekly VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [a.week, a.source_id, a.side, a.distance_to_russia, a.distance_to_china, a.passages, a.crossed],
-            )
+            con.execute(load_sql("queries/insert_outlet_alignment"), {
+                "week": a.week, "source_id": a.source_id, "side": a.side, "distance_to_russia": a.distance_to_a,
+                "distance_to_china": a.distance_to_b, "margin": a.margin, "articles": a.articles,
+                "passages": a.passages, "stable_side": a.stable_side, "streak": a.streak, "crossed": a.crossed,
+                "evidence": None if a.evidence is None else json.dumps(a.evidence),
+            })
     crossings = sum(a.crossed for a in alignments)
-    log.info("bifurcation: %d weeks, %d outlet crossings", len(weeks), crossings)
-    return len(weeks), crossings
+    log.info("bifurcation: %d weeks from %s, %d outlet crossings", len(summaries), first_week, crossings)
+    return len(summaries), crossings

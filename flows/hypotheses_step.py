@@ -67,16 +67,17 @@ def _run_sql(con: duckdb.DuckDBPyConnection, h: Hypothesis, week: str) -> Evalua
     return sql_result(None if row is None else dict(zip(columns, row, strict=True)), h.params)
 
 
-def evaluate_hypotheses(writer: Writer, path: str | Path) -> list[VerdictChange]:
+def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 4) -> list[VerdictChange]:
     """Evaluate every hypothesis on every week with labels and upsert the rows (deterministic, so idempotent).
 
     Returns the verdict changes against the previous week that are new to the table, so re-running returns none.
     """
-    hypotheses = load_hypotheses(path)
+    hypotheses = load_hypotheses(path, default_window)
     with writer.transaction() as con:
         weeks = [w for (w,) in con.execute(load_sql("queries/hypothesis_weeks")).fetchall()]
         records = _records(con)
-        divergence = dict(con.execute("SELECT week, divergence FROM bifurcation_weekly").fetchall())
+        divergence = {w: {"labels": (d, p), "embedding": (e, ep)} for w, d, p, e, ep in con.execute(
+            "SELECT week, divergence, p_value, embedding_index, embedding_p_value FROM bifurcation_weekly").fetchall()}
         stored = {(h, w): v for h, w, v in con.execute(
             "SELECT hypothesis_id, week, verdict FROM hypothesis_weekly").fetchall()}
         results: dict[tuple[str, str], Evaluation] = {}

@@ -1,298 +1,383 @@
-"""Weekly bifurcation of two camps: how far their narrative mixes diverge, and which outlets sit on which side.
+"""Weekly bifurcation of two camps on trailing windows, corrected against a permutation null.
 
-Method, per ISO week:
+Built for outlets that publish 1-3 articles a week. Per ISO week W (the last week of a window of
+``window_weeks`` weeks):
 
-* A *profile* is a probability vector over (narrative, stance) features; each labelled passage adds its score to
-  its feature. Mentions keep their own feature (narrative, "mention"): a mention neither pushes nor rebuts a
-  narrative, so folding it into claims would make outlets that merely report a narrative look like they push it.
-* Camp profiles pool every labelled passage of the camp's outlets that week (no minimum per outlet).
-* ``divergence`` is the Jensen-Shannon divergence, base 2 (0 = same mix, 1 = disjoint), between the two camps
-  (``params.camp_a`` and ``params.camp_b``, by default russia_friendly and china_friendly). ``ci_low``/``ci_high``
-  are the 2.5/97.5 percentiles of the same statistic over bootstrap resamples of *articles* within each camp. JS
-  is never negative and is biased upward on small samples, so the interval of two identical camps sits just
-  above 0, not around it; compare intervals across weeks to tell noise from change.
-* Resistance-to-camp values use the same JS divergence, so they are on the scale of ``divergence``.
-* Outlets with at least ``min_passages`` labelled passages that week are *included* (the rest are counted in
-  ``excluded_outlets``). Included outlets of ``split_camps`` are split two ways by KMeans on their square-root
-  profiles (Euclidean distance there is proportional to the Hellinger distance), ignoring their configured camps;
-  ``split_quality`` is the silhouette of that split.
-* Sides are named after the camps: the pairing of clusters to camps with the smaller total JS divergence between
-  cluster mean profile and camp profile wins. Naming is only meaningful when the camps really differ, so sides
-  are named only in weeks where a permutation test (articles shuffled between the two camps) finds the observed
-  divergence above its ``1 - alpha`` null quantile; other weeks leave ``side`` None and cannot produce crossings.
-* ``crossed`` is True when an outlet's named side differs from its named side in the latest earlier week in which
-  it had one.
-
-Weeks where either camp has no labelled passage get ``divergence`` None (with its interval); they still report
-outlets and their distance to the camp that has data, but no sides.
+* Each outlet's evidence in the window is pooled: its articles, its passages' (narrative, stance) mix — every
+  classified passage counts once, split evenly among its labels, and a passage with no narrative counts for
+  the feature "no narrative", so a camp that stops talking about a subject moves the mix — and the sum of its
+  articles' mean passage vectors. Outlets with fewer than ``min_outlet_articles`` articles in the window are
+  left out (counted in ``excluded_outlets``); a camp needs ``min_camp_outlets`` included outlets.
+* Two divergences between ``camp_a`` and ``camp_b``: the Jensen-Shannon divergence (bits) of their pooled
+  mixes (*label index*) and the cosine distance between their article centroids in embedding space
+  (*embedding index*, which sees topics that no narrative names).
+* Both are biased upward at small samples, so each is compared with its *permutation null*: the same statistic
+  after shuffling the camp labels across the included outlets of the two camps (every shuffling when there
+  are at most ``max_permutations``, else that many random ones). Stored: observed minus the null's mean (the
+  index; about 0 for identical camps at any sample size), the null's 95th percentile on the same scale and the
+  p-value (share of shufflings at least as divergent). The label index also gets a 95% interval from
+  resampling outlets within each camp.
+* Sides: when the camps differ (embedding p-value at most ``alpha``; the label one when there are no vectors),
+  each included outlet's recent articles (the last ``side_window_weeks`` weeks) are compared with each camp's
+  centroid, its own articles left out of its camp; the nearer camp is its side when the relative margin
+  ``(far - near) / (far + near)`` reaches ``min_margin`` and those weeks hold ``min_side_articles`` articles.
+* Crossings with hysteresis: an outlet of the two camps has a ``stable_side``, at first its configured camp,
+  which changes only after ``crossing_weeks`` consecutive confident weeks on the other side; that week is marked
+  ``crossed`` with the evidence (articles, narratives whose share moved most). Outlets of other camps have no
+  home side to leave: their weekly ``side`` shows where they lean (and the resistance camp's distances to both
+  camps are in the weekly summary).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from itertools import groupby
+from dataclasses import dataclass, field
+from itertools import combinations
 
 import numpy as np
-from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+
+from models.weeks import js_rows, normalise, percentile_interval, resample_weights, window_weeks
 
 log = logging.getLogger(__name__)
 
-STANCES = ("claim", "rebuttal", "mention")
+NO_NARRATIVE = ("", "none")  # the feature of passages that carry no narrative
 
 
 @dataclass(frozen=True)
-class Label:
-    """One classified passage: its narrative, stance and score, with the article, outlet and ISO week it came from."""
+class OutletWeek:
+    """One outlet's evidence in one ISO week."""
 
     week: str
     source_id: str
-    article_id: str
-    narrative_id: str
-    stance: str
-    score: float
+    articles: int
+    passages: int
+    features: Mapping[tuple[str, str], float]  # passage weight per (narrative, stance), NO_NARRATIVE included
+    vector_sum: np.ndarray | None = None  # sum of its articles' mean passage vectors
+    vector_articles: int = 0
 
 
 @dataclass(frozen=True)
 class BifurcationParams:
-    """Knobs of `weekly_bifurcation`; the defaults find the planted facts of the demo corpus."""
+    """Knobs of `weekly_bifurcation`; defaults measured on real-text worlds (README, benchmarks/analytics_calibration.py)."""
 
-    min_passages: int = 10
+    window_weeks: int = 4
+    side_window_weeks: int = 2
+    min_outlet_articles: int = 3
+    min_side_articles: int = 3  # an outlet's articles in the side window needed for a side
+    min_camp_outlets: int = 2
+    max_permutations: int = 500
     n_bootstrap: int = 200
     alpha: float = 0.05
+    min_margin: float = 0.05
+    crossing_weeks: int = 2
     seed: int = 0
     camp_a: str = "russia_friendly"
     camp_b: str = "china_friendly"
     third_camp: str = "resistance"
-    # Camps whose outlets enter the two-way split; None = every included outlet. Western mainstream is left out by
-    # default: its mostly-neutral mix is the largest difference in the corpus and would become the split itself.
-    split_camps: frozenset[str] | None = frozenset(
-        {"russia_friendly", "china_friendly", "resistance", "alt_independent"}
-    )
+    # Camps whose outlets get a side. Western mainstream is left out: it is a reference, not a member of the split.
+    side_camps: frozenset[str] = frozenset({"russia_friendly", "china_friendly", "resistance", "alt_independent"})
+
+    def __post_init__(self) -> None:
+        if self.window_weeks < 1 or not 1 <= self.side_window_weeks <= self.window_weeks:
+            raise ValueError("need window_weeks >= 1 and 1 <= side_window_weeks <= window_weeks")
+        if self.min_outlet_articles < 1 or self.min_camp_outlets < 1 or self.crossing_weeks < 1:
+            raise ValueError("need min_outlet_articles, min_camp_outlets and crossing_weeks >= 1")
+
+
+@dataclass(frozen=True)
+class NullTest:
+    """An observed divergence against its permutation null."""
+
+    observed: float
+    index: float  # observed minus the null mean
+    null_p95: float  # the null's 95th percentile minus its mean
+    p_value: float
 
 
 @dataclass(frozen=True)
 class BifurcationWeek:
-    """One week's divergence between the two camps, its bootstrap interval, and the quality of the outlet split."""
+    """One week's (one window's) divergence between the two camps."""
 
     week: str
-    divergence: float | None
-    ci_low: float | None
-    ci_high: float | None
+    window_weeks: int
+    labels: NullTest | None
+    label_ci: tuple[float, float] | None
+    embedding: NullTest | None
+    permutations: int
     split_quality: float | None
     n_outlets: int
     excluded_outlets: int
-    resistance_to_russia: float | None
-    resistance_to_china: float | None
-    n_articles_russia: int
-    n_articles_china: int
+    n_outlets_a: int
+    n_outlets_b: int
+    third_to_a: float | None
+    third_to_b: float | None
+    n_articles_a: int
+    n_articles_b: int
+
+    @property
+    def divergence(self) -> float | None:
+        return None if self.labels is None else self.labels.index
 
 
 @dataclass(frozen=True)
 class OutletAlignment:
-    """One included outlet in one week: its side (None when unnamed), its divergence to each camp, and if it crossed."""
+    """One included outlet in one week: its side this week, its stable side after hysteresis, and if it crossed."""
 
     week: str
     source_id: str
     side: str | None
-    distance_to_russia: float | None
-    distance_to_china: float | None
+    distance_to_a: float | None
+    distance_to_b: float | None
+    margin: float | None
+    articles: int
     passages: int
+    stable_side: str | None
+    streak: int
     crossed: bool
+    evidence: dict | None = None
 
 
-def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
-    """Jensen-Shannon divergence in bits (0 for identical, 1 for disjoint distributions); inputs are normalised."""
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
-    p = p / p.sum()
-    q = q / q.sum()
-    return float(_js_rows(p[None, :], q[None, :])[0])
+@dataclass
+class _Pooled:
+    """An outlet's evidence summed over some weeks."""
+
+    articles: int = 0
+    passages: int = 0
+    features: dict[tuple[str, str], float] = field(default_factory=dict)
+    vector: np.ndarray | None = None
+
+    def add(self, ow: OutletWeek) -> None:
+        self.articles += ow.articles
+        self.passages += ow.passages
+        for key, weight in ow.features.items():
+            self.features[key] = self.features.get(key, 0.0) + weight
+        if ow.vector_sum is not None:
+            self.vector = ow.vector_sum.astype(float) if self.vector is None else self.vector + ow.vector_sum
 
 
-def _js_rows(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Row-wise JS divergence in bits of already-normalised rows."""
-    m = 0.5 * (p + q)
+def _pool(rows: Sequence[OutletWeek], weeks: Sequence[str]) -> dict[str, _Pooled]:
+    wanted = set(weeks)
+    pooled: dict[str, _Pooled] = {}
+    for ow in rows:
+        if ow.week in wanted:
+            pooled.setdefault(ow.source_id, _Pooled()).add(ow)
+    return pooled
+
+
+def _cosine_distance(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Row-wise 1 - cosine similarity (rows of zeros give distance 1)."""
+    nu = np.linalg.norm(u, axis=-1)
+    nv = np.linalg.norm(v, axis=-1)
+    dot = (u * v).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        kl_p = np.where(p > 0, p * np.log2(p / m), 0.0).sum(axis=1)
-        kl_q = np.where(q > 0, q * np.log2(q / m), 0.0).sum(axis=1)
-    return np.clip(0.5 * (kl_p + kl_q), 0.0, 1.0)
+        sim = np.where((nu > 0) & (nv > 0), dot / (nu * nv), 0.0)
+    return 1.0 - sim
 
 
-def _normalise(rows: np.ndarray) -> np.ndarray:
-    """Rows scaled to sum 1 (all-zero rows stay zero)."""
-    totals = rows.sum(axis=1, keepdims=True)
-    return np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)
+def _masks(n_a: int, n_b: int, limit: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """Camp-A membership masks over the n_a + n_b outlets (the observed split is the first n_a): every
+    shuffling when there are at most `limit`, else `limit` random ones. Returns (masks, exhaustive)."""
+    n = n_a + n_b
+    if math.comb(n, n_a) <= limit:
+        masks = np.zeros((math.comb(n, n_a), n))
+        for row, members in enumerate(combinations(range(n), n_a)):
+            masks[row, list(members)] = 1.0
+        return masks, True
+    masks = np.zeros((limit, n))
+    for row in range(limit):
+        masks[row, rng.permutation(n)[:n_a]] = 1.0
+    return masks, False
 
 
-def _feature_index(labels: Sequence[Label]) -> dict[tuple[str, str], int]:
-    """Column of each (narrative, stance) feature seen in the labels, in sorted order."""
-    keys = sorted({(lab.narrative_id, lab.stance) for lab in labels})
-    return {k: i for i, k in enumerate(keys)}
+def _null_test(observed: float, null: np.ndarray, exhaustive: bool) -> NullTest:
+    mean = float(null.mean())
+    at_least = int((null >= observed - 1e-12).sum())
+    # An exhaustive null contains the observed split itself; a sampled one does not, hence the +1s.
+    p = at_least / len(null) if exhaustive else (at_least + 1) / (len(null) + 1)
+    return NullTest(observed, observed - mean, float(np.quantile(null, 0.95)) - mean, p)
 
 
-def _article_matrix(labels: Sequence[Label], features: Mapping[tuple[str, str], int]) -> np.ndarray:
-    """Score-weighted feature counts, one row per article (in first-seen order)."""
-    rows: dict[str, np.ndarray] = {}
-    for lab in labels:
-        row = rows.setdefault(lab.article_id, np.zeros(len(features)))
-        row[features[(lab.narrative_id, lab.stance)]] += lab.score
-    return np.array(list(rows.values())) if rows else np.zeros((0, len(features)))
+def _feature_matrix(pooled: Mapping[str, _Pooled], outlets: Sequence[str], index: Mapping[tuple[str, str], int]) -> np.ndarray:
+    mat = np.zeros((len(outlets), max(len(index), 1)))
+    for row, s in enumerate(outlets):
+        for key, weight in pooled[s].features.items():
+            mat[row, index[key]] += weight
+    return mat
 
 
-def _resampled_js(a: np.ndarray, b: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """JS divergence between the pooled profiles of `n` bootstrap resamples of the articles of `a` and of `b`."""
-    wa = np.stack([np.bincount(rng.integers(0, len(a), len(a)), minlength=len(a)) for _ in range(n)])
-    wb = np.stack([np.bincount(rng.integers(0, len(b), len(b)), minlength=len(b)) for _ in range(n)])
-    return _js_rows(_normalise(wa @ a), _normalise(wb @ b))
+def _label(key: tuple[str, str]) -> str:
+    return "no narrative" if key == NO_NARRATIVE else f"{key[0]} ({key[1]})"
 
 
-def _permuted_js(a: np.ndarray, b: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """JS divergence between the two camps after shuffling their articles between them, `n` times."""
-    pooled = np.vstack([a, b])
-    masks = np.zeros((n, len(pooled)))
-    for i in range(n):
-        masks[i, rng.permutation(len(pooled))[: len(a)]] = 1.0
-    return _js_rows(_normalise(masks @ pooled), _normalise((1.0 - masks) @ pooled))
+def _moved(recent: _Pooled | None, earlier: _Pooled | None, top: int = 3) -> list[dict]:
+    """The features whose share of the outlet's passages changed most between the earlier and recent weeks."""
+    keys = sorted(set(recent.features if recent else {}) | set(earlier.features if earlier else {}))
+
+    def shares(p: _Pooled | None) -> dict[tuple[str, str], float]:
+        total = sum(p.features.values()) if p else 0.0
+        return {k: (p.features.get(k, 0.0) / total if p and total else 0.0) for k in keys}
+
+    before, after = shares(earlier), shares(recent)
+    ranked = sorted(keys, key=lambda k: -abs(after[k] - before[k]))[:top]
+    return [{"feature": _label(k), "share_before": round(before[k], 3), "share_now": round(after[k], 3)} for k in ranked]
 
 
-def _split(profiles: np.ndarray, seed: int) -> tuple[np.ndarray, float] | None:
-    """Two-way KMeans split of profiles in Hellinger geometry, with its silhouette; None if no split exists."""
-    if len(profiles) < 3:
-        return None
-    points = np.sqrt(profiles)
-    if len(np.unique(points.round(12), axis=0)) < 2:
-        return None
-    clusters = KMeans(n_clusters=2, n_init=10, random_state=seed).fit_predict(points)
-    if len(set(clusters.tolist())) < 2:
-        return None
-    return clusters, float(silhouette_score(points, clusters))
-
-
-def _week(
-    week: str,
-    labels: Sequence[Label],
-    camps: Mapping[str, str],
-    features: Mapping[tuple[str, str], int],
+def _evaluate_week(
+    week: str, rows: Sequence[OutletWeek], camps: Mapping[str, str], index: Mapping[tuple[str, str], int],
     params: BifurcationParams,
-    rng: np.random.Generator,
-) -> tuple[BifurcationWeek, list[tuple[str, str | None, float | None, float | None, int]]]:
-    """One week's summary and its included outlets as (source_id, side, to_a, to_b, passages)."""
-    by_camp: dict[str, list[Label]] = {}
-    by_outlet: dict[str, list[Label]] = {}
-    for lab in labels:
-        by_outlet.setdefault(lab.source_id, []).append(lab)
-        camp = camps.get(lab.source_id)
-        if camp is not None:
-            by_camp.setdefault(camp, []).append(lab)
+) -> tuple[BifurcationWeek, dict[str, tuple[str | None, float | None, float | None, float | None]], dict[str, _Pooled], dict[str, _Pooled], dict[str, _Pooled]]:
+    """The week's summary and, per included outlet, (side, distance to a, distance to b, margin)."""
+    weeks = window_weeks(week, params.window_weeks)
+    recent_weeks = weeks[-params.side_window_weeks:]
+    pooled = _pool(rows, weeks)
+    recent = _pool(rows, recent_weeks)
+    earlier = _pool(rows, weeks[: -params.side_window_weeks])
+    included = sorted(s for s, p in pooled.items() if p.articles >= params.min_outlet_articles)
+    excluded = sum(1 for p in pooled.values() if 0 < p.articles < params.min_outlet_articles)
+    out_a = [s for s in included if camps.get(s) == params.camp_a]
+    out_b = [s for s in included if camps.get(s) == params.camp_b]
+    rng = np.random.default_rng([params.seed, zlib.crc32(week.encode())])
 
-    mats = {camp: _article_matrix(by_camp.get(camp, []), features) for camp in (params.camp_a, params.camp_b)}
-    mat_a, mat_b = mats[params.camp_a], mats[params.camp_b]
-    prof_a = _normalise(mat_a.sum(axis=0, keepdims=True)) if len(mat_a) else None
-    prof_b = _normalise(mat_b.sum(axis=0, keepdims=True)) if len(mat_b) else None
+    labels = embedding = None
+    label_ci = None
+    permutations = 0
+    third_a = third_b = None
+    centroid_a = centroid_b = None
+    prof_a = prof_b = None
+    if len(out_a) >= params.min_camp_outlets and len(out_b) >= params.min_camp_outlets:
+        members = out_a + out_b
+        feats = _feature_matrix(pooled, members, index)
+        masks, exhaustive = _masks(len(out_a), len(out_b), params.max_permutations, rng)
+        permutations = len(masks)
+        observed_mask = np.r_[np.ones(len(out_a)), np.zeros(len(out_b))]
 
-    divergence = ci_low = ci_high = None
-    distinct = False
-    if prof_a is not None and prof_b is not None:
-        divergence = float(_js_rows(prof_a, prof_b)[0])
-        boot = _resampled_js(mat_a, mat_b, params.n_bootstrap, rng)
-        ci_low, ci_high = (float(x) for x in np.percentile(boot, [2.5, 97.5]))
-        null = _permuted_js(mat_a, mat_b, params.n_bootstrap, rng)
-        distinct = divergence > float(np.quantile(null, 1.0 - params.alpha))
-    else:
-        log.info("week %s: camp %s or %s has no labelled passages; no divergence", week, params.camp_a, params.camp_b)
+        def js_of(m: np.ndarray) -> np.ndarray:
+            return js_rows(normalise(m @ feats), normalise((1.0 - m) @ feats))
 
-    third = by_camp.get(params.third_camp, [])
-    prof_t = _normalise(_article_matrix(third, features).sum(axis=0, keepdims=True)) if third else None
+        observed = float(js_of(observed_mask[None, :])[0])
+        labels = _null_test(observed, js_of(masks), exhaustive)
+        boot_a = resample_weights(len(out_a), params.n_bootstrap, rng)
+        boot_b = resample_weights(len(out_b), params.n_bootstrap, rng)
+        boot = js_rows(normalise(boot_a @ feats[: len(out_a)]), normalise(boot_b @ feats[len(out_a):]))
+        low, high = percentile_interval(boot)
+        label_ci = (low - (observed - labels.index), high - (observed - labels.index))
+        prof_a = normalise(feats[: len(out_a)].sum(axis=0, keepdims=True))
+        prof_b = normalise(feats[len(out_a):].sum(axis=0, keepdims=True))
+        third = [s for s in pooled if camps.get(s) == params.third_camp]
+        if third:
+            prof_t = normalise(_feature_matrix(pooled, third, index).sum(axis=0, keepdims=True))
+            third_a, third_b = float(js_rows(prof_t, prof_a)[0]), float(js_rows(prof_t, prof_b)[0])
+        if all(pooled[s].vector is not None for s in members):
+            vecs = np.stack([pooled[s].vector for s in members])  # type: ignore[misc]
+            emb_observed = float(_cosine_distance(vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)))
+            emb_null = _cosine_distance(masks @ vecs, (1.0 - masks) @ vecs)
+            embedding = _null_test(emb_observed, emb_null, exhaustive)
+            centroid_a, centroid_b = vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)
 
-    def to(profile: np.ndarray | None, other: np.ndarray | None) -> float | None:
-        return None if profile is None or other is None else float(_js_rows(profile, other)[0])
+    test = embedding if embedding is not None else labels
+    distinct = test is not None and test.p_value <= params.alpha
+    placed: dict[str, tuple[str | None, float | None, float | None, float | None]] = {}
+    for s in included:
+        if camps.get(s) not in params.side_camps or s not in recent:
+            continue
+        if recent[s].articles < params.min_side_articles:
+            placed[s] = (None, None, None, None)
+            continue
+        d_a = d_b = None
+        if centroid_a is not None and centroid_b is not None and recent[s].vector is not None:
+            own = pooled[s].vector
+            a = centroid_a - own if s in out_a else centroid_a
+            b = centroid_b - own if s in out_b else centroid_b
+            d_a, d_b = float(_cosine_distance(recent[s].vector, a)), float(_cosine_distance(recent[s].vector, b))
+        elif prof_a is not None and prof_b is not None and embedding is None:
+            # no vectors: Hellinger distance of label mixes, own passages left out of the own camp
+            mine = _feature_matrix(recent, [s], index)
+            own = _feature_matrix(pooled, [s], index)
+            a = feats[: len(out_a)].sum(0, keepdims=True) - (own if s in out_a else 0)
+            b = feats[len(out_a):].sum(0, keepdims=True) - (own if s in out_b else 0)
+            hell = [float(np.linalg.norm(np.sqrt(normalise(mine)) - np.sqrt(normalise(x))) / math.sqrt(2)) for x in (a, b)]
+            d_a, d_b = hell
+        if d_a is None or d_b is None:
+            placed[s] = (None, None, None, None)
+            continue
+        near, far = min(d_a, d_b), max(d_a, d_b)
+        margin = (far - near) / (far + near) if far + near > 0 else 0.0
+        side = None
+        if distinct and margin >= params.min_margin:
+            side = params.camp_a if d_a < d_b else params.camp_b
+        placed[s] = (side, d_a, d_b, margin)
 
-    included = sorted(s for s, labs in by_outlet.items() if len(labs) >= params.min_passages)
-    excluded = len(by_outlet) - len(included)
-    outlet_prof = {
-        s: _normalise(_article_matrix(by_outlet[s], features).sum(axis=0, keepdims=True))[0] for s in included
-    }
-
-    sides: dict[str, str] = {}
     split_quality = None
-    in_split = [s for s in included if params.split_camps is None or camps.get(s) in params.split_camps]
-    split = _split(np.array([outlet_prof[s] for s in in_split]), params.seed) if in_split else None
-    if split is not None:
-        clusters, split_quality = split
-        if distinct and prof_a is not None and prof_b is not None:
-            means = [
-                _normalise(
-                    np.array([outlet_prof[s] for s, c in zip(in_split, clusters) if c == k]).mean(axis=0, keepdims=True)
-                )
-                for k in (0, 1)
-            ]
-            keep = to(means[0], prof_a) + to(means[1], prof_b)  # type: ignore[operator]
-            swap = to(means[0], prof_b) + to(means[1], prof_a)  # type: ignore[operator]
-            names = (params.camp_a, params.camp_b) if keep <= swap else (params.camp_b, params.camp_a)
-            sides = {s: names[c] for s, c in zip(in_split, clusters)}
+    named = [s for s, v in placed.items() if v[0] is not None and recent[s].vector is not None]
+    sides = [placed[s][0] for s in named]
+    if len(named) >= 3 and 2 <= len(set(sides)) and min(sides.count(x) for x in set(sides)) >= 2:
+        points = np.stack([recent[s].vector / np.linalg.norm(recent[s].vector) for s in named])  # type: ignore[misc,operator]
+        split_quality = float(silhouette_score(points, sides, metric="cosine"))
 
-    outlets = [
-        (s, sides.get(s), to(outlet_prof[s][None, :], prof_a), to(outlet_prof[s][None, :], prof_b), len(by_outlet[s]))
-        for s in included
-    ]
     summary = BifurcationWeek(
-        week=week,
-        divergence=divergence,
-        ci_low=ci_low,
-        ci_high=ci_high,
-        split_quality=split_quality,
-        n_outlets=len(included),
-        excluded_outlets=excluded,
-        resistance_to_russia=to(prof_t, prof_a),
-        resistance_to_china=to(prof_t, prof_b),
-        n_articles_russia=len(mat_a),
-        n_articles_china=len(mat_b),
+        week=week, window_weeks=params.window_weeks, labels=labels, label_ci=label_ci, embedding=embedding,
+        permutations=permutations, split_quality=split_quality, n_outlets=len(included), excluded_outlets=excluded,
+        n_outlets_a=len(out_a), n_outlets_b=len(out_b), third_to_a=third_a, third_to_b=third_b,
+        n_articles_a=sum(pooled[s].articles for s in out_a), n_articles_b=sum(pooled[s].articles for s in out_b),
     )
-    log.info(
-        "week %s: divergence %s, %d outlets included, %d excluded, sides %s",
-        week,
-        None if divergence is None else round(divergence, 4),
-        len(included),
-        excluded,
-        "named" if sides else "unnamed",
-    )
-    return summary, outlets
+    log.info("week %s: label index %s (p %s), embedding index %s (p %s), %d outlets, %d excluded, sides %s",
+             week, None if labels is None else round(labels.index, 4), None if labels is None else round(labels.p_value, 3),
+             None if embedding is None else round(embedding.index, 4),
+             None if embedding is None else round(embedding.p_value, 3), len(included), excluded,
+             "named" if distinct else "unnamed")
+    return summary, placed, pooled, recent, earlier
 
 
 def weekly_bifurcation(
-    labels: Sequence[Label],
+    rows: Sequence[OutletWeek],
     camps: Mapping[str, str],
+    weeks: Sequence[str],
     params: BifurcationParams = BifurcationParams(),
-    previous_sides: Mapping[str, str] | None = None,
+    previous: Mapping[str, tuple[str | None, int]] | None = None,
 ) -> tuple[list[BifurcationWeek], list[OutletAlignment]]:
-    """Per ISO week, the divergence between two camps and each included outlet's side; deterministic for a seed.
+    """Evaluate each of `weeks` (oldest first) on its trailing window; deterministic for a seed.
 
-    `previous_sides` holds each outlet's latest named side before the first week given, so that an
-    incremental run over recent weeks reports crossings as a full run would.
+    `rows` must cover the windows of every evaluated week. `previous` holds each outlet's (stable_side, streak)
+    before the first evaluated week, so an incremental run reports crossings as a full run would.
     """
-    kept = [lab for lab in labels if lab.stance in STANCES and lab.score > 0]
-    if len(kept) < len(labels):
-        log.warning("skipped %d labels with an unknown stance or a non-positive score", len(labels) - len(kept))
-    features = _feature_index(kept)
-    weeks: list[BifurcationWeek] = []
+    rows = sorted(rows, key=lambda ow: (ow.week, ow.source_id))  # float sums must not depend on the input order
+    index = {k: i for i, k in enumerate(sorted({k for ow in rows for k in ow.features}))}
+    state: dict[str, tuple[str | None, int]] = dict(previous or {})
+    summaries: list[BifurcationWeek] = []
     alignments: list[OutletAlignment] = []
-    last_side: dict[str, str] = dict(previous_sides or {})
-    # a total order, so float sums and resampling do not depend on the input order
-    ordered = sorted(
-        kept, key=lambda lab: (lab.week, lab.source_id, lab.article_id, lab.narrative_id, lab.stance, lab.score)
-    )
-    for week, group in groupby(ordered, key=lambda lab: lab.week):
-        # One random stream per week: a week's interval does not depend on which other weeks were computed.
-        rng = np.random.default_rng([params.seed, zlib.crc32(week.encode())])
-        summary, outlets = _week(week, list(group), camps, features, params, rng)
-        weeks.append(summary)
-        for source_id, side, to_a, to_b, passages in outlets:
-            crossed = side is not None and source_id in last_side and last_side[source_id] != side
-            if side is not None:
-                last_side[source_id] = side
-            alignments.append(OutletAlignment(week, source_id, side, to_a, to_b, passages, crossed))
-    return weeks, alignments
+    for week in weeks:
+        summary, placed, pooled, recent, earlier = _evaluate_week(week, rows, camps, index, params)
+        if summary.n_outlets == 0:
+            continue
+        summaries.append(summary)
+        for s in sorted(placed):
+            side, d_a, d_b, margin = placed[s]
+            configured = camps.get(s)
+            home = configured if configured in (params.camp_a, params.camp_b) else None
+            stable, streak = state.get(s, (home, 0))
+            crossed = False
+            evidence = None
+            if home is None:
+                # Outlets of other camps have no home side to leave: their weekly side shows where they lean.
+                stable, streak = None, 0
+            elif side is None or side == stable:
+                streak = 0
+            else:
+                streak += 1
+                if streak >= params.crossing_weeks:
+                    evidence = {"from": stable, "to": side, "weeks_on_new_side": streak,
+                                "recent_articles": recent[s].articles, "window_articles": pooled[s].articles,
+                                "distance_to_a": d_a, "distance_to_b": d_b, "margin": margin,
+                                "moved": _moved(recent.get(s), earlier.get(s))}
+                    stable, streak, crossed = side, 0, True
+            state[s] = (stable, streak)
+            alignments.append(OutletAlignment(week, s, side, d_a, d_b, margin, pooled[s].articles, pooled[s].passages,
+                                              stable, streak, crossed, evidence))
+    crossings = [a for a in alignments if a.crossed]
+    for a in crossings:
+        log.info("week %s: outlet %s crossed to %s", a.week, a.source_id, a.stable_side)
+    return summaries, alignments

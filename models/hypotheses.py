@@ -1,7 +1,7 @@
 """Forecast tracker: an analysis's predictions as hypotheses, each tested on a trailing window of weeks.
 
-A hypothesis file (YAML) lists hypotheses with an ``id``, a ``statement``, a ``source``, a ``window_weeks`` and a
-``test``: a built-in ``template`` with its parameters, or ``template: sql`` with a read-only ``query``.
+A hypothesis file (YAML) lists hypotheses with an ``id``, a ``statement``, a ``source``, an optional ``window_weeks``
+(default: the analysis window of the settings, 4 weeks, the same trailing window as the bifurcation) and a ``test``: a built-in ``template`` with its parameters, or ``template: sql`` with a read-only ``query``.
 
 Every evaluation returns a value, a 95% interval, the evidence size and a verdict against a threshold (0 unless
 the test sets ``threshold``): ``supported`` when the interval lies entirely on the hypothesis side,
@@ -14,7 +14,9 @@ for a slope.
   the same share of ``camp_b``; bootstrap over articles within each camp.
 * ``camp_closer_to``: JS(``camp``, ``farther``) - JS(``camp``, ``closer``) over the (narrative, stance) profiles of
   models.bifurcation; positive = closer to ``closer``; bootstrap over articles within each camp.
-* ``divergence_trend``: OLS slope per week of the bifurcation index (bifurcation_weekly.divergence) over the window,
+* ``divergence_trend``: OLS slope per week of a null-corrected bifurcation index over the window (``index``:
+  ``embedding`` (default, bifurcation_weekly.embedding_index) or ``labels`` (bifurcation_weekly.divergence));
+  ``supported`` also needs the latest week's index significant (p-value at most ``alpha``),
   with its t-based 95% interval.
 * ``shift_after``: the share in ``camp`` from the event on (within the window) minus its share in the
   ``window_weeks`` weeks before the event; ``direction`` up (default), down, or any (two-sided: never contradicted).
@@ -36,7 +38,11 @@ import numpy as np
 import yaml
 from scipy import stats
 
-from models.bifurcation import _js_rows, _normalise
+from models.weeks import js_rows as _js_rows
+from models.weeks import normalise as _normalise
+from models.weeks import percentile_interval as _interval
+from models.weeks import resample_weights as _resample_weights
+from models.weeks import week_start, window_weeks
 
 VERDICTS = ("supported", "contradicted", "inconclusive")
 
@@ -44,12 +50,12 @@ VERDICTS = ("supported", "contradicted", "inconclusive")
 TEMPLATES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "camp_pushes_more": (("camp_a", "camp_b", "narrative"), {"stance": "claim", "min_articles": 20, "min_weeks": 2}),
     "camp_closer_to": (("camp", "closer", "farther"), {"min_articles": 20, "min_weeks": 2}),
-    "divergence_trend": ((), {"min_weeks": 3}),
+    "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "index": "embedding"}),
     "shift_after": (("camp", "narrative", "event_date"), {"stance": "claim", "direction": "up", "min_articles": 20}),
     "sql": (("query",), {}),
 }
 _COMMON = {"threshold": 0.0, "n_bootstrap": 200, "seed": 0}
-_FIELDS = ("id", "statement", "source", "window_weeks", "test")
+_FIELDS = ("id", "statement", "source", "test")
 
 
 class HypothesisError(ValueError):
@@ -112,8 +118,9 @@ def validate_sql(hypothesis_id: str, query: Any) -> str:
     return query
 
 
-def parse_hypotheses(data: Any) -> list[Hypothesis]:
-    """Validated hypotheses from the parsed YAML document ({'hypotheses': [...]})."""
+def parse_hypotheses(data: Any, default_window: int = 4) -> list[Hypothesis]:
+    """Validated hypotheses from the parsed YAML document ({'hypotheses': [...]}); a hypothesis without
+    `window_weeks` uses `default_window` (the analysis window of the settings)."""
     items = data.get("hypotheses") if isinstance(data, Mapping) else None
     if not isinstance(items, list):
         raise HypothesisError("hypothesis file needs a top-level 'hypotheses' list")
@@ -153,20 +160,22 @@ def parse_hypotheses(data: Any) -> list[Hypothesis]:
                 raise HypothesisError(f"hypothesis {name!r}: event_date must be YYYY-MM-DD") from exc
             if params["direction"] not in ("up", "down", "any"):
                 raise HypothesisError(f"hypothesis {name!r}: direction must be up, down or any")
-        window = item["window_weeks"]
-        if not isinstance(window, int) or window < 1:
+        if template == "divergence_trend" and params["index"] not in ("embedding", "labels"):
+            raise HypothesisError(f"hypothesis {name!r}: index must be embedding or labels")
+        window = item.get("window_weeks", default_window)
+        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
             raise HypothesisError(f"hypothesis {name!r}: window_weeks must be a positive integer")
         out.append(Hypothesis(name, str(item["statement"]), str(item["source"]), template, window, params))
     return out
 
 
-def load_hypotheses(path: str | Path) -> list[Hypothesis]:
+def load_hypotheses(path: str | Path, default_window: int = 4) -> list[Hypothesis]:
     """Validated hypotheses from a YAML file."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise HypothesisError(f"cannot read hypothesis file {path}: {exc}") from exc
-    return parse_hypotheses(data)
+    return parse_hypotheses(data, default_window)
 
 
 # ---------------------------------------------------------------------------------------------------- verdicts
@@ -185,24 +194,14 @@ def verdict(ci_low: float | None, ci_high: float | None, threshold: float = 0.0,
     return "inconclusive"
 
 
-def week_start(iso_week: str) -> date:
-    """Monday of an ISO week string such as 2026-W05."""
-    return date.fromisocalendar(int(iso_week[:4]), int(iso_week.split("-W")[1]), 1)
 
 
-def window_weeks(end_week: str, n: int) -> list[str]:
-    """The `n` ISO weeks ending with `end_week`, oldest first."""
-    end = week_start(end_week)
-    return [(end - timedelta(weeks=k)).strftime("%G-W%V") for k in range(n - 1, -1, -1)]
 
 
 def _rng(params: Mapping[str, Any], key: str) -> np.random.Generator:
     return np.random.default_rng([int(params.get("seed", 0)), zlib.crc32(key.encode())])
 
 
-def _resample_weights(n_items: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap multiplicities: one row per resample, one column per item."""
-    return np.stack([np.bincount(rng.integers(0, n_items, n_items), minlength=n_items) for _ in range(n)])
 
 
 def _counts(records: Sequence[ArticleRecord], narrative: str, stance: str) -> tuple[np.ndarray, np.ndarray]:
@@ -220,9 +219,6 @@ def _share_boot(hits: np.ndarray, totals: np.ndarray, n: int, rng: np.random.Gen
     return share, np.divide(w @ hits, t, out=np.zeros(n), where=t > 0)
 
 
-def _interval(boot: np.ndarray) -> tuple[float, float]:
-    low, high = np.percentile(boot, [2.5, 97.5])
-    return float(low), float(high)
 
 
 def _weeks_with_data(records: Sequence[ArticleRecord]) -> int:
@@ -287,13 +283,19 @@ def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], 
     return Evaluation(value, low, high, evidence, verdict(low, high, params.get("threshold", 0.0)))
 
 
-def divergence_trend(series: Sequence[tuple[str, float | None]], params: Mapping[str, Any]) -> Evaluation:
-    """OLS slope per week of the divergence over the given (week, divergence) points, with its t-based 95% interval."""
-    points = sorted((week_start(w), d) for w, d in series if d is not None and not math.isnan(d))
+def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Evaluation:
+    """OLS slope per week of the divergence over (week, divergence[, p_value]) points, with its t-based 95% interval.
+
+    Weekly indices of overlapping trailing windows are autocorrelated, which makes the t interval too narrow; so
+    `supported` also needs the latest week's index itself to be significant against its permutation null
+    (p-value at most `alpha`) when p-values are given.
+    """
+    points = sorted((week_start(w), d, rest[0] if rest else None) for w, d, *rest in series
+                    if d is not None and not math.isnan(d))
     if len(points) < max(3, int(params.get("min_weeks", 3))):
         return Evaluation(None, None, None, len(points), "inconclusive")
-    x = np.array([(d - points[0][0]).days / 7 for d, _ in points])
-    y = np.array([v for _, v in points])
+    x = np.array([(d - points[0][0]).days / 7 for d, _, _ in points])
+    y = np.array([v for _, v, _ in points])
     sxx = float(((x - x.mean()) ** 2).sum())
     slope = float(((x - x.mean()) * (y - y.mean())).sum() / sxx)
     residuals = y - (y.mean() + slope * (x - x.mean()))
@@ -301,7 +303,11 @@ def divergence_trend(series: Sequence[tuple[str, float | None]], params: Mapping
     se = math.sqrt(float((residuals ** 2).sum()) / dof / sxx)
     half = float(stats.t.ppf(0.975, dof)) * se
     low, high = slope - half, slope + half
-    return Evaluation(slope, low, high, len(points), verdict(low, high, params.get("threshold", 0.0)))
+    result = verdict(low, high, params.get("threshold", 0.0))
+    last_p = points[-1][2]
+    if result == "supported" and last_p is not None and last_p > float(params.get("alpha", 0.05)):
+        result = "inconclusive"
+    return Evaluation(slope, low, high, len(points), result)
 
 
 def shift_after(
@@ -340,6 +346,13 @@ def sql_result(row: Mapping[str, Any] | None, params: Mapping[str, Any]) -> Eval
     return Evaluation(value, low, high, evidence, verdict(low, high, params.get("threshold", 0.0), thin=thin))
 
 
+def _pair(value: Any, index: str) -> tuple[float | None, float | None]:
+    """(index, p-value) of a week: `value` is the divergence alone, (divergence, p) or {index name: (divergence, p)}."""
+    if isinstance(value, Mapping):
+        value = value.get(index) or value.get("labels") or (None, None)
+    return (value[0], value[1]) if isinstance(value, tuple) else (value, None)
+
+
 def evaluate(
     h: Hypothesis,
     week: str,
@@ -351,7 +364,8 @@ def evaluate(
     first, last = week_start(weeks[0]), week_start(weeks[-1]) + timedelta(days=6)
     key = f"{h.id}|{week}"
     if h.template == "divergence_trend":
-        return divergence_trend([(w, divergence.get(w)) for w in weeks if w in divergence], h.params)
+        index = str(h.params.get("index", "embedding"))
+        return divergence_trend([(w, *_pair(divergence[w], index)) for w in weeks if w in divergence], h.params)
     if h.template == "shift_after":
         event: date = h.params["event_date"]
         before_start = event - timedelta(weeks=h.window_weeks)

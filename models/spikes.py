@@ -1,47 +1,82 @@
-"""Spike alerts: a day whose narrative share is far above its own trailing baseline."""
+"""Spike alerts: a day on which a narrative is carried by far more articles than its pooled baseline predicts.
+
+Built for sparse outlets, where most days have a handful of articles and a median of daily shares is
+meaningless. For each day of a series (one narrative, in one camp or in all camps):
+
+* the *baseline* pools the ``baseline_days`` calendar days before it: articles carrying the narrative out of
+  all classified articles (rate ``r0``, at least half an article when it never appeared), and passages the same
+  way; a day is judged only when the baseline holds ``min_baseline_passages`` passages and
+  ``min_baseline_articles`` articles, however many days they came on;
+* the *test* counts articles, not passages: passages come in articles (one article that carries a narrative
+  often carries it in several passages), so passages are not independent evidence while articles nearly are.
+  ``p = P(Binomial(articles of the day, r0) >= carrying articles of the day)``;
+* a day fires when ``p <= alpha / n_series`` (Bonferroni across the series judged in one analysis, so
+  ``alpha`` bounds the chance of any false alarm per day), the narrative has ``min_count`` passages in
+  ``min_articles`` articles that day, and its passage share is at least ``min_ratio`` times the baseline's;
+* after a spike the series stays quiet for ``cooldown_days``.
+"""
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-
-# Scales the MAD to a standard deviation for normally distributed data.
-_MAD_TO_SD = 1.4826
+from scipy.stats import binom
 
 
 @dataclass(frozen=True)
 class SpikeParams:
-    """Thresholds for `detect_spikes`; every condition must hold for a day to fire."""
+    """Thresholds for `detect_spikes`; defaults measured on real-text worlds (README, benchmarks/analytics_calibration.py)."""
 
-    baseline_days: int = 21  # calendar days before the day itself
-    min_baseline_days: int = 14  # observed (total > 0) days needed in that window
-    min_count: int = 8  # absolute passages carrying the narrative on the day
-    min_ratio: float = 3.0  # share / floored baseline median
-    min_z: float = 4.0  # robust z against the floored baseline scale
+    baseline_days: int = 28  # calendar days before the day itself
+    min_baseline_passages: int = 100
+    min_baseline_articles: int = 20
+    min_count: int = 8  # passages carrying the narrative on the day
+    min_articles: int = 3  # articles carrying it on the day
+    min_ratio: float = 3.0  # share / baseline rate
+    alpha: float = 0.01  # chance of any false alarm per day across the series judged together
     cooldown_days: int = 7  # days after a spike during which the series stays quiet
 
     def __post_init__(self) -> None:
-        if self.baseline_days < 1 or not 1 <= self.min_baseline_days <= self.baseline_days:
-            raise ValueError("need 1 <= min_baseline_days <= baseline_days")
-        if self.min_count < 1 or self.min_ratio <= 1 or self.min_z <= 0 or self.cooldown_days < 0:
-            raise ValueError("need min_count >= 1, min_ratio > 1, min_z > 0, cooldown_days >= 0")
+        if self.baseline_days < 1 or self.min_baseline_passages < 1 or self.min_baseline_articles < 0:
+            raise ValueError("need baseline_days >= 1, min_baseline_passages >= 1, min_baseline_articles >= 0")
+        if self.min_count < 1 or self.min_articles < 1 or self.min_ratio <= 1 or self.cooldown_days < 0:
+            raise ValueError("need min_count >= 1, min_articles >= 1, min_ratio > 1, cooldown_days >= 0")
+        if not 0 < self.alpha < 1:
+            raise ValueError("need 0 < alpha < 1")
 
 
 @dataclass(frozen=True)
 class DayPoint:
-    """One day of one series: passages carrying the narrative out of all classified passages in scope."""
+    """One day of one series: passages carrying the narrative out of all classified passages in scope, and the
+    same for articles (`count_sq`: sum over carrying articles of their carrying passages squared, for evidence)."""
 
     day: date
     count: int
     total: int
+    articles: int = -1  # classified articles in scope; -1 = unknown (each passage taken as its own article)
+    hit_articles: int = -1  # articles carrying the narrative
+    count_sq: int = -1
 
     def __post_init__(self) -> None:
         if not 0 <= self.count <= self.total:
             raise ValueError(f"{self.day}: need 0 <= count <= total, got {self.count}/{self.total}")
+
+    @property
+    def n_articles(self) -> int:
+        return self.total if self.articles < 0 else self.articles
+
+    @property
+    def n_hit_articles(self) -> int:
+        return self.count if self.hit_articles < 0 else self.hit_articles
+
+    @property
+    def sum_sq(self) -> int:
+        return self.count if self.count_sq < 0 else self.count_sq
 
 
 @dataclass(frozen=True)
@@ -52,11 +87,15 @@ class Spike:
     count: int
     total: int
     share: float
-    baseline_median: float
-    baseline_mad: float
-    baseline_days: int  # observed days in the trailing window
-    score: float  # robust z
-    ratio: float  # share / floored baseline median
+    baseline_rate: float  # pooled share of the baseline window
+    baseline_passages: int
+    baseline_articles: int
+    hit_articles: int
+    articles: int
+    baseline_article_rate: float
+    p_value: float
+    score: float  # -log10(p)
+    ratio: float  # share / baseline rate
 
 
 def fill_days(points: Sequence[DayPoint]) -> list[DayPoint]:
@@ -65,57 +104,52 @@ def fill_days(points: Sequence[DayPoint]) -> list[DayPoint]:
     if not by_day:
         return []
     first, last = min(by_day), max(by_day)
-    return [by_day.get(first + timedelta(days=i), DayPoint(first + timedelta(days=i), 0, 0))
+    return [by_day.get(first + timedelta(days=i), DayPoint(first + timedelta(days=i), 0, 0, 0, 0, 0))
             for i in range((last - first).days + 1)]
 
 
-def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams()) -> list[Spike]:
-    """Every day that fires, in day order, after the cooldown has been applied."""
-    # Days with no classified passages carry no share: they are neither judged nor part of any baseline.
+def tail_p(hits: int, trials: int, rate: float) -> float:
+    """P(Binomial(trials, rate) >= hits)."""
+    if hits <= 0:
+        return 1.0
+    return float(binom.sf(hits - 1, trials, min(max(rate, 0.0), 1.0)))
+
+
+def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(), n_series: int = 1) -> list[Spike]:
+    """Every day that fires, in day order, after the cooldown; `n_series` series are judged together."""
     observed = [p for _, p in sorted(_index(points).items()) if p.total > 0]
     days = [p.day for p in observed]
-    shares = np.array([p.count / p.total for p in observed], dtype=float)
-    counts = np.array([p.count for p in observed], dtype=float)
-    totals = np.array([p.total for p in observed], dtype=float)
-
+    counts = np.cumsum([0] + [p.count for p in observed])
+    totals = np.cumsum([0] + [p.total for p in observed])
+    articles = np.cumsum([0] + [p.n_articles for p in observed])
+    hit_articles = np.cumsum([0] + [p.n_hit_articles for p in observed])
+    threshold = params.alpha / max(n_series, 1)
     spikes: list[Spike] = []
     quiet_until: date | None = None
     for i, point in enumerate(observed):
         if quiet_until is not None and point.day <= quiet_until:
             continue
-        # The window is in calendar days, so gaps shrink the history instead of reaching further back.
-        start = bisect.bisect_left(days, point.day - timedelta(days=params.baseline_days), 0, i)
-        if i - start < params.min_baseline_days or point.count < params.min_count:
+        if point.count < params.min_count or point.n_hit_articles < params.min_articles:
             continue
-        spike = _judge(point, shares[i], shares[start:i], counts[start:i], totals[start:i], params)
-        if spike is not None:
-            spikes.append(spike)
-            quiet_until = point.day + timedelta(days=params.cooldown_days)
+        start = bisect.bisect_left(days, point.day - timedelta(days=params.baseline_days), 0, i)
+        k_b, n_b = int(counts[i] - counts[start]), int(totals[i] - totals[start])
+        a_b, h_b = int(articles[i] - articles[start]), int(hit_articles[i] - hit_articles[start])
+        if n_b < params.min_baseline_passages or a_b < params.min_baseline_articles:
+            continue
+        rate = max(k_b, 0.5) / n_b
+        share = point.count / point.total
+        ratio = share / rate
+        if ratio < params.min_ratio:
+            continue
+        article_rate = max(h_b, 0.5) / a_b
+        p = tail_p(point.n_hit_articles, point.n_articles, article_rate)
+        if p > threshold:
+            continue
+        spikes.append(Spike(day=point.day, count=point.count, total=point.total, share=share, baseline_rate=rate,
+                            baseline_passages=n_b, baseline_articles=a_b, hit_articles=point.n_hit_articles,
+                            articles=point.n_articles, baseline_article_rate=article_rate, p_value=p, score=-math.log10(max(p, 1e-300)), ratio=ratio))
+        quiet_until = point.day + timedelta(days=params.cooldown_days)
     return spikes
-
-
-def _judge(point: DayPoint, share: float, base_shares: np.ndarray, base_counts: np.ndarray,
-           base_totals: np.ndarray, params: SpikeParams) -> Spike | None:
-    """The spike for this day if both the ratio and the robust z clear their thresholds, else None."""
-    median = float(np.median(base_shares))
-    mad = float(np.median(np.abs(base_shares - median)))
-    # One passage on a typical baseline day is the finest share the data can resolve; flooring the
-    # median and the scale at it means a narrative appearing from nothing is judged against "about one
-    # passage a day" rather than dividing by zero, and a flat baseline (MAD 0) cannot inflate z.
-    one_passage = 1.0 / float(np.mean(base_totals))
-    ratio = share / max(median, one_passage)
-    # Half the median keeps z from exploding on a suspiciously steady baseline of a common narrative.
-    # At a few passages a day the MAD of discrete shares understates the noise, so the scale is also
-    # floored at the Poisson spread the day's share would have at the pooled baseline rate.
-    pooled = float(base_counts.sum() / base_totals.sum())
-    poisson = float(np.sqrt(max(median, pooled, one_passage) / point.total))
-    scale = max(_MAD_TO_SD * mad, 0.5 * median, one_passage, poisson)
-    score = (share - median) / scale
-    if ratio < params.min_ratio or score < params.min_z:
-        return None
-    return Spike(day=point.day, count=point.count, total=point.total, share=float(share),
-                 baseline_median=median, baseline_mad=mad, baseline_days=len(base_shares),
-                 score=float(score), ratio=float(ratio))
 
 
 def _index(points: Sequence[DayPoint]) -> dict[date, DayPoint]:

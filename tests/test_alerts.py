@@ -11,6 +11,7 @@ from werkzeug import Response
 
 from flows.alert_step import deliver_pending, detect_and_store
 from flows.settings import Settings
+from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 START = date(2026, 3, 1)
@@ -20,24 +21,27 @@ OLD_SPIKE_DAY = START + timedelta(days=22)
 
 
 def seed(db) -> Writer:
-    """One camp, 40 days of 50 classified passages a day; 'flat' steady at 4/day, 'hot' at 2/day with two spikes."""
+    """One camp, 40 days of 10 articles of 5 classified passages; 'flat' in 4 articles a day (one passage each),
+    'hot' in 1 article a day (2 passages) except on two spike days, when all 10 articles carry it twice."""
     writer = Writer(db)
     with writer.transaction() as con:
         con.execute("INSERT INTO sources VALUES ('s1', 'Outlet One', 'http://127.0.0.1/a', 'china_friendly', 'en', 'http://127.0.0.1/')")
         for d in range(DAYS):
             day = START + timedelta(days=d)
-            art = f"a{d}"
-            con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status) "
-                        "VALUES (?, 's1', ?, ?, now(), 'ok')", [art, f"http://127.0.0.1/{d}", day])
-            hot = 20 if day in (SPIKE_DAY, OLD_SPIKE_DAY) else 2
-            for i in range(50):
-                pid = f"p{d}-{i}"
-                con.execute("INSERT INTO passages VALUES (?, ?, ?, ?, ?, 0, 1)", [pid, art, i, f"text {pid}", pid])
-                con.execute("INSERT INTO passage_classifications VALUES (?, 'm', 'c', now(), 'x', 's1', ?)", [pid, day])
-                narrative = "flat" if i < 4 else "hot" if i < 4 + hot else None
-                if narrative:
-                    con.execute("INSERT INTO passage_narratives VALUES (?, ?, 0.7, 'claim', 'm', 'c', 'x', ?, 's1', ?)",
-                                [pid, narrative, art, day])
+            spike = day in (SPIKE_DAY, OLD_SPIKE_DAY)
+            for a in range(10):
+                art = f"a{d}-{a}"
+                con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status) "
+                            "VALUES (?, 's1', ?, ?, now(), 'ok')", [art, f"http://127.0.0.1/{d}/{a}", day])
+                for i in range(5):
+                    pid = f"p{d}-{a}-{i}"
+                    con.execute("INSERT INTO passages VALUES (?, ?, ?, ?, ?, 0, 1)", [pid, art, i, f"text {pid}", pid])
+                    con.execute("INSERT INTO passage_classifications VALUES (?, 'm', 'c', now(), 'x', 's1', ?)", [pid, day])
+                    hot = i in (1, 2) and (spike or a == 9)
+                    narrative = "flat" if i == 0 and a < 4 else "hot" if hot else None
+                    if narrative:
+                        con.execute("INSERT INTO passage_narratives VALUES (?, ?, 0.7, 'claim', 'm', 'c', 'x', ?, 's1', ?)",
+                                    [pid, narrative, art, day])
     return writer
 
 
@@ -58,7 +62,9 @@ def test_planted_spikes_alert_once_with_evidence_and_flat_never(writer, db_path)
     con.close()
     assert evidence["count"] == 20 and evidence["total"] == 50
     assert len(evidence["top_passages"]) == 5 and evidence["top_passages"][0]["outlet"] == "Outlet One"
-    assert evidence["camps"] == {"china_friendly": 20} and evidence["baseline_median_share"] == pytest.approx(0.04)
+    assert evidence["camps"] == {"china_friendly": 20} and evidence["articles"] == 10
+    assert evidence["baseline_rate"] == pytest.approx((2 * 27 + 20) / 1400, abs=1e-4)
+    assert evidence["p_value"] < 1e-5 and evidence["baseline_articles"] == 280
 
 
 def test_webhook_gets_recent_alerts_once_and_failures_are_retried(writer, db_path, httpserver):
@@ -101,6 +107,9 @@ def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(write
     assert texts == ["*Forecast verdict change* in 2026-W15: The camps diverge.: inconclusive → *supported* "
                      "(value 0.100, 95% interval 0.030 to 0.170)"]
     con = duckdb.connect(str(db_path), read_only=True)
-    [(narrative_id, day)] = con.execute("SELECT narrative_id, day FROM alerts WHERE narrative_id LIKE 'hypothesis:%'").fetchall()
+    [(narrative_id, day, kind)] = con.execute(
+        "SELECT narrative_id, day, kind FROM alerts WHERE narrative_id LIKE 'hypothesis:%'").fetchall()
+    spikes_listed = con.execute(load_sql("queries/alerts_list"), {"since": None}).fetchall()
     con.close()
-    assert narrative_id == "hypothesis:camps_diverge" and day == date(2026, 4, 6)
+    assert narrative_id == "hypothesis:camps_diverge" and day == date(2026, 4, 6) and kind == "hypothesis"
+    assert all(not row[1].startswith("hypothesis:") for row in spikes_listed)  # `radar alerts` lists spikes only

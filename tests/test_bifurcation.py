@@ -1,176 +1,183 @@
-"""`models.bifurcation` on planted data: camps alike for three weeks, then diverging; one outlet crossing in week 5."""
+"""`models.bifurcation` on synthetic sparse outlets: two articles a week, camps alike, then diverging, one crossing.
+
+Pure unit tests; the same properties on real text served through the flows are in tests/test_realworld.py.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from models.bifurcation import BifurcationParams, Label, js_divergence, weekly_bifurcation
+from models.bifurcation import NO_NARRATIVE, BifurcationParams, OutletWeek, weekly_bifurcation
+from models.weeks import iso_week, weeks_between
 
-WEEKS = [f"2026-W0{i}" for i in range(1, 8)]
-BEFORE, AFTER = WEEKS[:3], WEEKS[3:]
-# How far the two camps have moved from the shared mix, per week: 0 for three weeks, then growing.
-PROGRESS = dict(zip(WEEKS, [0.0, 0.0, 0.0, 0.4, 0.6, 0.8, 1.0]))
-
-FEATURES = [(f"n{i}", stance) for i in range(1, 7) for stance in ("claim", "rebuttal", "mention")]
-
-
-def mix(weights: dict[tuple[str, str], float]) -> np.ndarray:
-    """A probability vector over FEATURES."""
-    vec = np.array([weights.get(f, 0.0) for f in FEATURES])
-    return vec / vec.sum()
-
-
-SHARED = mix(
-    {
-        ("n1", "claim"): 1,
-        ("n2", "claim"): 1,
-        ("n3", "claim"): 1,
-        ("n4", "claim"): 1,
-        ("n5", "claim"): 1,
-        ("n6", "mention"): 1,
-    }
-)
-RUSSIA = mix({("n1", "claim"): 2, ("n2", "claim"): 2, ("n3", "rebuttal"): 1})
-CHINA = mix({("n3", "claim"): 2, ("n4", "claim"): 2, ("n1", "rebuttal"): 1})
-RESISTANCE = mix({("n3", "claim"): 2, ("n4", "claim"): 1, ("n1", "rebuttal"): 1, ("n5", "rebuttal"): 1})
-
+WEEKS = weeks_between("2026-W10", "2026-W19")  # ten weeks
+EVENT, CROSSING = 4, 6  # week indices
+DIM = 16
 CAMPS = {
-    **{f"ru{i}": "russia_friendly" for i in range(3)},
-    **{f"cn{i}": "china_friendly" for i in range(3)},
-    **{f"rs{i}": "resistance" for i in range(2)},
-    "steppe": "alt_independent",
+    **{f"ru{i}": "russia_friendly" for i in range(5)},
+    **{f"cn{i}": "china_friendly" for i in range(5)},
+    "rs0": "resistance",
     "tiny": "alt_independent",
 }
 
 
-def outlet_mix(source_id: str, week: str) -> np.ndarray:
-    """The planted narrative mix of an outlet in a week."""
-    t = PROGRESS[week]
-    camp = CAMPS[source_id]
-    if source_id == "steppe":  # follows the russia camp until week 5, then the china camp
-        target = RUSSIA if week < "2026-W05" else CHINA
-    else:
-        target = {"russia_friendly": RUSSIA, "china_friendly": CHINA}.get(camp, RESISTANCE)
-    return (1 - t) * SHARED + t * target
+def topic_of(source: str, week: int, planted: bool, rng: np.random.Generator) -> int:
+    """0 = war, 1 = climate; before the event (or in a null world) a coin flip."""
+    if planted and week >= EVENT:
+        if CAMPS[source] == "russia_friendly" or (source == "cn4" and week >= CROSSING):
+            return 0
+        if CAMPS[source] == "china_friendly":
+            return 1
+    return int(rng.random() < 0.5)
 
 
-def planted(seed: int = 7, articles: int = 8, per_article: int = 3) -> list[Label]:
-    """Labels drawn from the planted mixes; 'tiny' gets only five passages a week."""
+def world(seed: int, planted: bool = True, per_week: int = 2, vectors: bool = True) -> list[OutletWeek]:
+    """Outlet-weeks of a synthetic world: each article is a noisy topic vector with four passages, each labelled
+    with its topic's narrative half of the time."""
     rng = np.random.default_rng(seed)
-    labels = []
-    for week in WEEKS:
-        for source_id in CAMPS:
-            n_articles, n_per = (1, 5) if source_id == "tiny" else (articles, per_article)
-            for a in range(n_articles):
-                for k in rng.choice(len(FEATURES), size=n_per, p=outlet_mix(source_id, week)):
-                    narrative, stance = FEATURES[k]
-                    score = float(rng.uniform(0.5, 0.8))
-                    labels.append(Label(week, source_id, f"{source_id}-{week}-{a}", narrative, stance, score))
-    return labels
+    directions = np.eye(DIM)[:2]
+    rows = []
+    for w, week in enumerate(WEEKS):
+        for source in CAMPS:
+            n = 1 if source == "tiny" else per_week
+            features: dict[tuple[str, str], float] = {}
+            vector = np.zeros(DIM)
+            for _ in range(n):
+                topic = topic_of(source, w, planted, rng)
+                v = directions[topic] + rng.normal(0, 0.6, DIM)
+                vector += v / np.linalg.norm(v)
+                for _ in range(4):
+                    key = (("war", "claim") if topic == 0 else ("climate", "claim")) if rng.random() < 0.5 else NO_NARRATIVE
+                    features[key] = features.get(key, 0.0) + 1.0
+            rows.append(OutletWeek(week, source, n, 4 * n, features, vector if vectors else None, n if vectors else 0))
+    return rows
 
 
 @pytest.fixture(scope="module")
-def result():
-    """The planted corpus through `weekly_bifurcation` with default parameters."""
-    return weekly_bifurcation(planted(), CAMPS)
-
-
-def test_js_divergence_symmetric_zero_and_one() -> None:
-    p, q = np.array([0.7, 0.2, 0.1, 0.0]), np.array([0.1, 0.1, 0.4, 0.4])
-    assert js_divergence(p, q) == pytest.approx(js_divergence(q, p))
-    assert 0 < js_divergence(p, q) < 1
-    assert js_divergence(p, p) == pytest.approx(0.0, abs=1e-12)
-    assert js_divergence(np.array([1.0, 1.0, 0.0, 0.0]), np.array([0.0, 0.0, 3.0, 1.0])) == pytest.approx(1.0)
+def planted():
+    return weekly_bifurcation(world(1), CAMPS, WEEKS)
 
 
 def test_empty_input_gives_empty_output() -> None:
-    assert weekly_bifurcation([], {}) == ([], [])
+    assert weekly_bifurcation([], {}, WEEKS) == ([], [])
 
 
-def test_divergence_low_before_and_rising_after(result) -> None:
-    weeks = {w.week: w for w in result[0]}
-    assert list(weeks) == WEEKS
-    for week in BEFORE:
-        # JS is never negative, so "overlapping 0" means the interval reaches down to (almost) nothing
-        assert weeks[week].divergence < 0.06
-        assert weeks[week].ci_low < 0.05
-    before_ceiling = max(weeks[w].ci_high for w in BEFORE)
-    after = [weeks[w].divergence for w in AFTER]
-    assert after == sorted(after) and after[0] < after[-1]
-    for week in AFTER:
-        assert weeks[week].ci_low > before_ceiling
-        assert weeks[week].ci_low <= weeks[week].divergence <= weeks[week].ci_high or weeks[week].divergence > 0.9
-    assert all(w.n_articles_russia == 24 and w.n_articles_china == 24 for w in weeks.values())
+def test_sparse_outlets_are_pooled_over_the_window_and_counted_in_articles(planted) -> None:
+    weeks = {w.week: w for w in planted[0]}
+    # week 1 holds 2 articles per outlet (< 3): nobody included, no row; from week 2 on the window has 4+
+    assert WEEKS[0] not in weeks
+    # 'tiny' publishes once a week: excluded while its window holds 2 articles, included from 3 articles on
+    assert weeks[WEEKS[1]].n_outlets == len(CAMPS) - 1 and weeks[WEEKS[1]].excluded_outlets == 1
+    assert all(weeks[w].n_outlets == len(CAMPS) and weeks[w].excluded_outlets == 0 for w in WEEKS[2:])
+    assert all(w.n_outlets_a == 5 and w.n_outlets_b == 5 for w in weeks.values())
 
 
-def test_crossing_outlet_crossed_in_week_5_only(result) -> None:
-    steppe = {a.week: a for a in result[1] if a.source_id == "steppe"}
-    assert [w for w, a in steppe.items() if a.crossed] == ["2026-W05"]
-    assert steppe["2026-W04"].side == "russia_friendly"
-    assert all(steppe[w].side == "china_friendly" for w in WEEKS[4:])
-    assert not [a for a in result[1] if a.crossed and a.source_id != "steppe"]
+def test_planted_divergence_above_null_after_event_and_not_before(planted) -> None:
+    weeks = {w.week: w for w in planted[0]}
+    for week in WEEKS[-3:]:
+        for test in (weeks[week].labels, weeks[week].embedding):
+            assert test.index > test.null_p95 and test.p_value <= 0.05
+    for week in WEEKS[1:3]:
+        assert weeks[week].embedding.index < weeks[week].embedding.null_p95
 
 
-def test_sides_follow_camps_and_are_unnamed_while_camps_alike(result) -> None:
-    alignments = result[1]
-    assert all(a.side is None for a in alignments if a.week in BEFORE)
-    for a in alignments:
-        if a.week in AFTER and a.source_id != "steppe":
-            expected = "russia_friendly" if CAMPS[a.source_id] == "russia_friendly" else "china_friendly"
-            assert a.side == expected, a
-    assert all(w.split_quality is not None and w.split_quality > 0.2 for w in result[0] if w.week in AFTER[1:])
+def test_identical_camps_read_about_zero_at_any_sample_size() -> None:
+    """The null correction removes the small-sample bias: raw JS is well above 0, the index is centred on 0."""
+    raw, index, significant = [], [], []
+    for seed in range(12):
+        for w in weekly_bifurcation(world(100 + seed, planted=False), CAMPS, WEEKS)[0]:
+            raw.append(w.labels.observed)
+            index.append(w.labels.index)
+            significant.append(w.embedding.p_value <= 0.05)
+    assert np.mean(raw) > 0.005
+    assert abs(np.mean(index)) < 0.4 * np.mean(raw)
+    assert np.mean(significant) < 0.12  # about alpha (weeks overlap, so this is noisy)
 
 
-def test_small_outlets_excluded_and_counted(result) -> None:
-    weeks, alignments = result
-    assert all(w.excluded_outlets == 1 and w.n_outlets == len(CAMPS) - 1 for w in weeks)
-    assert not [a for a in alignments if a.source_id == "tiny"]
-    assert all(a.passages >= 10 for a in alignments)
-    weeks3, alignments3 = weekly_bifurcation(planted(), CAMPS, BifurcationParams(min_passages=3))
-    assert all(w.excluded_outlets == 0 for w in weeks3)
-    assert len([a for a in alignments3 if a.source_id == "tiny"]) == len(WEEKS)
+def test_crossing_outlet_reported_within_two_weeks_and_no_other(planted) -> None:
+    crossed = [(a.week, a.source_id) for a in planted[1] if a.crossed]
+    assert [s for _, s in crossed] == ["cn4"]
+    assert WEEKS.index(crossed[0][0]) - CROSSING in (0, 1, 2)
+    crossing = next(a for a in planted[1] if a.crossed)
+    assert crossing.stable_side == "russia_friendly" and crossing.evidence["from"] == "china_friendly"
+    assert crossing.evidence["moved"][0]["feature"] in ("war (claim)", "climate (claim)")
 
 
-def test_resistance_planted_closer_to_china_is_closer(result) -> None:
-    for w in result[0]:
-        if w.week in AFTER:
-            assert w.resistance_to_china < w.resistance_to_russia
+def test_hysteresis_one_confident_week_on_the_other_side_is_not_a_crossing() -> None:
+    rows = world(1)
+    weeks_1, align_1 = weekly_bifurcation(rows, CAMPS, WEEKS, BifurcationParams(crossing_weeks=1))
+    weeks_9, align_9 = weekly_bifurcation(rows, CAMPS, WEEKS, BifurcationParams(crossing_weeks=9))
+    assert sum(a.crossed for a in align_1) >= sum(a.crossed for a in align_9) and not any(a.crossed for a in align_9)
+    streaks = [a.streak for a in align_9 if a.source_id == "cn4"]
+    assert max(streaks) >= 2  # it kept sitting on the other side, but never long enough
 
 
-def test_outlet_distances_point_to_own_camp(result) -> None:
-    for a in result[1]:
-        if a.week == "2026-W07" and CAMPS[a.source_id] in ("russia_friendly", "china_friendly"):
-            nearer_russia = a.distance_to_russia < a.distance_to_china
-            assert nearer_russia == (CAMPS[a.source_id] == "russia_friendly")
+def test_no_crossing_and_few_significant_weeks_in_null_worlds() -> None:
+    for seed in range(6):
+        _, alignments = weekly_bifurcation(world(200 + seed, planted=False), CAMPS, WEEKS)
+        assert not [a for a in alignments if a.crossed]
 
 
-def test_deterministic_for_a_seed() -> None:
-    labels = planted()
-    assert weekly_bifurcation(labels, CAMPS) == weekly_bifurcation(list(reversed(labels)), CAMPS)
+def test_incremental_run_with_previous_state_equals_full_run(planted) -> None:
+    rows = world(1)
+    full_weeks, full_align = planted
+    cut = 6
+    first = weekly_bifurcation(rows, CAMPS, WEEKS[:cut])[1]
+    previous = {}
+    for a in first:
+        previous[a.source_id] = (a.stable_side, a.streak)
+    later_weeks, later_align = weekly_bifurcation(rows, CAMPS, WEEKS[cut:], previous=previous)
+    assert later_weeks == [w for w in full_weeks if w.week in WEEKS[cut:]]
+    assert later_align == [a for a in full_align if a.week in WEEKS[cut:]]
+
+
+def test_deterministic_and_order_free() -> None:
+    rows = world(3)
+    assert weekly_bifurcation(rows, CAMPS, WEEKS) == weekly_bifurcation(list(reversed(rows)), CAMPS, WEEKS)
+
+
+def test_a_camp_that_stops_naming_narratives_still_moves_the_label_index() -> None:
+    """Passages with no narrative are a feature of their own, so silence on a subject is a difference."""
+    def rows(silent: bool) -> list[OutletWeek]:
+        out = []
+        for s, camp in CAMPS.items():
+            if camp not in ("russia_friendly", "china_friendly"):
+                continue
+            feats = {("war", "claim"): 2.0, NO_NARRATIVE: 2.0}
+            if silent and camp == "china_friendly":
+                feats = {NO_NARRATIVE: 4.0}
+            out.append(OutletWeek(WEEKS[0], s, 4, 4, feats))
+        return out
+    loud = weekly_bifurcation(rows(False), CAMPS, WEEKS[:1])[0][0]
+    quiet = weekly_bifurcation(rows(True), CAMPS, WEEKS[:1])[0][0]
+    assert quiet.labels.index > loud.labels.index + 0.1 and quiet.labels.p_value < 0.05
+
+
+def test_without_vectors_the_label_index_names_sides() -> None:
+    weeks, alignments = weekly_bifurcation(world(1, vectors=False), CAMPS, WEEKS)
+    assert all(w.embedding is None for w in weeks)
+    last = [a for a in alignments if a.week == WEEKS[-1] and CAMPS[a.source_id] == "russia_friendly"]
+    assert last and all(a.side in ("russia_friendly", None) for a in last)
+    assert any(a.side == "russia_friendly" for a in last)
 
 
 def test_missing_camp_gives_no_divergence_and_no_sides() -> None:
-    labels = [lab for lab in planted() if not (lab.week == "2026-W06" and CAMPS[lab.source_id] == "china_friendly")]
-    weeks, alignments = weekly_bifurcation(labels, CAMPS)
-    w6 = next(w for w in weeks if w.week == "2026-W06")
-    assert (w6.divergence, w6.ci_low, w6.ci_high, w6.resistance_to_china) == (None, None, None, None)
-    assert w6.n_articles_china == 0 and w6.resistance_to_russia is not None
-    assert all(a.side is None and a.distance_to_china is None for a in alignments if a.week == "2026-W06")
-    # the crossing in week 5 is still found, and week 6 without sides creates none
-    assert [a.week for a in alignments if a.crossed] == ["2026-W05"]
+    rows = [r for r in world(1) if not r.source_id.startswith("cn")]
+    weeks, alignments = weekly_bifurcation(rows, CAMPS, WEEKS)
+    assert weeks and all(w.labels is None and w.embedding is None and w.divergence is None for w in weeks)
+    assert all(a.side is None for a in alignments)
 
 
-def test_mentions_are_their_own_feature() -> None:
-    labels = [Label("2026-W01", "r", f"r{i}", "n1", "claim", 0.7) for i in range(10)]
-    labels += [Label("2026-W01", "c", f"c{i}", "n1", "mention", 0.7) for i in range(10)]
-    weeks, _ = weekly_bifurcation(labels, {"r": "russia_friendly", "c": "china_friendly"})
-    assert weeks[0].divergence == pytest.approx(1.0)
+def test_params_are_validated() -> None:
+    with pytest.raises(ValueError):
+        BifurcationParams(window_weeks=2, side_window_weeks=3)
+    with pytest.raises(ValueError):
+        BifurcationParams(crossing_weeks=0)
 
 
-def test_unknown_stances_and_unconfigured_outlets_do_not_fail() -> None:
-    labels = planted() + [Label("2026-W01", "ru0", "x", "n1", "shrug", 0.9)]
-    labels += [Label("2026-W07", "stranger", f"s{i}", "n2", "claim", 0.6) for i in range(12)]
-    weeks, alignments = weekly_bifurcation(labels, CAMPS, BifurcationParams(split_camps=None))
-    assert len(weeks) == len(WEEKS)
-    assert any(a.source_id == "stranger" and a.side == "russia_friendly" for a in alignments)
+def test_iso_week_helpers() -> None:
+    from datetime import date
+
+    assert iso_week(date(2026, 1, 1)) == "2026-W01" and weeks_between("2025-W52", "2026-W02") == [
+        "2025-W52", "2026-W01", "2026-W02"]

@@ -1,8 +1,10 @@
+-- Spike alerts (forecast verdict changes are listed by `radar hypotheses`), with their strongest evidence.
 SELECT day, narrative_id, CASE WHEN camp = '*' THEN 'all camps' ELSE camp END AS camp, count,
-       round(100 * share, 1) AS share_pct, round(100 * baseline, 1) AS baseline_pct, round(score, 1) AS z,
+       round(100 * share, 1) AS share_pct, round(100 * baseline, 1) AS baseline_pct,
+       round(score, 1) AS "-log10 p",
        json_extract_string(evidence, '$.top_passages[0].outlet') AS top_outlet,
        left(json_extract_string(evidence, '$.top_passages[0].text'), 90) AS top_passage,
        delivered_at IS NOT NULL AS delivered
 FROM alerts
-WHERE $since IS NULL OR day >= CAST($since AS DATE)
+WHERE kind = 'spike' AND ($since IS NULL OR day >= CAST($since AS DATE))
 ORDER BY day, narrative_id, camp

@@ -1,4 +1,5 @@
--- Each outlet's latest named side before `week`, so crossings stay right in an incremental run.
-SELECT source_id, arg_max(side, week) FROM outlet_alignment_weekly
-WHERE week < $week AND side IS NOT NULL
+-- Each outlet's stable side and streak after its latest week before `week`, so crossings stay right in an
+-- incremental run.
+SELECT source_id, arg_max(stable_side, week), arg_max(streak, week) FROM outlet_alignment_weekly
+WHERE week < $week
 GROUP BY source_id

@@ -4,5 +4,5 @@ SELECT a.day, a.narrative_id, coalesce(n.label, a.narrative_id) AS label,
        a.count, a.share, a.baseline, a.score, CAST(a.evidence AS VARCHAR) AS evidence
 FROM alerts a
 LEFT JOIN (SELECT DISTINCT narrative_id, label FROM narratives) n USING (narrative_id)
-WHERE $since IS NULL OR a.day >= CAST($since AS DATE)
+WHERE a.kind = 'spike' AND ($since IS NULL OR a.day >= CAST($since AS DATE))
 ORDER BY a.day DESC, a.score DESC

@@ -1,7 +1,11 @@
--- Classified passages per day, per camp and for all camps ('*').
-SELECT s.camp, pc.day, count(*) AS total
-FROM passage_classifications pc JOIN sources s USING (source_id)
-WHERE pc.day >= $since
-GROUP BY ALL
+-- Classified passages and articles per day, per camp and for all camps ('*'), from $since on.
+WITH classified AS (
+    SELECT s.camp, pc.day, p.article_id
+    FROM passage_classifications pc
+    JOIN sources s ON s.source_id = pc.source_id
+    JOIN passages p USING (passage_id)
+    WHERE pc.day >= $since
+)
+SELECT camp, day, count(*) AS total, count(DISTINCT article_id) AS articles FROM classified GROUP BY ALL
 UNION ALL
-SELECT '*', day, count(*) FROM passage_classifications WHERE day >= $since GROUP BY ALL
+SELECT '*', day, count(*), count(DISTINCT article_id) FROM classified GROUP BY ALL

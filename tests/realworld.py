@@ -1,0 +1,247 @@
+"""Test worlds of real news text: SemEval-2025 T10 English articles published by made-up outlets at a real pace.
+
+A world is a list of outlets (with camps) and of articles (a SemEval document, its outlet and publication time),
+served over local HTTP as one RSS feed per outlet plus one page per article, and ingested by the real
+`daily_ingest`. A *planted* world hides known facts; a *null* world has the same outlets and pace and nothing
+planted:
+
+* divergence: from `event_week` on, the russia_friendly camp writes only about the Ukraine war (UA documents)
+  and the china_friendly camp only about climate (CC documents); before it every outlet draws from one mix;
+* crossing: one china_friendly outlet writes like the russia_friendly camp from `crossing_week` on;
+* spike: `spike_articles` extra articles whose gold labels carry `spike_label` land on the last day.
+
+The texts are read from the shared fixtures folder at run time, never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import numpy as np
+
+from models.embedder import Embedder
+
+SEMEVAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "narratives" / "semeval2025-task10"
+SPIKE_LABEL = "URW: Amplifying war-related fears"
+SPIKE_NARRATIVE = "urw_amplifying_war_fears"
+OUTLETS = [
+    ("Volga Wire", "russia_friendly"), ("Neva Herald", "russia_friendly"), ("Ural Review", "russia_friendly"),
+    ("Steppe Courier", "russia_friendly"), ("Kama Dispatch", "russia_friendly"), ("Don Monitor", "russia_friendly"),
+    ("Jade Daily", "china_friendly"), ("Yangtze Post", "china_friendly"), ("Silk Road Times", "china_friendly"),
+    ("Pearl River News", "china_friendly"), ("Lotus Observer", "china_friendly"), ("Great Wall Weekly", "china_friendly"),
+    ("Axis Voice", "resistance"), ("Levant Tribune", "resistance"), ("Harbour Gazette", "western_mainstream"),
+    ("Capital Ledger", "western_mainstream"),
+]
+CROSSING_OUTLET = "Pearl River News"
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One SemEval document: title (its first line), body, topic from its file name, gold coarse labels."""
+
+    doc_id: str
+    title: str
+    body: str
+    topic: str  # "UA" or "CC"
+    labels: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Posting:
+    outlet: str
+    doc: Doc
+    published: datetime
+
+
+@dataclass
+class World:
+    seed: int
+    planted: bool
+    start: date
+    weeks: int
+    outlets: list[tuple[str, str]]
+    postings: list[Posting] = field(default_factory=list)
+    event_week: int = 4  # 0-based week index from which the camps diverge
+    crossing_week: int = 6
+    spike_day: date | None = None
+
+    def iso_week(self, index: int) -> str:
+        return (self.start + timedelta(weeks=index)).strftime("%G-W%V")
+
+    @property
+    def last_day(self) -> date:
+        return self.start + timedelta(weeks=self.weeks) - timedelta(days=1)
+
+
+def available() -> bool:
+    return (SEMEVAL / "data" / "train_data" / "EN" / "raw-documents").is_dir()
+
+
+def load_docs(root: Path = SEMEVAL) -> list[Doc]:
+    """Every English SemEval document (training ones with gold labels, test ones without), longest texts kept whole."""
+    gold: dict[str, frozenset[str]] = {}
+    annotations = root / "data" / "train_data" / "EN" / "subtask-2-annotations.txt"
+    for line in annotations.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            gold[parts[0]] = frozenset(x.strip() for x in parts[1].split(";") if x.strip())
+    files = sorted((root / "data" / "train_data" / "EN" / "raw-documents").glob("*.txt"))
+    files += sorted((root / "test_data" / "EN" / "subtask-2-documents").glob("*.txt"))
+    docs = []
+    for path in files:
+        lines = [x.strip() for x in path.read_text(encoding="utf-8", errors="replace").splitlines() if x.strip()]
+        if len(lines) < 2:
+            continue
+        topic = "UA" if "UA" in path.name.split("_")[:2] else "CC"
+        docs.append(Doc(path.stem, lines[0][:200], "\n".join(lines[1:]), topic, gold.get(path.name, frozenset())))
+    return docs
+
+
+OUTLET_PACE = {"russia_friendly": 2, "china_friendly": 2, "resistance": 1, "western_mainstream": 1}
+
+
+def plan_world(docs: list[Doc], seed: int, planted: bool, weeks: int = 10, start: date = date(2026, 6, 1),
+               spike_articles: int = 10) -> World:
+    """Outlets publishing 1-2 articles a week each on random days; the planted facts when `planted`.
+
+    Topic slots (UA or CC) are filled first from their own pools, the untopical slots from what remains, so
+    a planted world never runs out of Ukraine-war or climate documents.
+    """
+    rng = random.Random(seed)
+    world = World(seed, planted, start, weeks, list(OUTLETS))
+    pools = {t: [d for d in docs if d.topic == t] for t in ("UA", "CC")}
+    for pool in pools.values():
+        rng.shuffle(pool)
+    spike_docs = [d for d in pools["UA"] if SPIKE_LABEL in d.labels][:spike_articles] if planted else []
+    taken = {d.doc_id for d in spike_docs}
+    slots: list[tuple[str, datetime, str | None]] = []
+    for week in range(weeks):
+        for name, camp in world.outlets:
+            topic = None
+            if planted and week >= world.event_week:
+                if camp == "russia_friendly" or (name == CROSSING_OUTLET and week >= world.crossing_week):
+                    topic = "UA"
+                elif camp == "china_friendly":
+                    topic = "CC"
+            for weekday in sorted(rng.sample(range(7), OUTLET_PACE[camp])):
+                day = start + timedelta(weeks=week, days=weekday)
+                when = datetime(day.year, day.month, day.day, rng.randrange(6, 22), rng.randrange(60), tzinfo=UTC)
+                slots.append((name, when, topic))
+    chosen: list[Doc | None] = [None] * len(slots)
+    for topic in ("UA", "CC"):
+        free = [d for d in pools[topic] if d.doc_id not in taken]
+        wanted = [i for i, (_, _, t) in enumerate(slots) if t == topic]
+        if len(wanted) > len(free):
+            raise RuntimeError(f"world needs {len(wanted)} {topic} documents, the folder has {len(free)}")
+        for i, doc in zip(wanted, free, strict=False):
+            chosen[i] = doc
+            taken.add(doc.doc_id)
+    rest = [d for d in pools["UA"] + pools["CC"] if d.doc_id not in taken]
+    rng.shuffle(rest)
+    untopical = [i for i, (_, _, t) in enumerate(slots) if t is None]
+    if len(untopical) > len(rest):
+        raise RuntimeError(f"world needs {len(untopical)} more documents, the folder has {len(rest)}")
+    for i, doc in zip(untopical, rest, strict=False):
+        chosen[i] = doc
+    world.postings = [Posting(name, doc, when) for (name, when, _), doc in zip(slots, chosen, strict=True) if doc]
+    if planted:
+        world.spike_day = world.last_day
+        for i, doc in enumerate(spike_docs):
+            name = world.outlets[i % len(world.outlets)][0]
+            day = world.spike_day
+            world.postings.append(Posting(name, doc, datetime(day.year, day.month, day.day, 8 + i, 15, tzinfo=UTC)))
+    return world
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+def _page(title: str, body: str, url: str, published: datetime) -> bytes:
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n"))
+    return (
+        f'<!doctype html><html lang="en"><head><title>{html.escape(title)}</title>'
+        f'<link rel="canonical" href="{html.escape(url)}">'
+        f'<meta property="article:published_time" content="{published.isoformat()}"></head>'
+        f'<body><nav><a href="/">Home</a></nav><article><h1>{html.escape(title)}</h1>{paragraphs}</article>'
+        f"<footer>World test site.</footer></body></html>"
+    ).encode()
+
+
+def _feed(name: str, base: str, items: list[tuple[str, str, datetime, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{html.escape(t)}</title><link>{html.escape(u)}</link><guid>{html.escape(u)}</guid>"
+        f"<pubDate>{format_datetime(p)}</pubDate><description>{html.escape(s)}</description></item>"
+        for t, u, p, s in items
+    )
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{html.escape(name)}</title>'
+            f"<link>{base}/</link><description>test outlet</description>{entries}</channel></rss>").encode()
+
+
+def serve_world(httpserver, world: World, sources_path: Path) -> Path:
+    """Register every outlet's feed and article pages on `httpserver`; write the sources file; return its path."""
+    base = httpserver.url_for("").rstrip("/")
+    routes: dict[str, tuple[bytes, str]] = {}
+    by_outlet: dict[str, list[tuple[str, str, datetime, str]]] = {}
+    for post in world.postings:
+        path = f"/{_slug(post.outlet)}/{post.published:%Y/%m/%d}/{post.doc.doc_id.lower()}"
+        routes[path] = (_page(post.doc.title, post.doc.body, base + path, post.published), "text/html; charset=utf-8")
+        summary = post.doc.body.split("\n")[0][:300]
+        by_outlet.setdefault(post.outlet, []).append((post.doc.title, base + path, post.published, summary))
+    lines = ["sources:"]
+    for name, camp in world.outlets:
+        feed_path = f"/feeds/{_slug(name)}.xml"
+        items = sorted(by_outlet.get(name, []), key=lambda x: x[2], reverse=True)
+        routes[feed_path] = (_feed(name, base, items), "application/rss+xml")
+        lines.append(f"  - {{name: {name}, feed_url: '{base}{feed_path}', camp: {camp}, language: en, "
+                     f"homepage: '{base}/'}}")
+    for path, (body, ctype) in routes.items():
+        httpserver.expect_request(path).respond_with_data(body, content_type=ctype)
+    sources_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return sources_path
+
+
+class MemoEmbedder(Embedder):
+    """The real model with a memo of every text it encoded, so worlds built from the same texts encode each once.
+
+    The memo can persist to an .npz file between processes (the calibration benchmark runs many worlds).
+    """
+
+    def __init__(self, model: str = "", cache_file: Path | None = None) -> None:
+        super().__init__(model)
+        self.cache_file = cache_file
+        self.memo: dict[str, np.ndarray] = {}
+        if cache_file and cache_file.exists():
+            with np.load(cache_file) as stored:
+                self.memo = {k: stored[k] for k in stored.files}
+
+    def encode(self, texts, progress: bool = False) -> np.ndarray:
+        keys = [hashlib.sha256(f"{self.model_id}\x00{t}".encode()).hexdigest() for t in texts]
+        missing = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.memo})
+        if missing:
+            vectors = super().encode([t for _, t in missing], progress=progress)
+            self.memo.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
+        if not texts:
+            return super().encode([])
+        return np.stack([self.memo[k] for k in keys]).astype(np.float32, copy=False)
+
+    def save(self) -> None:
+        if self.cache_file:
+            np.savez(self.cache_file, **self.memo)
+
+
+def ingest_world(world: World, workdir: Path, httpserver, settings, embedder: Embedder) -> Path:
+    """Serve `world` on `httpserver` and run the real daily_ingest (classify and analyze included) into a new DB."""
+    from flows.ingest import daily_ingest
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "radar.duckdb"
+    sources = serve_world(httpserver, world, workdir / "sources.yaml")
+    daily_ingest(str(sources), str(db), settings=settings.model_copy(update={"db": db}), embedder=embedder)
+    return db
