@@ -8,7 +8,16 @@ import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from flows.classify_step import NarrativeModel, classify_pending, embed_pending, pending_texts, store_vectors
+from flows.classify_step import (
+    NarrativeModel,
+    classify_pending,
+    embed_pending,
+    label_articles,
+    load_head,
+    pending_texts,
+    store_vectors,
+    with_head,
+)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
@@ -56,12 +65,14 @@ def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | 
     else:
         embedded = embed_task(writer, embedder)
     model = NarrativeModel.prepare(load_catalogue(settings.narratives), embedder, load_params(settings))
+    model = with_head(model, load_head(settings.narrative_head), embedder.encode, settings.narrative_head)
     classified, assigned = classify_task(writer, model)
+    labelled = label_articles(writer, model)  # the fitted head's article labels, when one is configured
     logger.info(
-        "embedded %d new passage texts; classified %d passages (%d narrative assignments) with catalogue %s",
-        embedded, classified, assigned, model.catalogue.hash,
+        "embedded %d new passage texts; classified %d passages (%d narrative assignments) with catalogue %s; "
+        "head labelled %d articles", embedded, classified, assigned, model.catalogue.hash, labelled,
     )
-    return {"embedded": embedded, "classified": classified, "assignments": assigned}
+    return {"embedded": embedded, "classified": classified, "assignments": assigned, "articles_labelled": labelled}
 
 
 @flow(name="classify")

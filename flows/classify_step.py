@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from models.catalogue import Catalogue
+from models.doc_head import DocumentHead, HeadError, label_documents
 from models.embedder import Embedder
-from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify
+from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify, passage_stances, side_scores
+from models.semeval import OTHER
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
@@ -44,6 +48,42 @@ def embed_pending(writer: Writer, embedder: Embedder, chunk: int = 512, progress
 
 
 @dataclass
+class ArticleHead:
+    """A fitted document head checked against the configured model and catalogue, with its exemplar features."""
+
+    head: DocumentHead
+    catalogue: Catalogue  # the part of the catalogue the head decides (its families)
+    prototypes: Prototypes
+    path: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.head.fingerprint
+
+    @property
+    def narrative_ids(self) -> list[str]:
+        return self.catalogue.ids
+
+    @classmethod
+    def prepare(
+        cls, head: DocumentHead, catalogue: Catalogue, model_id: str, encode: Callable[[list[str]], np.ndarray],
+        path: str | None = None,
+    ) -> ArticleHead:
+        """Raises HeadError when the head was fitted on another model or another version of the catalogue."""
+        if head.model_id and head.model_id != model_id:
+            raise HeadError(f"narrative head {path or ''} was fitted on vectors of {head.model_id}, "
+                            f"but the configured model is {model_id}: refit it with `radar narratives fit`")
+        part = catalogue.only(head.families)
+        if head.catalog_hash and head.catalog_hash != part.hash:
+            raise HeadError(f"narrative head {path or ''} was fitted on catalogue {head.catalog_hash}, but the "
+                            f"{'/'.join(head.families)} narratives are now {part.hash}: refit it with `radar narratives fit`")
+        unknown = sorted(set(head.labels) - set(part.by_label()) - {OTHER})
+        if unknown:
+            raise HeadError(f"narrative head {path or ''} has labels missing from the catalogue: {', '.join(unknown)}")
+        return cls(head, part, build_prototypes(part, encode), path)
+
+
+@dataclass
 class NarrativeModel:
     """Everything classification needs, prepared once per run (exemplars embedded once)."""
 
@@ -51,10 +91,34 @@ class NarrativeModel:
     params: ClassifierParams
     prototypes: Prototypes
     model_id: str
+    head: ArticleHead | None = None  # article labels for the narratives it knows; None = passage rule only
 
     @classmethod
-    def prepare(cls, catalogue: Catalogue, embedder: Embedder, params: ClassifierParams | None = None) -> NarrativeModel:
-        return cls(catalogue, params or ClassifierParams(), build_prototypes(catalogue, embedder.encode), embedder.model_id)
+    def prepare(
+        cls, catalogue: Catalogue, embedder: Embedder, params: ClassifierParams | None = None,
+        head: DocumentHead | None = None, head_path: str | Path | None = None,
+    ) -> NarrativeModel:
+        model = cls(catalogue, params or ClassifierParams(), build_prototypes(catalogue, embedder.encode), embedder.model_id)
+        return with_head(model, head, embedder.encode, head_path)
+
+
+def with_head(
+    model: NarrativeModel, head: DocumentHead | None, encode: Callable[[list[str]], np.ndarray],
+    path: str | Path | None = None,
+) -> NarrativeModel:
+    """The model with the fitted head attached (checked against its catalogue and model), or without one."""
+    if head is None:
+        return replace(model, head=None)
+    return replace(model, head=ArticleHead.prepare(head, model.catalogue, model.model_id, encode, str(path) if path else None))
+
+
+def load_head(path: str | Path | None) -> DocumentHead | None:
+    """The fitted head at `path` (RADAR_NARRATIVE_HEAD); None when no head is configured."""
+    if path is None or str(path) == "":
+        return None
+    if not Path(path).is_file():
+        raise HeadError(f"narrative head {path} does not exist (write it with `radar narratives fit --out {path}`)")
+    return DocumentHead.load(path)
 
 
 def sync_narratives(writer: Writer, catalogue: Catalogue) -> None:
@@ -97,3 +161,71 @@ def classify_pending(writer: Writer, model: NarrativeModel, chunk: int = 2000) -
         assignments += len(rows)
         log.info("classified %d passages (%d narrative assignments)", len(ids), len(rows))
     return passages, assignments
+
+
+def _spans(article_of: list[str], ids: list[str]) -> list[tuple[int, int]]:
+    """(start, end) rows of each article in rows sorted by article."""
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, a in enumerate(article_of):
+        first.setdefault(a, i)
+        last[a] = i + 1
+    return [(first[a], last[a]) for a in ids]
+
+
+def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> int:
+    """Article labels from the fitted head, for articles not labelled under this model, head and catalogue.
+
+    Reads stored vectors only. Without a head, any head labels are dropped, so the passage rule labels every
+    article again. Returns the number of articles labelled.
+    """
+    if model.head is None:
+        with writer.transaction() as con:
+            con.execute(load_sql("queries/clear_head_labels"))
+        return 0
+    head = model.head
+    key = {"model_id": model.model_id, "head_fingerprint": head.fingerprint, "catalog_hash": head.catalogue.hash}
+    with writer.transaction() as con:
+        con.execute(load_sql("queries/upsert_narrative_head"), key | {
+            "narrative_ids": head.narrative_ids, "training_fingerprint": head.head.training_fingerprint, "path": head.path,
+        })
+    by_label = {n.label: n.narrative_id for n in head.catalogue.narratives}
+    # Evidence for a head label: the article's passage most similar to that narrative under the passage rule.
+    column = {nid: model.catalogue.ids.index(nid) for nid in head.narrative_ids if nid in model.catalogue.ids}
+    done = 0
+    while True:
+        with writer.transaction() as con:
+            ids = [r[0] for r in con.execute(load_sql("queries/pending_head_articles"), key | {"limit": chunk}).fetchall()]
+            if not ids:
+                break
+            got = con.execute(load_sql("queries/head_article_passages"),
+                              {"model_id": model.model_id, "article_ids": ids}).fetchnumpy()
+        article_of = [str(a) for a in got["article_id"]]
+        passage_ids = [str(p) for p in got["passage_id"]]
+        texts = [str(t) for t in got["text"]]
+        vectors = np.stack(got["vector"]).astype(np.float32)
+        spans = _spans(article_of, ids)
+        decisions, scores = label_documents(head.head, [vectors[s:e] for s, e in spans], head.prototypes)
+        claim, rebut = side_scores(vectors, model.prototypes, model.params.top_k)
+        relevance = np.maximum(claim, rebut)
+        stances = passage_stances(vectors, texts, model.prototypes, model.params)
+        rows = []
+        for article_id, (s, e), labels, row in zip(ids, spans, decisions, scores, strict=True):
+            for label in sorted(labels - {OTHER}):
+                nid = by_label[label]
+                best = s + int(np.argmax(relevance[s:e, column[nid]])) if nid in column else None
+                rows.append((article_id, nid, float(row[head.head.labels.index(label)]),
+                             stances[best] if best is not None else "mention",
+                             passage_ids[best] if best is not None else None))
+        with writer.transaction() as con:
+            con.execute(load_sql("queries/replace_article_labels"), {"article_ids": ids})
+            if rows:
+                con.execute(load_sql("queries/insert_article_labels"), key | {
+                    "article_ids": [r[0] for r in rows], "narrative_ids": [r[1] for r in rows],
+                    "scores": [r[2] for r in rows], "stances": [r[3] for r in rows], "evidence": [r[4] for r in rows],
+                })
+            con.execute(load_sql("queries/mark_articles_classified"),
+                        key | {"article_ids": ids, "passages": [e - s for s, e in spans]})
+        done += len(ids)
+        log.info("head %s labelled %d articles (%d narrative labels)", head.fingerprint, len(ids), len(rows))
+    return done

@@ -114,14 +114,17 @@ def ingest(
     verbose: bool = False,
 ) -> None:
     """One daily run: fetch feeds, extract articles, split passages, embed, classify, store."""
+    from flows.classify_step import load_head
     from flows.ingest import AllFeedsFailed, configured_ingest
+    from models.doc_head import HeadError
 
     _logging(verbose)
     settings = _settings(db)
     path = sources or settings.sources
     try:
         load_sources(path)
-    except SourcesError as exc:
+        load_head(settings.narrative_head)  # a bad head file fails before anything is fetched
+    except (SourcesError, HeadError) as exc:
         fail(str(exc))
     try:
         counts = configured_ingest(settings)(
@@ -201,6 +204,7 @@ def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
     """Reclassify stored passages after a catalogue or model change (no re-fetch; re-embeds only for a new model)."""
     from flows.classify import classify_flow
     from models.catalogue import CatalogueError
+    from models.doc_head import HeadError
 
     _logging(verbose)
     settings = _settings(db)
@@ -208,32 +212,56 @@ def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
     try:
         runner = settings.task_runner_instance()
         counts = classify_flow.with_options(task_runner=runner)(db_path=str(settings.db), settings=settings)
-    except (CatalogueError, WarehouseBusy) as exc:
+    except (CatalogueError, HeadError, WarehouseBusy) as exc:
         fail(str(exc))
     print_rows(list(counts), [tuple(counts.values())], title="classification")
 
 
 @eval_app.command("semeval")
 def eval_semeval(
-    directory: Annotated[Path, typer.Argument(help="SemEval-2025 T10 train_data/ or one language folder of it")],
+    directory: Annotated[Path | None, typer.Argument(help="SemEval-2025 T10 train_data/ or one language folder (cross-validation)")] = None,
+    train: Annotated[Path | None, typer.Option("--train", help="fit on this folder (train/test protocol; needs --test)")] = None,
+    test: Annotated[Path | None, typer.Option("--test", help="score on this folder (organisers' layout)")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="only this language folder, e.g. EN")] = None,
     folds: Annotated[int, typer.Option(help="cross-validation folds")] = 5,
     cache: Annotated[Path | None, typer.Option(help="DuckDB file caching passage vectors between runs")] = None,
     train_other_languages: Annotated[bool, typer.Option(help="add the other folders' documents to every training fold")] = False,
 ) -> None:
-    """Cross-validated coarse-narrative F1 on SemEval-2025 Task 10 subtask 2, with two baselines, as JSON."""
+    """Coarse-narrative F1 on SemEval-2025 Task 10 subtask 2 with two baselines, as JSON: fit on --train and
+    score on --test, or cross-validate on DIRECTORY."""
     from models.catalogue import CatalogueError, load_catalogue
     from models.embedder import Embedder
-    from models.evaluation import evaluate
+    from models.evaluation import evaluate, evaluate_train_test
 
     _logging(False)
     settings = Settings()
+    if (train is None) != (test is None) or (train is None) == (directory is None):
+        fail("give either DIRECTORY (cross-validation) or both --train and --test")
     try:
-        results = evaluate(directory, Embedder(settings.model), load_catalogue(settings.narratives), lang, folds, cache,
-                           train_other_languages)
+        catalogue = load_catalogue(settings.narratives)
+        if train is not None and test is not None:
+            result = evaluate_train_test(train, test, Embedder(settings.model), catalogue, lang, cache)
+            result.pop("predictions")
+            results = [result]
+        else:
+            results = evaluate(directory, Embedder(settings.model), catalogue, lang, folds, cache, train_other_languages)
     except (FileNotFoundError, CatalogueError) as exc:
         fail(str(exc))
     sys.stdout.write(json.dumps(results, indent=1) + "\n")
+
+
+@eval_app.command("split")
+def eval_split(
+    folder: Annotated[Path, typer.Argument(help="one annotated SemEval language folder, e.g. train_data/EN")],
+    out: Annotated[Path, typer.Option("--out", help="writes OUT/train/<LANG> and OUT/test/<LANG>")],
+) -> None:
+    """Split a labelled folder into a train part and the fixed held-out test part (25% by file-name hash)."""
+    from models.semeval import read_annotated, write_split
+
+    if not (folder / "subtask-2-annotations.txt").is_file():
+        fail(f"{folder}: no subtask-2-annotations.txt")
+    train, test = write_split(folder, out)
+    console.print(f"{len(read_annotated(train))} documents in {train}; {len(read_annotated(test))} held out in {test}")
 
 
 @narratives_app.command("fit")
@@ -242,13 +270,11 @@ def narratives_fit(
     out: Annotated[Path, typer.Option(help="where to write the fitted head (JSON)")] = Path("narrative_head.json"),
     cache: Annotated[Path | None, typer.Option(help="DuckDB file caching passage vectors between runs")] = None,
 ) -> None:
-    """Fit the document-level narrative head on labelled data; saves it with a training-data fingerprint."""
-    from models.catalogue import load_catalogue
-    from models.doc_head import fit_head
+    """Fit the document-level narrative head on labelled data; use it with RADAR_NARRATIVE_HEAD=OUT."""
+    from models.catalogue import CatalogueError, load_catalogue
     from models.embedder import Embedder
-    from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-    from models.narratives import build_prototypes
-    from models.semeval import OTHER, fingerprint, language_dirs, read_annotated
+    from models.evaluation import EmbeddingCache, fit_semeval_head
+    from models.semeval import language_dirs, read_annotated
 
     _logging(False)
     settings = Settings()
@@ -256,20 +282,18 @@ def narratives_fit(
     if not dirs:
         fail(f"{train}: no SemEval subtask-2 folder (subtask-2-annotations.txt) found")
     docs = [d for folder in dirs for d in read_annotated(folder)]
-    catalogue = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
-    labels = [n.label for n in catalogue.narratives] + [OTHER]
     embedder = Embedder(settings.model)
     store = EmbeddingCache(embedder, cache)
     try:
-        embedded = embed_documents(docs, store)
-        protos = build_prototypes(catalogue, store.encode)
+        head = fit_semeval_head(docs, embedder, load_catalogue(settings.narratives), store)
+    except CatalogueError as exc:
+        fail(str(exc))
     finally:
         store.close()
-    head = fit_head(embedded.features(protos), embedded.gold, labels, fingerprint=fingerprint(docs))
-    head.catalog_hash = catalogue.hash
     head.save(out)
     console.print(f"fitted on {len(docs)} documents from {', '.join(d.name for d in dirs)}; "
-                  f"rule {vars(head.rule)}; fingerprint {head.training_fingerprint}; written to {out}")
+                  f"rule {vars(head.rule)}; head {head.fingerprint}; training data {head.training_fingerprint}; "
+                  f"written to {out} (use it with RADAR_NARRATIVE_HEAD={out})")
 
 
 @app.command("analyze")

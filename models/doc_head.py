@@ -6,6 +6,7 @@ rule's parameters are tuned on inner cross-validation so that no document scores
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,12 @@ import numpy as np
 
 from models.narratives import Prototypes, side_scores
 from models.semeval import OTHER, f1_samples
+
+DEFAULT_FAMILIES = ("ukraine_war", "climate")  # the SemEval-2025 T10 taxonomy's part of the catalogue
+
+
+class HeadError(ValueError):
+    """The head file is unreadable or does not fit the configured model or catalogue."""
 
 _THRESHOLDS = [round(float(x), 3) for x in np.arange(0.05, 0.61, 0.05)]
 _RELATIVE = (0.0, 0.3, 0.5, 0.7, 0.85)
@@ -70,6 +77,20 @@ class DocumentHead:
     C: float = 10.0
     training_fingerprint: str | None = None
     catalog_hash: str | None = None  # the prototype features come from this catalogue
+    model_id: str | None = None  # the embedding model whose passage vectors it was fitted on
+    families: tuple[str, ...] = DEFAULT_FAMILIES  # catalogue families the labels come from
+
+    def _payload(self) -> dict:
+        return {
+            "labels": self.labels, "coef": _stored(self.coef).tolist(), "intercept": _stored(self.intercept).tolist(),
+            "rule": vars(self.rule), "C": self.C, "training_fingerprint": self.training_fingerprint,
+            "catalog_hash": self.catalog_hash, "model_id": self.model_id, "families": list(self.families),
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the head's decisions (weights, rule, labels): stored with every article label."""
+        return hashlib.sha256(json.dumps(self._payload(), sort_keys=True).encode()).hexdigest()[:16]
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         z = features @ self.coef.T + self.intercept
@@ -79,17 +100,33 @@ class DocumentHead:
         return [self.rule.decide(s, self.labels) for s in self.scores(features)]
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps({
-            "labels": self.labels, "coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist(),
-            "rule": vars(self.rule), "C": self.C, "training_fingerprint": self.training_fingerprint,
-            "catalog_hash": self.catalog_hash,
-        }), encoding="utf-8")
+        Path(path).write_text(json.dumps(self._payload()), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> DocumentHead:
-        d = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(d["labels"], np.array(d["coef"], dtype=np.float32), np.array(d["intercept"], dtype=np.float32),
-                   DecisionRule(**d["rule"]), d["C"], d.get("training_fingerprint"), d.get("catalog_hash"))
+        try:
+            d = json.loads(Path(path).read_text(encoding="utf-8"))
+            return cls(d["labels"], _stored(np.array(d["coef"])), _stored(np.array(d["intercept"])),
+                       DecisionRule(**d["rule"]), d["C"], d.get("training_fingerprint"), d.get("catalog_hash"),
+                       d.get("model_id"), tuple(d.get("families") or DEFAULT_FAMILIES))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise HeadError(f"{path}: not a narrative head file ({exc})") from exc
+
+
+def _stored(values: np.ndarray) -> np.ndarray:
+    """Weights at the precision the head file keeps, so a fitted head and its saved copy decide alike."""
+    # Rounding doubles is idempotent and JSON keeps doubles exactly: load(save(h)) == h, bit for bit.
+    return np.round(np.asarray(values, dtype=np.float64), 6)
+
+
+def label_documents(head: DocumentHead, passage_vectors: Sequence[np.ndarray], protos: Prototypes | None) -> tuple[list[set[str]], np.ndarray]:
+    """The head's labels and per-label scores for documents given as passage vectors: the one decision
+    path shared by `radar eval semeval` and the pipeline's article labels."""
+    if not passage_vectors:
+        return [], np.zeros((0, len(head.labels)), dtype=np.float32)
+    features = np.stack([document_features(v, protos) for v in passage_vectors])
+    scores = head.scores(features)
+    return [head.rule.decide(s, head.labels) for s in scores], scores
 
 
 def _fit_linear(X: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +177,7 @@ def fit_head(
         oof[test] = 1.0 / (1.0 + np.exp(-(features[test] @ coef.T + intercept)))
     rule = tune_rule(oof, gold, labels)
     coef, intercept = _fit_linear(features, Y, C)
-    return DocumentHead(labels, coef, intercept, rule, C, fingerprint)
+    return DocumentHead(labels, _stored(coef), _stored(intercept), rule, C, fingerprint)
 
 
 def cross_validate(

@@ -14,10 +14,10 @@ import numpy as np
 from extractors.identity import text_hash
 from extractors.passages import split_passages
 from models.catalogue import Catalogue
-from models.doc_head import cross_validate, document_features
+from models.doc_head import DocumentHead, cross_validate, document_features, fit_head, label_documents
 from models.embedder import Embedder
 from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify
-from models.semeval import OTHER, LabelledDocument, f1_samples, language_dirs, macro_f1, read_annotated
+from models.semeval import OTHER, LabelledDocument, f1_samples, fingerprint, language_dirs, macro_f1, read_annotated
 
 log = logging.getLogger(__name__)
 SEMEVAL_FAMILIES = ("ukraine_war", "climate")
@@ -158,5 +158,64 @@ def evaluate(
             })
             log.info("%s: %s", name, results[-1])
         return results
+    finally:
+        cache.close()
+
+
+def fit_semeval_head(docs: list[LabelledDocument], embedder: Embedder, catalogue: Catalogue, cache: EmbeddingCache) -> DocumentHead:
+    """The shipped recipe, as `radar narratives fit` writes it: the head the pipeline loads."""
+    semeval = catalogue.only(SEMEVAL_FAMILIES)
+    labels = [n.label for n in semeval.narratives] + [OTHER]
+    embedded = embed_documents(docs, cache)
+    protos = build_prototypes(semeval, cache.encode)
+    head = fit_head(embedded.features(protos), embedded.gold, labels, fingerprint=fingerprint(docs))
+    head.catalog_hash, head.model_id, head.families = semeval.hash, embedder.model_id, SEMEVAL_FAMILIES
+    return head
+
+
+def evaluate_train_test(
+    train: Path, test: Path, embedder: Embedder, catalogue: Catalogue, language: str | None = None,
+    cache_path: Path | None = None,
+) -> dict:
+    """Fit the head on the `train` folder and score it, the exemplar classifier and both baselines on `test`."""
+    semeval = catalogue.only(SEMEVAL_FAMILIES)
+    labels = [n.label for n in semeval.narratives] + [OTHER]
+
+    def folders(root: Path) -> list[Path]:
+        dirs = [d for d in language_dirs(root) if language is None or d.name.upper() == language.upper()
+                or root == d]
+        if not dirs:
+            raise FileNotFoundError(f"{root}: no SemEval subtask-2 folder" + (f" for language {language}" if language else ""))
+        return dirs
+
+    train_docs = [doc for d in folders(train) for doc in read_annotated(d, language)]
+    test_docs = [doc for d in folders(test) for doc in read_annotated(d, language)]
+    cache = EmbeddingCache(embedder, cache_path)
+    try:
+        head = fit_semeval_head(train_docs, embedder, catalogue, cache)
+        data = embed_documents(test_docs, cache)
+        protos = build_prototypes(semeval, cache.encode)
+        predicted, _ = label_documents(head, data.vectors, protos)
+        gold = data.gold
+        result = {
+            "language": language or test.name,
+            "train_documents": len(train_docs),
+            "documents": len(test_docs),
+            "passages": sum(len(p) for p in data.passages),
+            "model_id": embedder.model_id,
+            "classifier": scores(gold, predicted, labels) | {
+                "protocol": "fit on train, scored on test",
+                "head_fingerprint": head.fingerprint,
+                "training_fingerprint": head.training_fingerprint,
+                "rule": vars(head.rule),
+                "recipe": "logreg on mean+max passage vectors + exemplar similarities, rule tuned by inner CV",
+            },
+            "prototypes_zero_shot": scores(gold, prototype_zero_shot(data, semeval, protos), labels),
+            "baseline_keywords": scores(gold, keyword_baseline(data.docs, semeval), labels),
+            "baseline_description_cosine": scores(gold, description_baseline(data, semeval, cache), labels),
+            "predictions": {d.doc_id: sorted(p) for d, p in zip(test_docs, predicted, strict=True)},
+        }
+        log.info("train/test %s: %s", result["language"], {k: v for k, v in result.items() if k != "predictions"})
+        return result
     finally:
         cache.close()

@@ -152,6 +152,12 @@ def stance_of(p_rebuttal: float, params: ClassifierParams) -> str:
     return "mention"
 
 
+def passage_stances(vectors: np.ndarray, texts: list[str], protos: Prototypes, params: ClassifierParams) -> list[str]:
+    """The stance of each passage towards whatever narrative it carries."""
+    p_rebuttal = rebuttal_probability(vectors, texts, protos.stance_weights)
+    return [stance_of(float(p), params) for p in p_rebuttal]
+
+
 def classify(
     vectors: np.ndarray,
     texts: list[str],
@@ -162,7 +168,7 @@ def classify(
     """Zero or more narratives per passage, strongest first."""
     claim, rebut = side_scores(vectors, protos, params.top_k)
     relevance = np.maximum(claim, rebut)
-    p_rebuttal = rebuttal_probability(vectors, texts, protos.stance_weights)
+    stances = passage_stances(vectors, texts, protos, params)
     thresholds = np.array([params.threshold(i) for i in catalogue.ids], dtype=np.float32)
     results: list[list[Assignment]] = []
     for row, text in enumerate(texts):
@@ -171,7 +177,7 @@ def classify(
         if len(hits):
             # Neighbouring narratives share vocabulary; only near-ties are kept as genuine co-occurrence.
             hits = hits[relevance[row, hits] >= relevance[row, hits[0]] - params.secondary_margin]
-        stance = stance_of(float(p_rebuttal[row]), params) if len(hits) else "mention"
+        stance = stances[row] if len(hits) else "mention"
         results.append([Assignment(catalogue.ids[j], float(relevance[row, j]), stance) for j in hits])
     return results
 

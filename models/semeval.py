@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,26 @@ def read_annotated(root: str | Path, language: str | None = None) -> list[Labell
         if not path.is_file():
             continue
         labels = frozenset(label.strip() for label in parts[1].split(";") if label.strip()) or frozenset({OTHER})
-        out.append(LabelledDocument(parts[0].strip(), lang, path.read_text(encoding="utf-8", errors="replace"), labels))
+        text = without_repeated_paragraphs(path.read_text(encoding="utf-8", errors="replace"))
+        out.append(LabelledDocument(parts[0].strip(), lang, text, labels))
     return out
+
+
+def without_repeated_paragraphs(text: str) -> str:
+    """Drop a paragraph that repeats the one before it.
+
+    The organisers' files often repeat the title as the first body paragraph; a web page carrying that text
+    comes out of trafilatura with one copy, so the evaluation reads what the pipeline would store.
+    """
+    lines, previous = [], None
+    for line in text.split("\n"):
+        key = line.strip()
+        if key and key == previous:
+            continue
+        if key:
+            previous = key
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def language_dirs(root: str | Path) -> list[Path]:
@@ -85,3 +104,37 @@ def fingerprint(docs: Sequence[LabelledDocument]) -> str:
         h.update(f"{d.language}\t{d.doc_id}\t{';'.join(sorted(d.narratives))}\t".encode())
         h.update(hashlib.sha256(d.text.encode()).digest())
     return h.hexdigest()[:16]
+
+
+HELD_OUT_FRACTION = 0.25
+
+
+def held_out_names(names: Iterable[str], fraction: float = HELD_OUT_FRACTION) -> set[str]:
+    """A fixed held-out part of a folder: the `fraction` of file names with the smallest SHA-256.
+
+    Depends on the names only, so it never moves when the classifier changes; nothing is tuned on it.
+    """
+    ranked = sorted(set(names), key=lambda n: hashlib.sha256(n.encode()).hexdigest())
+    return set(ranked[: round(len(ranked) * fraction)])
+
+
+def write_split(folder: str | Path, out: str | Path, fraction: float = HELD_OUT_FRACTION) -> tuple[Path, Path]:
+    """Copy one annotated language folder into `out`/train/<LANG> and `out`/test/<LANG> in the organisers'
+    layout (raw-documents/ and subtask-2-annotations.txt); the test part is `held_out_names`."""
+    folder, out = Path(folder), Path(out)
+    lines = [line for line in (folder / "subtask-2-annotations.txt").read_text(encoding="utf-8").splitlines()
+             if line.split("\t")[0].strip()]
+    held_out = held_out_names([line.split("\t")[0].strip() for line in lines], fraction)
+    docs_dir = _documents_dir(folder)
+    parts = {}
+    for part in ("train", "test"):
+        target = out / part / folder.name
+        (target / "raw-documents").mkdir(parents=True, exist_ok=True)
+        chosen = [line for line in lines if (line.split("\t")[0].strip() in held_out) == (part == "test")]
+        for line in chosen:
+            name = line.split("\t")[0].strip()
+            if (docs_dir / name).is_file():
+                shutil.copyfile(docs_dir / name, target / "raw-documents" / name)
+        (target / "subtask-2-annotations.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
+        parts[part] = target
+    return parts["train"], parts["test"]

@@ -1,0 +1,14 @@
+-- Articles whose passages all have a vector for the model and that the head has not labelled under this
+-- model, head and catalogue.
+SELECT p.article_id
+FROM passages p
+LEFT JOIN embeddings e ON e.text_hash = p.text_hash AND e.model_id = $model_id
+WHERE NOT EXISTS (
+    SELECT 1 FROM article_classifications c
+    WHERE c.article_id = p.article_id AND c.model_id = $model_id AND c.head_fingerprint = $head_fingerprint
+      AND c.catalog_hash = $catalog_hash
+)
+GROUP BY p.article_id
+HAVING count(e.text_hash) = count(*)
+ORDER BY p.article_id
+LIMIT $limit

@@ -1,0 +1,1 @@
+DELETE FROM article_labels WHERE article_id IN (SELECT unnest($article_ids::VARCHAR[]))
