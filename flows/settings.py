@@ -41,11 +41,19 @@ class Settings(BaseSettings):
     fetch_retries: int = Field(2, ge=0)
     fetch_backoff_seconds: float = 0.5
     fetch_per_host: int = Field(2, ge=1)
-    spike_baseline_days: int = Field(21, ge=7, le=60)
-    spike_min_baseline_days: int = Field(14, ge=3)
+    # Analytics defaults measured on real-text worlds (README "Trends, bifurcation and alerts").
+    analysis_window_weeks: int = Field(4, ge=1, le=26, description="trailing weeks behind each weekly bifurcation and forecast verdict")
+    bifurcation_min_outlet_articles: int = Field(3, ge=1, description="articles an outlet needs in the window to count")
+    bifurcation_alpha: float = Field(0.05, gt=0, lt=1, description="permutation p-value below which the camps differ and outlets get sides")
+    bifurcation_min_margin: float = Field(0.05, ge=0, lt=1, description="relative distance margin for a confident side")
+    bifurcation_crossing_weeks: int = Field(2, ge=1, description="consecutive confident weeks on the other side before a crossing")
+    spike_baseline_days: int = Field(28, ge=7, le=90, description="calendar days pooled into a spike baseline")
+    spike_min_baseline_passages: int = Field(100, ge=1)
+    spike_min_baseline_articles: int = Field(20, ge=0)
     spike_min_count: int = Field(8, ge=1, description="a day's passages must reach this to alert")
+    spike_min_articles: int = Field(3, ge=1, description="... in at least this many articles")
     spike_min_ratio: float = 3.0
-    spike_min_z: float = 4.0
+    spike_alpha: float = Field(0.01, gt=0, lt=1, description="false-alarm rate per day across all series (Bonferroni)")
     spike_cooldown_days: int = Field(7, ge=0)
     alert_recent_days: int = Field(2, ge=0, description="only alerts this close to the newest day are delivered")
     alert_webhook: SecretStr | None = Field(None, description="Slack-compatible webhook URL (secret)")
@@ -68,9 +76,19 @@ class Settings(BaseSettings):
         from models.spikes import SpikeParams
 
         return SpikeParams(
-            baseline_days=self.spike_baseline_days, min_baseline_days=self.spike_min_baseline_days,
-            min_count=self.spike_min_count, min_ratio=self.spike_min_ratio, min_z=self.spike_min_z,
+            baseline_days=self.spike_baseline_days, min_baseline_passages=self.spike_min_baseline_passages,
+            min_baseline_articles=self.spike_min_baseline_articles, min_count=self.spike_min_count,
+            min_articles=self.spike_min_articles, min_ratio=self.spike_min_ratio, alpha=self.spike_alpha,
             cooldown_days=self.spike_cooldown_days,
+        )
+
+    def bifurcation_params(self):  # -> models.bifurcation.BifurcationParams
+        from models.bifurcation import BifurcationParams
+
+        return BifurcationParams(
+            window_weeks=self.analysis_window_weeks, min_outlet_articles=self.bifurcation_min_outlet_articles,
+            alpha=self.bifurcation_alpha, min_margin=self.bifurcation_min_margin,
+            crossing_weeks=self.bifurcation_crossing_weeks,
         )
 
     def task_runner_instance(self):  # -> a Prefect TaskRunner
