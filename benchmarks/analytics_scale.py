@@ -1,5 +1,9 @@
 """Trend views and `analyze` on a synthetic warehouse of 10 million classified passages (1,000 outlets, 2 years).
 
+Passages belong to articles of 4 passages; outlets carry daily vector sums (384 dimensions) for the last 60 days,
+and the new day's passages carry real-width vectors, so the incremental bifurcation runs its embedding index and
+both permutation nulls as a daily run would.
+
     .venv/bin/python benchmarks/analytics_scale.py [--passages 10000000] [--db /tmp/scale.duckdb]
 
 Prints, from one run: the time of `SELECT * FROM narrative_daily` next to a bare
@@ -40,6 +44,12 @@ def build(db: Path, passages: int) -> Writer:
                               ['claim', 'rebuttal', 'mention'][CAST(1 + hash(passage_id || 's') % 3 AS BIGINT)], 'm', 'c', 'x',
                               'a' || (hash(passage_id) % (? / 4)), source_id, day
                        FROM passage_classifications WHERE hash(passage_id || 'n') % 10 < 6""", [passages])
+        con.execute("""INSERT INTO passages SELECT passage_id, 'a' || (hash(passage_id) % (? / 4)), 0, 'x', passage_id, 0, 1
+                       FROM passage_classifications""", [passages])
+        con.execute("""INSERT INTO outlet_day_vectors
+                       SELECT 's' || o, DATE '2025-12-30' - CAST(d AS INTEGER), 'm', 4,
+                              list_transform(range(384), lambda k: CAST(sin(o * 7 + k * 13 + d) AS FLOAT))
+                       FROM range(1000) a(o), range(60) b(d)""")
     return writer
 
 
@@ -62,6 +72,11 @@ def add_day(writer: Writer, passages: int, day: str) -> None:
                        SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.7, 'claim', 'm', 'c', 'x',
                               'new' || (hash(passage_id) % 3000), source_id, day
                        FROM passage_classifications WHERE passage_id LIKE 'new%' AND hash(passage_id || 'n') % 10 < 6""")
+        con.execute("""INSERT INTO passages SELECT passage_id, 'new' || (hash(passage_id) % 3000), 0, 'x', passage_id, 0, 1
+                       FROM passage_classifications WHERE passage_id LIKE 'new%'""")
+        con.execute("""INSERT INTO embeddings SELECT passage_id, 'm', 384,
+                              list_transform(range(384), lambda k: CAST(cos(hash(passage_id) % 97 + k) AS FLOAT)), now()
+                       FROM passage_classifications WHERE passage_id LIKE 'new%'""")
 
 
 def main() -> None:
@@ -93,7 +108,7 @@ def main() -> None:
     detect_and_store(writer, settings.spike_params(), since=since)
     spikes = time.perf_counter() - start
     start = time.perf_counter()
-    compute_bifurcation(writer, since=since)
+    compute_bifurcation(writer, settings.bifurcation_params(), since=since)
     bifurcation = time.perf_counter() - start
     print(json.dumps({
         "classified_passages": args.passages, "labels": labels, "build_seconds": round(built, 1),

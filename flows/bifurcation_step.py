@@ -9,7 +9,14 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from models.bifurcation import NO_NARRATIVE, BifurcationParams, OutletWeek, weekly_bifurcation
+from models.bifurcation import (
+    NO_NARRATIVE,
+    BifurcationParams,
+    BifurcationWeek,
+    OutletAlignment,
+    OutletWeek,
+    weekly_bifurcation,
+)
 from models.weeks import iso_week, week_start, weeks_between
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -30,18 +37,20 @@ def load_outlet_weeks(writer: Writer, start: date, end: date) -> list[OutletWeek
     with writer.transaction() as con:
         counts = con.execute(load_sql("queries/bifurcation_outlet_weeks"), span).fetchall()
         features = con.execute(load_sql("queries/bifurcation_features"), span).fetchall()
-        flat = con.execute(load_sql("queries/bifurcation_vectors"), span).fetchnumpy()
-        vector_articles = con.execute(load_sql("queries/bifurcation_vector_articles"), span).fetchall()
+        daily = con.execute(load_sql("queries/bifurcation_vectors"), span).fetchnumpy()
     feats: dict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
     for source_id, week, narrative_id, stance, weight in features:
         feats[(source_id, week)][(narrative_id, stance)] = float(weight)
     vectors: dict[tuple[str, str], np.ndarray] = {}
-    if len(flat["v"]):
-        dim = int(flat["i"].max())
-        values = np.asarray(flat["v"], dtype=float).reshape(-1, dim)  # rows ordered by (source, week, i)
-        for row in range(values.shape[0]):
-            vectors[(str(flat["source_id"][row * dim]), str(flat["week"][row * dim]))] = values[row]
-    n_vec = {(s, w): int(n) for s, w, n in vector_articles}
+    n_vec: dict[tuple[str, str], int] = defaultdict(int)
+    if len(daily["vector_sum"]):
+        keys = list(zip(daily["source_id"].tolist(), daily["week"].tolist(), strict=True))
+        groups = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        sums = np.zeros((len(groups), len(daily["vector_sum"][0])))
+        np.add.at(sums, [groups[k] for k in keys], np.stack(daily["vector_sum"]).astype(float))
+        vectors = {k: sums[i] for k, i in groups.items()}
+        for k, n in zip(keys, daily["articles"].tolist(), strict=True):
+            n_vec[k] += int(n)
     rows = []
     for source_id, week, passages, articles, unlabelled in counts:
         key = (source_id, week)
@@ -71,32 +80,40 @@ def compute_bifurcation(writer: Writer, params: BifurcationParams | None = None,
     rows = load_outlet_weeks(writer, window_start, week_start(last_week) + timedelta(days=6))
     with writer.transaction() as con:
         previous = {s: (side, int(streak or 0)) for s, side, streak in
-                    con.execute(load_sql("queries/previous_sides"), {"week": first_week}).fetchall()}
+            con.execute(load_sql("queries/previous_sides"), {"week": first_week}).fetchall()}
     summaries, alignments = weekly_bifurcation(rows, camps, weeks, params, previous)
     with writer.transaction() as con:
         con.execute("DELETE FROM bifurcation_weekly WHERE week >= ?", [first_week])
         con.execute("DELETE FROM outlet_alignment_weekly WHERE week >= ?", [first_week])
-        for w in summaries:
-            lab, emb = w.labels, w.embedding
-            con.execute(load_sql("queries/insert_bifurcation_week"), {
-                "week": w.week, "window_weeks": w.window_weeks, "divergence": w.divergence,
-                "ci_low": w.label_ci[0] if w.label_ci else None, "ci_high": w.label_ci[1] if w.label_ci else None,
-                "null_p95": lab.null_p95 if lab else None, "p_value": lab.p_value if lab else None,
-                "js_observed": lab.observed if lab else None, "embedding_index": emb.index if emb else None,
-                "embedding_null_p95": emb.null_p95 if emb else None, "embedding_p_value": emb.p_value if emb else None,
-                "embedding_observed": emb.observed if emb else None, "permutations": w.permutations,
-                "split_quality": w.split_quality, "n_outlets": w.n_outlets, "excluded_outlets": w.excluded_outlets,
-                "n_outlets_russia": w.n_outlets_a, "n_outlets_china": w.n_outlets_b,
-                "resistance_to_russia": w.third_to_a, "resistance_to_china": w.third_to_b,
-                "n_articles_russia": w.n_articles_a, "n_articles_china": w.n_articles_b,
-            })
-        for a in alignments:
-            con.execute(load_sql("queries/insert_outlet_alignment"), {
-                "week": a.week, "source_id": a.source_id, "side": a.side, "distance_to_russia": a.distance_to_a,
-                "distance_to_china": a.distance_to_b, "margin": a.margin, "articles": a.articles,
-                "passages": a.passages, "stable_side": a.stable_side, "streak": a.streak, "crossed": a.crossed,
-                "evidence": None if a.evidence is None else json.dumps(a.evidence),
-            })
+        if summaries:
+            con.executemany(load_sql("queries/insert_bifurcation_week"), [_week_row(w) for w in summaries])
+        if alignments:
+            con.executemany(load_sql("queries/insert_outlet_alignment"), [_alignment_row(a) for a in alignments])
     crossings = sum(a.crossed for a in alignments)
     log.info("bifurcation: %d weeks from %s, %d outlet crossings", len(summaries), first_week, crossings)
     return len(summaries), crossings
+
+
+def _week_row(w: BifurcationWeek) -> dict:
+    lab, emb = w.labels, w.embedding
+    return {
+        "week": w.week, "window_weeks": w.window_weeks, "divergence": w.divergence,
+        "ci_low": w.label_ci[0] if w.label_ci else None, "ci_high": w.label_ci[1] if w.label_ci else None,
+        "null_p95": lab.null_p95 if lab else None, "p_value": lab.p_value if lab else None,
+        "js_observed": lab.observed if lab else None, "embedding_index": emb.index if emb else None,
+        "embedding_null_p95": emb.null_p95 if emb else None, "embedding_p_value": emb.p_value if emb else None,
+        "embedding_observed": emb.observed if emb else None, "permutations": w.permutations,
+        "split_quality": w.split_quality, "n_outlets": w.n_outlets, "excluded_outlets": w.excluded_outlets,
+        "n_outlets_russia": w.n_outlets_a, "n_outlets_china": w.n_outlets_b,
+        "resistance_to_russia": w.third_to_a, "resistance_to_china": w.third_to_b,
+        "n_articles_russia": w.n_articles_a, "n_articles_china": w.n_articles_b,
+    }
+
+
+def _alignment_row(a: OutletAlignment) -> dict:
+    return {
+        "week": a.week, "source_id": a.source_id, "side": a.side, "distance_to_russia": a.distance_to_a,
+        "distance_to_china": a.distance_to_b, "margin": a.margin, "articles": a.articles,
+        "passages": a.passages, "stable_side": a.stable_side, "streak": a.streak, "crossed": a.crossed,
+        "evidence": None if a.evidence is None else json.dumps(a.evidence),
+    }

@@ -6,7 +6,7 @@ A hypothesis file (YAML) lists hypotheses with an ``id``, a ``statement``, a ``s
 Every evaluation returns a value, a 95% interval, the evidence size and a verdict against a threshold (0 unless
 the test sets ``threshold``): ``supported`` when the interval lies entirely on the hypothesis side,
 ``contradicted`` when entirely on the other side, ``inconclusive`` otherwise, and always ``inconclusive`` when the
-evidence is thin: fewer than ``min_articles`` (20) articles in a compared group, fewer than ``min_weeks`` weeks with
+evidence is thin: fewer than ``min_articles`` (8; a bootstrap over fewer articles is unreliable) articles in a compared group, fewer than ``min_weeks`` weeks with
 articles in the window (2 for the camp comparisons: one week is a news cycle, not a trend), or fewer than 3 weeks
 for a slope.
 
@@ -48,10 +48,10 @@ VERDICTS = ("supported", "contradicted", "inconclusive")
 
 # template -> (required parameters, optional parameters with defaults)
 TEMPLATES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "camp_pushes_more": (("camp_a", "camp_b", "narrative"), {"stance": "claim", "min_articles": 20, "min_weeks": 2}),
-    "camp_closer_to": (("camp", "closer", "farther"), {"min_articles": 20, "min_weeks": 2}),
+    "camp_pushes_more": (("camp_a", "camp_b", "narrative"), {"stance": "claim", "min_articles": 8, "min_weeks": 2}),
+    "camp_closer_to": (("camp", "closer", "farther"), {"min_articles": 8, "min_weeks": 2}),
     "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "index": "embedding"}),
-    "shift_after": (("camp", "narrative", "event_date"), {"stance": "claim", "direction": "up", "min_articles": 20}),
+    "shift_after": (("camp", "narrative", "event_date"), {"stance": "claim", "direction": "up", "min_articles": 8}),
     "sql": (("query",), {}),
 }
 _COMMON = {"threshold": 0.0, "n_bootstrap": 200, "seed": 0}
@@ -240,7 +240,7 @@ def camp_pushes_more(records: Sequence[ArticleRecord], params: Mapping[str, Any]
     a, b = params["camp_a"], params["camp_b"]
     groups = _by_camp(records, [a, b])
     evidence = len(groups[a]) + len(groups[b])
-    if (min(len(groups[a]), len(groups[b])) < params.get("min_articles", 20)
+    if (min(len(groups[a]), len(groups[b])) < params.get("min_articles", 8)
             or _weeks_with_data(groups[a] + groups[b]) < params.get("min_weeks", 2)):
         return Evaluation(None, None, None, evidence, "inconclusive")
     rng = _rng(params, key)
@@ -257,7 +257,7 @@ def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], 
     x, near, far = params["camp"], params["closer"], params["farther"]
     groups = _by_camp(records, [x, near, far])
     evidence = sum(len(g) for g in groups.values())
-    if (min(len(g) for g in groups.values()) < params.get("min_articles", 20)
+    if (min(len(g) for g in groups.values()) < params.get("min_articles", 8)
             or _weeks_with_data([r for g in groups.values() for r in g]) < params.get("min_weeks", 2)):
         return Evaluation(None, None, None, evidence, "inconclusive")
     features = sorted({(nar, st) for g in groups.values() for r in g for nar, st, _ in r.labels})
@@ -318,7 +318,7 @@ def shift_after(
     pre = _by_camp(before, [camp])[camp]
     post = _by_camp(after, [camp])[camp]
     evidence = len(pre) + len(post)
-    if min(len(pre), len(post)) < params.get("min_articles", 20):
+    if min(len(pre), len(post)) < params.get("min_articles", 8):
         return Evaluation(None, None, None, evidence, "inconclusive")
     rng = _rng(params, key)
     n = int(params.get("n_bootstrap", 200))

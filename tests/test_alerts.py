@@ -104,8 +104,8 @@ def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(write
     delivered, failed = deliver_pending(writer, httpserver.url_for("/hook"), recent_days=60)
     assert failed == 0 and delivered >= 1
     texts = [r["text"] for r in received if "Forecast verdict change" in r["text"]]
-    assert texts == ["*Forecast verdict change* in 2026-W15: The camps diverge.: inconclusive → *supported* "
-                     "(value 0.100, 95% interval 0.030 to 0.170)"]
+    assert texts == [("*Forecast verdict change* in 2026-W15: The camps diverge.: inconclusive → *supported* "
+                      "(value 0.100, 95% interval 0.030 to 0.170)")]
     con = duckdb.connect(str(db_path), read_only=True)
     [(narrative_id, day, kind)] = con.execute(
         "SELECT narrative_id, day, kind FROM alerts WHERE narrative_id LIKE 'hypothesis:%'").fetchall()

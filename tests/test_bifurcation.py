@@ -106,8 +106,8 @@ def test_crossing_outlet_reported_within_two_weeks_and_no_other(planted) -> None
 
 def test_hysteresis_one_confident_week_on_the_other_side_is_not_a_crossing() -> None:
     rows = world(1)
-    weeks_1, align_1 = weekly_bifurcation(rows, CAMPS, WEEKS, BifurcationParams(crossing_weeks=1))
-    weeks_9, align_9 = weekly_bifurcation(rows, CAMPS, WEEKS, BifurcationParams(crossing_weeks=9))
+    _, align_1 = weekly_bifurcation(rows, CAMPS, WEEKS, BifurcationParams(crossing_weeks=1))
+    _, align_9 = weekly_bifurcation(rows, CAMPS, WEEKS, BifurcationParams(crossing_weeks=9))
     assert sum(a.crossed for a in align_1) >= sum(a.crossed for a in align_9) and not any(a.crossed for a in align_9)
     streaks = [a.streak for a in align_9 if a.source_id == "cn4"]
     assert max(streaks) >= 2  # it kept sitting on the other side, but never long enough
