@@ -88,17 +88,25 @@ def volume_figure(rows: list[dict[str, Any]]) -> go.Figure:
 
 
 def bifurcation_figure(rows: list[dict[str, Any]]) -> go.Figure:
-    """Weekly Jensen-Shannon divergence of the two camps with its bootstrap interval as a band."""
+    """Weekly null-corrected divergences of the two camps, each with its null's 95th percentile (dotted)."""
     weeks = [r["week"] for r in rows]
     fig = go.Figure([
         go.Scatter(x=weeks, y=[r["ci_high"] for r in rows], mode="lines", line={"width": 0}, showlegend=False,
                    hoverinfo="skip"),
         go.Scatter(x=weeks, y=[r["ci_low"] for r in rows], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(31,119,180,0.2)", name="bootstrap interval"),
-        go.Scatter(x=weeks, y=[r["divergence"] for r in rows], mode="lines+markers", name="divergence"),
+                   fillcolor="rgba(31,119,180,0.2)", name="label index interval"),
+        go.Scatter(x=weeks, y=[r["divergence"] for r in rows], mode="lines+markers", name="label index",
+                   line={"color": "#1f77b4"}),
+        go.Scatter(x=weeks, y=[r["null_p95"] for r in rows], mode="lines", name="label null 95%",
+                   line={"color": "#1f77b4", "dash": "dot"}),
+        go.Scatter(x=weeks, y=[r["embedding_index"] for r in rows], mode="lines+markers", name="embedding index",
+                   line={"color": "#d62728"}),
+        go.Scatter(x=weeks, y=[r["embedding_null_p95"] for r in rows], mode="lines", name="embedding null 95%",
+                   line={"color": "#d62728", "dash": "dot"}),
     ])
-    fig.update_layout(title="Bifurcation index (Jensen-Shannon divergence, russia_friendly vs china_friendly)",
-                      height=380, yaxis_title="divergence", xaxis_title="ISO week")
+    fig.update_layout(title="Bifurcation russia_friendly vs china_friendly (observed minus permutation-null mean; "
+                            "above the dotted line = beyond chance)", height=380, yaxis_title="index",
+                      xaxis_title="ISO week (trailing window)")
     return fig
 
 
@@ -215,7 +223,7 @@ def alerts_html(rows: list[dict[str, Any]]) -> str:
         parts.append(
             f"<div class='alert'><h3>{_e(a['day'])}: {_e(a['label'])} <small>({_e(a['camp'])})</small></h3>"
             f"<p>{_e(a['count'])} passages, share {100 * (a['share'] or 0):.1f}% against a baseline of "
-            f"{100 * (a['baseline'] or 0):.1f}%, robust z {(a['score'] or 0):.1f}</p><ol>{passages}</ol></div>")
+            f"{100 * (a['baseline'] or 0):.1f}%, p = {10 ** -(a['score'] or 0):.2g}</p><ol>{passages}</ol></div>")
     return "".join(parts)
 
 

@@ -43,11 +43,14 @@ def populate(db_path: Path) -> Path:
             for n in ("nar_a", "nar_b"):
                 con.execute("INSERT INTO rollup_narrative_daily VALUES (?, ?, 10, 5, 3, 6, 3, 1, 60)", [day, n])
         for w, week in enumerate(("2026-W02", "2026-W03")):
-            con.execute("INSERT INTO bifurcation_weekly (week, divergence, ci_low, ci_high, split_quality, n_outlets, "
-                        "excluded_outlets, computed_at) VALUES (?, ?, ?, ?, 0.4, 3, 0, now())", [week, 0.1 + w / 10, 0.05 + w / 10, 0.2 + w / 10])
+            con.execute("INSERT INTO bifurcation_weekly (week, window_weeks, divergence, ci_low, ci_high, null_p95, "
+                        "embedding_index, embedding_null_p95, split_quality, n_outlets, excluded_outlets, computed_at) "
+                        "VALUES (?, 4, ?, ?, ?, 0.03, ?, 0.05, 0.4, 3, 0, now())",
+                        [week, 0.1 + w / 10, 0.05 + w / 10, 0.2 + w / 10, 0.08 + w / 10])
             monday = START + timedelta(weeks=w)
             for j, (sid, camp) in enumerate(list(CAMPS.items())[:3]):
-                con.execute("INSERT INTO outlet_alignment_weekly VALUES (?, ?, ?, 0.1, 0.2, 30, ?)",
+                con.execute("INSERT INTO outlet_alignment_weekly (week, source_id, side, distance_to_russia, "
+                            "distance_to_china, passages, crossed) VALUES (?, ?, ?, 0.1, 0.2, 30, ?)",
                             [week, sid, "russia_friendly" if j != 1 else "china_friendly", w == 1 and sid == "s3"])
                 for n in ("nar_a", "nar_b"):
                     con.execute("INSERT INTO rollup_narrative_outlet_weekly VALUES (?, ?, ?, ?, ?, ?, ?, ?, 30)",
