@@ -35,6 +35,18 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
+# Commands that run flows, hence may start a temporary Prefect server or Dask workers.
+_STARTS_PROCESSES = {"ingest", "demo", "serve", "classify", "analyze"}
+
+
+@app.callback()
+def _entry(ctx: typer.Context) -> None:
+    # Only when `radar` is the process itself (not a CliRunner inside another program): the processes a run
+    # starts are ended when it ends, even when it is killed (flows/lifecycle.py).
+    if ctx.invoked_subcommand in _STARTS_PROCESSES and Path(sys.argv[0]).name in ("radar", "cli.py"):
+        from flows.lifecycle import guard
+
+        guard()
 
 
 class OutputFormat(str, Enum):

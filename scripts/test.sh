@@ -11,4 +11,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     echo "note: chromium/chromedriver missing and not root: the browser test will be skipped" >&2
   fi
 fi
-exec .venv/bin/python -m pytest "$@"
+# Under a subreaper that fails the run when a test leaves a process behind (a server, a worker, a browser).
+exec .venv/bin/python scripts/no_orphans.py .venv/bin/python -m pytest "$@"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from processes import new_probe, probed, wait_until_gone
 from werkzeug import Request, Response
 
 from flows.demo_server import DEMO_DIR
@@ -91,14 +92,18 @@ def test_sigkill_mid_run_then_rerun_matches_uninterrupted_run(httpserver, tmp_pa
     assert expected["articles"] > 150
 
     killed = tmp_path / "killed.duckdb"
-    proc = subprocess.Popen(ingest_cmd(sources, killed), env=env(tmp_path), stdout=subprocess.DEVNULL,
+    probe = new_probe()
+    proc = subprocess.Popen(ingest_cmd(sources, killed), env=env(tmp_path) | probe, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
     while stored_articles(killed) < 40 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.2)
     assert proc.poll() is None, "the run finished before it could be killed"
+    assert any("uvicorn" in cmd for cmd in probed(*probe.values()).values()), "no temporary Prefect server seen"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    # Its temporary Prefect server (and anything else it started) ends with it.
+    assert wait_until_gone(*probe.values()) == {}
     partial = row_counts(killed)
     assert 0 < partial["articles"] < expected["articles"]
     con = duckdb.connect(str(killed), read_only=True)
