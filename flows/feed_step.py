@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import duckdb
+
 from extractors.articles import extract_article
 from extractors.errors import ExtractionError, NoText, PermanentError, TransientError
 from extractors.feeds import parse_feed
@@ -14,6 +16,7 @@ from extractors.identity import article_id_for
 from extractors.passages import split_passages
 from extractors.records import Article, FeedEntry, Source
 from warehouse import store
+from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,30 @@ class FeedOutcome:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def set_health_params(con: duckdb.DuckDBPyConnection, failing_after: int, silent_multiple: float,
+                      silent_floor_days: float) -> None:
+    """Store the run's feed-health thresholds where the `feed_health` view reads them."""
+    con.execute(load_sql("queries/set_feed_health_params"), {
+        "failing_after": failing_after, "silent_multiple": silent_multiple, "silent_floor_days": silent_floor_days,
+    })
+
+
+def health_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per failing or silent feed, for the WARNING lines at the end of a run."""
+    lines = []
+    for name, url, health, failures, last_success, error, quiet, usual, after in con.execute(
+        load_sql("queries/flagged_feeds")
+    ).fetchall():
+        if health == "failing":
+            lines.append(f"feed {name} ({url}) failed on its last {failures} fetches "
+                         f"(last success {last_success or 'never'}): {error}")
+        else:
+            usual_text = f"usual interval {usual:g} days" if usual is not None else "no usual interval yet"
+            lines.append(f"feed {name} ({url}) is silent: answers but no new article for {quiet:.1f} days "
+                         f"({usual_text}; silent after {after:g} days)")
+    return lines
 
 
 def process_feed(

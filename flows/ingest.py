@@ -15,12 +15,11 @@ from extractors.records import Source
 from extractors.sources import load_sources
 from flows.analyze import run_analysis
 from flows.classify import embed_and_classify
-from flows.feed_step import FeedOutcome, now, process_feed
+from flows.feed_step import FeedOutcome, health_warnings, now, process_feed, set_health_params
 from flows.report import report_task
 from flows.settings import Settings
 from models.embedder import Embedder
 from warehouse import store
-from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 
@@ -73,6 +72,8 @@ def daily_ingest(
     with writer.transaction() as con:
         store.upsert_sources(con, sources)
         store.start_run(con, run_id, "daily-ingest", now())
+        set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
+                          settings.feed_silent_floor_days)
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
 
     outcomes: list[FeedOutcome] = []
@@ -96,10 +97,9 @@ def daily_ingest(
             counts["report_bytes"] = report_task(str(db_file), report_path, None)
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
-        flagged = con.execute(load_sql("queries/flagged_feeds")).fetchall()
-    for name, feed_url, failures, last_success, error in flagged:
-        logger.warning("feed %s (%s) failed on its last %d fetches (last success %s): %s",
-                       name, feed_url, failures, last_success or "never", error)
+        unhealthy = health_warnings(con)
+    for line in unhealthy:  # failing and silent feeds, every run until they recover
+        logger.warning("%s", line)
     logger.info(
         "run %s %s: feeds ok %d / failed %d (not modified %d), new articles %d, failed articles %d, passages %d",
         run_id, status, counts["feeds_ok"], counts["feeds_failed"], counts["feeds_not_modified"],

@@ -228,14 +228,19 @@ def alerts_html(rows: list[dict[str, Any]]) -> str:
 
 
 def feed_table_html(rows: list[dict[str, Any]]) -> str:
-    head = ("<tr><th>source</th><th>camp</th><th>last fetch</th><th>last status</th><th>last success</th>"
-            "<th>failed fetches</th><th>articles</th><th>articles per day</th><th>last article</th><th>last error</th></tr>")
+    head = ("<tr><th>source</th><th>camp</th><th>health</th><th>quiet days (usual interval)</th><th>last fetch</th>"
+            "<th>last status</th><th>last success</th><th>failed fetches</th><th>articles</th><th>articles per day</th>"
+            "<th>last article</th><th>last error</th></tr>")
     body = []
     for r in rows:
-        silent = r["articles"] == 0 or r["last_success"] is None or r["last_status"] in ("failed", "malformed")
+        # `health` comes from the feed_health view: the same failing/silent rule as the run's warnings.
+        silent = r["health"] != "ok" or r["articles"] == 0
         span = r.get("days") or 1
+        usual = "" if r["usual_interval_days"] is None else f" ({r['usual_interval_days']:g})"
+        quiet = "" if r["quiet_days"] is None else f"{r['quiet_days']:.1f}{usual}"
         body.append(
             f"<tr class='{'silent' if silent else ''}'><td title='{_e(r['feed_url'])}'>{_e(r['name'])}</td><td>{_e(r['camp'])}</td>"
+            f"<td>{_e(r['health'])}</td><td>{_e(quiet)}</td>"
             f"<td>{_e(_fmt_time(r['last_fetch']))}</td><td>{_e(r['last_status'] or 'never fetched')}</td>"
             f"<td>{_e(_fmt_time(r['last_success']))}</td><td>{_e(r['failures'])}</td><td>{_e(r['articles'])}</td>"
             f"<td>{r['articles'] / span:.2f}</td><td>{_e(_fmt_time(r['last_article']))}</td><td>{_e(r['last_error'])}</td></tr>")

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     spike_alpha: float = Field(0.01, gt=0, lt=1, description="false-alarm rate per day across all series (Bonferroni)")
     spike_cooldown_days: int = Field(7, ge=0)
     alert_recent_days: int = Field(2, ge=0, description="only alerts this close to the newest day are delivered")
+    feed_failing_after: int = Field(3, ge=1, description="failed fetches in a row that flag a feed as failing")
+    feed_silent_multiple: float = Field(
+        4.0, gt=0, description="a feed quiet for more than this many of its usual intervals is flagged silent"
+    )
+    feed_silent_floor_days: float = Field(3.0, ge=0, description="a feed is never flagged silent sooner than this")
     alert_webhook: SecretStr | None = Field(None, description="Slack-compatible webhook URL (secret)")
     schedule_cron: str = "0 6 * * *"
     demo_port: int = Field(8765, ge=0, le=65535, description="127.0.0.1 port of the demo corpus server")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
+from flows.feed_step import set_health_params
 from warehouse import store
 from warehouse.db import load_sql, open_warehouse
 
@@ -83,3 +84,104 @@ def test_ingest_logs_a_feed_flagged_after_its_third_failed_run(httpserver, tmp_p
     assert flagged == [("Gone", 3)]
     warnings = [r.getMessage() for r in records if "failed on its last" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].startswith("feed Gone (")
+    # The recorded feed answers every run but its newest entry is months old: silent, warned on every run.
+    silent = [r.getMessage() for r in records if "is silent" in r.getMessage()]
+    assert len(silent) == 3 and all(m.startswith("feed Working (") for m in silent)
+
+
+def add_source(con, sid: str) -> None:
+    con.execute("INSERT INTO sources VALUES (?, ?, ?, 'resistance', 'en', NULL)", [sid, sid.title(), f"http://x/{sid}.xml"])
+
+
+def add_article(con, sid: str, n: int, published: datetime, text_id: str | None = None) -> None:
+    """An article with text; `text_id` names its text, so two URLs can carry the same one."""
+    con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status, content_hash) "
+                "VALUES (?, ?, ?, ?, ?, 'ok', ?)",
+                [f"{sid}-{n}", sid, f"http://x/{sid}/{n}", published, published + timedelta(hours=4),
+                 f"hash-{sid}-{text_id or n}"])
+
+
+def fetch_at(con, sid: str, when: datetime, status: str = "ok") -> None:
+    store.record_feed_fetch(con, run_id=f"run-{when:%j}", source_id=sid, feed_url=f"http://x/{sid}.xml",
+                            fetched_at=when, status=status, error="HTTP 503" if status == "failed" else None)
+
+
+def state(con, sid: str) -> tuple:
+    return con.execute("SELECT health, usual_interval_days, silent FROM feed_health WHERE source_id = ?",
+                       [sid]).fetchone()
+
+
+def day(n: int, hour: int = 12) -> datetime:
+    return T0 + timedelta(days=n, hours=hour - 6)
+
+
+def test_a_malformed_fetch_is_a_success_in_the_view_and_in_the_report(db_path):
+    con = open_warehouse(db_path)
+    add_source(con, "shaky")
+    for n, status in enumerate(("ok", "failed", "failed", "malformed"), start=1):
+        fetch(con, n, "shaky", status)
+    view = con.execute("SELECT last_success, consecutive_failures, failed_fetches, health FROM feed_health").fetchone()
+    report = con.execute(load_sql("queries/report_feed_health"), {"since": None}).fetchone()
+    cols = [d[0] for d in con.description]
+    row = dict(zip(cols, report, strict=True))
+    assert view == (T0 + timedelta(days=4), 0, 2, "ok")
+    assert (row["last_success"], row["consecutive_failures"], row["failures"], row["health"]) == view
+    assert row["malformed_fetches"] == 1
+    con.close()
+
+
+def test_a_feed_that_answers_but_stops_publishing_is_flagged_silent_until_it_publishes(db_path):
+    con = open_warehouse(db_path)
+    add_source(con, "daily")
+    for n in range(10):  # one article a day at 08:00 on days 0..9
+        add_article(con, "daily", n, day(n, 8))
+    seen = {}
+    for d in range(10, 17):  # 200s and 304s, nothing new
+        fetch_at(con, "daily", day(d), "ok" if d % 2 else "not_modified")
+        seen[d] = state(con, "daily")
+    # usual interval 1 day: silent when quiet for over max(4 x 1, 3) = 4 days (day 13 noon - day 9 08:00 = 4.17)
+    assert {d: s[0] for d, s in seen.items()} == {10: "ok", 11: "ok", 12: "ok", 13: "silent", 14: "silent",
+                                                 15: "silent", 16: "silent"}
+    assert seen[16][1] == 1.0
+    assert [r[2] for r in con.execute(load_sql("queries/flagged_feeds")).fetchall()] == ["silent"]
+    add_article(con, "daily", 99, day(17, 8))
+    fetch_at(con, "daily", day(17))
+    assert state(con, "daily")[0] == "ok"
+    con.close()
+
+
+def test_entries_that_change_url_but_not_text_are_not_new_articles(db_path):
+    con = open_warehouse(db_path)
+    for sid in ("churn", "fresh"):
+        add_source(con, sid)
+        for n in range(10):
+            add_article(con, sid, n, day(n, 8))
+    for n in range(10, 17):  # a new URL every day (session ids), the same text as day 9
+        add_article(con, "churn", n, day(n, 8), text_id="9")
+        add_article(con, "fresh", n, day(n, 8))
+    for sid in ("churn", "fresh"):
+        fetch_at(con, sid, day(16))
+    assert state(con, "churn")[0] == "silent" and state(con, "fresh")[0] == "ok"
+    assert con.execute("SELECT productive_articles FROM feed_health ORDER BY source_id").fetchall() == [(10,), (17,)]
+    con.close()
+
+
+def test_a_rare_publisher_has_its_own_interval_and_the_settings_move_the_threshold(db_path):
+    con = open_warehouse(db_path)
+    add_source(con, "weekly")
+    for n in range(6):
+        add_article(con, "weekly", n, day(7 * n, 8))
+    fetch_at(con, "weekly", day(35 + 20))  # 20 days after the last article: under 4 x 7 days
+    assert state(con, "weekly") == ("ok", 7.0, False)
+    set_health_params(con, failing_after=3, silent_multiple=2.0, silent_floor_days=3.0)
+    assert state(con, "weekly") == ("silent", 7.0, True)
+    con.close()
+
+
+def test_a_feed_that_never_yields_an_article_is_silent_after_the_floor(db_path):
+    con = open_warehouse(db_path)
+    add_source(con, "empty")
+    for d in range(5):
+        fetch_at(con, "empty", day(d))
+        assert state(con, "empty") == ("silent" if d >= 4 else "ok", None, d >= 4)
+    con.close()

@@ -1,5 +1,6 @@
--- Feeds that failed on each of their last 3 (or more) fetches, for the warning at the end of a run.
-SELECT name, feed_url, consecutive_failures, last_success, last_error
+-- Failing and silent feeds, for the WARNING lines at the end of every run.
+SELECT name, feed_url, health, consecutive_failures, last_success, last_error, quiet_days, usual_interval_days,
+       silent_after_days
 FROM feed_health
-WHERE flagged
-ORDER BY consecutive_failures DESC, name
+WHERE health IN ('failing', 'silent')
+ORDER BY health, consecutive_failures DESC, name

@@ -1,24 +1,14 @@
--- Per source: last fetch and its status, last success, failed fetches, articles and active days, so a
--- silent or broken feed stands out.
-WITH f AS (
-    SELECT source_id,
-           max(fetched_at) AS last_fetch,
-           arg_max(status, fetched_at) AS last_status,
-           arg_max(error, fetched_at) AS last_error,
-           max(fetched_at) FILTER (WHERE status IN ('ok', 'not_modified')) AS last_success,
-           count(*) FILTER (WHERE status IN ('failed', 'malformed')) AS failures,
-           count(*) AS fetches
-    FROM feed_fetches GROUP BY source_id
-), a AS (
+-- The report's feed-health table: the feed_health view (the one definition of failing and silent) plus
+-- the articles and newest publication in the report's period.
+WITH a AS (
     SELECT source_id, count(*) AS articles, max(published_at) AS last_article
     FROM articles
-    WHERE $since IS NULL OR published_at >= CAST($since AS DATE)
+    WHERE status <> 'failed' AND ($since IS NULL OR published_at >= CAST($since AS DATE))
     GROUP BY source_id
 )
-SELECT s.source_id, s.name, s.camp, s.feed_url, f.last_fetch, f.last_status, f.last_success,
-       coalesce(f.failures, 0) AS failures, coalesce(f.fetches, 0) AS fetches, f.last_error,
-       coalesce(a.articles, 0) AS articles, a.last_article
-FROM sources s
-LEFT JOIN f USING (source_id)
+SELECT h.source_id, h.name, h.camp, h.feed_url, h.last_fetch, h.last_status, h.last_success, h.health,
+       h.consecutive_failures, h.failed_fetches AS failures, h.malformed_fetches, h.fetches, h.last_error,
+       h.quiet_days, h.usual_interval_days, coalesce(a.articles, 0) AS articles, a.last_article
+FROM feed_health h
 LEFT JOIN a USING (source_id)
-ORDER BY coalesce(a.articles, 0), s.name
+ORDER BY h.health = 'ok', coalesce(a.articles, 0), h.name
