@@ -6,7 +6,7 @@ import calendar
 import json
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -24,6 +24,23 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # feedparser flags these when the HTTP content type disagrees with the document's own XML declaration;
 # RFC 7303 says the declaration wins, and the entries decode correctly, so the feed is not malformed.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+# No honest clock is an hour ahead of ours: later dates are time-zone mistakes or scheduled-post leaks, and
+# would put the article on a day that has not come. Older than ten years is a clock bug (epoch zero, 1900
+# defaults, two-digit years) in an entry that is new to us; it would vanish from every trend window.
+MAX_AHEAD = timedelta(hours=1)
+MAX_AGE = timedelta(days=3653)
+
+
+def implausible_date(published: datetime, fetched_at: datetime) -> str | None:
+    """Why `published` cannot be the publication time of an entry first fetched at `fetched_at` ('future',
+    'too_old'), or None when it can."""
+    if published > fetched_at + MAX_AHEAD:
+        return "future"
+    if published < fetched_at - MAX_AGE:
+        return "too_old"
+    return None
 
 
 def parse_feed(body: bytes, feed_url: str, content_type: str = "") -> ParsedFeed:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import duckdb
 
 from extractors.articles import extract_article
 from extractors.errors import ExtractionError, NoText, PermanentError, TransientError
-from extractors.feeds import parse_feed
+from extractors.feeds import implausible_date, parse_feed
 from extractors.http import FEED_TYPES, PAGE_TYPES, Fetcher
 from extractors.identity import article_id_for
 from extractors.passages import split_passages
@@ -152,6 +152,11 @@ def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: s
         outcome.article_errors.append(f"{entry.url}: {page_error}")
         log.warning("article %s failed: %s", entry.url, page_error)
     else:
+        if why := implausible_date(article.published_at, fetched_at):
+            # The fetch time is the better estimate; date_source keeps the reason ('fetch:future', 'fetch:too_old').
+            log.warning("article %s: %s date %s is %s; stored with the fetch time", entry.url, article.date_source,
+                        article.published_at.isoformat(), "in the future" if why == "future" else "over ten years old")
+            article = replace(article, published_at=fetched_at, date_source=f"fetch:{why}")
         status = "ok" if article.text_source == "page" else "feed_only"
         article_id = article_id_for(article.canonical_url)
         passages = split_passages(article.text)
