@@ -67,7 +67,7 @@ def daily_ingest(
     db_file = Path(db_path) if db_path else settings.db
     logger = get_run_logger()
     sources = load_sources(sources_file, base_url=base_url)
-    writer = Writer(db_file)
+    writer = Writer(db_file, wait_seconds=settings.write_wait_seconds)
     run_id = str(uuid.uuid4())
     with writer.transaction() as con:
         store.upsert_sources(con, sources)

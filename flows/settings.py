@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     schedule_cron: str = "0 6 * * *"
     demo_port: int = Field(8765, ge=0, le=65535, description="127.0.0.1 port of the demo corpus server")
     read_wait_seconds: float = Field(30.0, description="how long `radar sql` waits for a writer to let go")
+    write_wait_seconds: float = Field(
+        60.0, ge=0, description="how long a run waits for another process's write lock on the warehouse, then fails"
+    )
 
     def fetch_limits(self) -> FetchLimits:
         return FetchLimits(
