@@ -16,6 +16,7 @@ from extractors.records import Article, FeedEntry
 log = logging.getLogger(__name__)
 
 _MIN_PAGE_CHARS = 200  # shorter extractions are usually cookie walls or teaser stubs
+_MIN_TEXT_CHARS = 80  # below this (a menu, a byline, "Read more") there is no article to store, page or feed
 _TAG = re.compile(r"<[^>]+>")
 _HTML_LANG = re.compile(rb"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 _DATE_PARAMS = {"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -34,18 +35,21 @@ def extract_article(
 ) -> Article:
     """Build the article from the fetched page (or None when the fetch failed) and its feed entry.
 
-    Raises NoText when neither the page nor the feed carries any text.
+    A page text shorter than `_MIN_PAGE_CHARS` gives way to a longer feed text; whichever is kept must reach
+    `_MIN_TEXT_CHARS`. Raises NoText, with the lengths found, when neither does.
     """
     doc = _extract(page, final_url) if page else None
     page_text = (doc.text or "").strip() if doc else ""
-    if len(page_text) >= _MIN_PAGE_CHARS:
+    from_feed = feed_text(entry)
+    if len(page_text) >= _MIN_PAGE_CHARS or len(page_text) > len(from_feed):
         text, text_source = page_text, "page"
     else:
-        text, text_source = feed_text(entry), "feed"
-        if page_text and len(page_text) > len(text):
-            text, text_source = page_text, "page"
+        text, text_source = from_feed, "feed"
     if not text:
         raise NoText("no extractable text on the page and none in the feed entry")
+    if len(text) < _MIN_TEXT_CHARS:
+        raise NoText(f"text too short to be an article: {len(page_text)} characters on the page, "
+                     f"{len(from_feed)} in the feed entry (minimum {_MIN_TEXT_CHARS})")
     published_at, date_source = _pick_date(doc.date if doc else None, entry.published, fetched_at)
     canonical = (doc.url if doc and doc.url else None) or final_url
     return Article(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from extractors.identity import text_hash
 from flows.classify_step import (
     NarrativeModel,
     classify_pending,
@@ -21,8 +24,11 @@ from flows.classify_step import (
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
-from models.narratives import ClassifierParams
+from models.narratives import ClassifierParams, build_prototypes
+from warehouse.db import load_sql
 from warehouse.writer import Writer
+
+log = logging.getLogger(__name__)
 
 
 def load_params(settings: Settings) -> ClassifierParams:
@@ -51,21 +57,53 @@ def embed_fanned_out(writer: Writer, embedder: Embedder, chunk: int = 256) -> in
     return len(rows)
 
 
+def cached_encoder(writer: Writer, embedder: Embedder) -> Callable[[Sequence[str]], np.ndarray]:
+    """`embedder.encode` through the exemplar vector cache: only texts without a vector for this model are encoded."""
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        hashes = [text_hash(t) for t in texts]
+        key = {"model_id": embedder.model_id, "hashes": hashes}
+        with writer.transaction() as con:
+            found = {h: np.asarray(v, dtype=np.float32) for h, v in con.execute(load_sql("queries/exemplar_vectors"), key).fetchall()}
+        missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in found}.items())
+        if missing:
+            vectors = embedder.encode([t for _, t in missing])
+            with writer.transaction() as con:
+                con.execute(load_sql("queries/insert_exemplar_vectors"), {
+                    "model_id": embedder.model_id, "hashes": [h for h, _ in missing],
+                    "dim": int(vectors.shape[1]), "vectors": vectors.tolist()})
+            found |= {h: v for (h, _), v in zip(missing, vectors, strict=True)}
+            log.info("encoded %d exemplar texts not cached for %s", len(missing), embedder.model_id)
+        return np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), dtype=np.float32)
+
+    return encode
+
+
+def prepare_model(writer: Writer, settings: Settings, embedder: Embedder) -> NarrativeModel:
+    """The catalogue, its prototypes (exemplar vectors from the cache) and the classifier parameters."""
+    catalogue, encode = load_catalogue(settings.narratives), cached_encoder(writer, embedder)
+    model = NarrativeModel(catalogue, load_params(settings), build_prototypes(catalogue, encode), embedder.model_id)
+    return with_head(model, load_head(settings.narrative_head), encode, settings.narrative_head)
+
+
 @task(name="classify-passages", cache_policy=NONE)
 def classify_task(writer: Writer, model: NarrativeModel) -> tuple[int, int]:
     return classify_pending(writer, model)
 
 
 def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | None = None) -> dict[str, int]:
-    """Embed passages missing a vector, then classify those not classified under the current catalogue."""
+    """Embed passages missing a vector, then classify those not classified under the current catalogue.
+
+    The model is loaded only when something needs encoding: passage texts without a vector, or exemplars
+    not in the cache. A run with nothing new reads the cache and classifies nothing.
+    """
     logger = get_run_logger()
-    embedder = embedder or Embedder(settings.model)
+    embedder = embedder or Embedder(settings.model)  # lazy: nothing is loaded until a text is encoded
     if settings.task_runner == "dask":
         embedded = embed_fanned_out(writer, embedder)
     else:
         embedded = embed_task(writer, embedder)
-    model = NarrativeModel.prepare(load_catalogue(settings.narratives), embedder, load_params(settings))
-    model = with_head(model, load_head(settings.narrative_head), embedder.encode, settings.narrative_head)
+    model = prepare_model(writer, settings, embedder)
     classified, assigned = classify_task(writer, model)
     labelled = label_articles(writer, model)  # the fitted head's article labels, when one is configured
     logger.info(

@@ -85,7 +85,7 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputForma
     if fmt is OutputFormat.parquet:
         fail("--format parquet writes a file: use `radar sql --format parquet --out FILE`")
     if fmt is OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # plain lines for cut, grep and shell tests
         writer.writerow(columns)
         writer.writerows(rows)
     elif fmt is OutputFormat.json:
@@ -126,18 +126,22 @@ def ingest(
     verbose: bool = False,
 ) -> None:
     """One daily run: fetch feeds, extract articles, split passages, embed, classify, store."""
-    from flows.classify_step import load_head
-    from flows.ingest import AllFeedsFailed, configured_ingest
-    from models.doc_head import HeadError
+    from flows.runtime import TemporaryPrefectServer
 
     _logging(verbose)
     settings = _settings(db)
     path = sources or settings.sources
+    server = TemporaryPrefectServer.start()  # boots while the flow modules import
+    from flows.classify_step import load_head
+    from flows.ingest import AllFeedsFailed, configured_ingest
+    from models.doc_head import HeadError
+
     try:
         load_sources(path)
         load_head(settings.narrative_head)  # a bad head file fails before anything is fetched
     except (SourcesError, HeadError) as exc:
         fail(str(exc))
+    server.wait_ready()
     try:
         counts = configured_ingest(settings)(
             sources_path=str(path), db_path=str(settings.db), settings=settings, classify=classify
@@ -152,10 +156,14 @@ def ingest(
 @app.command()
 def demo(db: DbOption = None, verbose: bool = False) -> None:
     """Serve the bundled demo corpus on 127.0.0.1 and run the real flows over it."""
-    from flows.demo import run_demo
+    from flows.runtime import TemporaryPrefectServer
 
     _logging(verbose)
     settings = _settings(db)
+    server = TemporaryPrefectServer.start()  # boots while the flow modules import
+    from flows.demo import run_demo
+
+    server.wait_ready()
     try:
         run_demo(settings)
     except WarehouseBusy as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -17,14 +19,36 @@ from flows.analyze import run_analysis
 from flows.classify import embed_and_classify
 from flows.feed_step import FeedOutcome, health_warnings, now, process_feed, set_health_params
 from flows.report import report_task
+from flows.runtime import TimeSplit
 from flows.settings import Settings
 from models.embedder import Embedder
 from warehouse import store
 from warehouse.writer import Writer
 
+_IMPORTED_AT = time.time()  # the end of this process's imports, for the run's time split
+_runs_in_process = 0
+
+if __name__ != "flows.ingest":
+    # A deployment (prefect.yaml, `radar serve`) loads this file by path under a made-up module name that a
+    # Dask worker cannot import: send this module's tasks by value; what they call travels by reference.
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
 
 class AllFeedsFailed(RuntimeError):
     """Every feed of the run failed; the flow run is marked failed so notifications fire."""
+
+
+class SettingsTaskRunner(ThreadPoolTaskRunner):
+    """Placeholder runner resolved from `Settings` (RADAR_TASK_RUNNER, RADAR_CONCURRENCY, ...) when a run starts.
+
+    Prefect enters `flow.task_runner.duplicate()` for every run, so a deployment, `radar serve` or a plain call
+    gets the runner the environment of the process running the flow asks for, not one fixed at import.
+    """
+
+    def duplicate(self):  # -> the TaskRunner the settings ask for
+        return Settings().task_runner_instance()
 
 
 # No caching: the inputs include live objects (fetcher, writer) and every run must really fetch.
@@ -48,7 +72,7 @@ def summarize(outcomes: list[FeedOutcome]) -> dict[str, int]:
     }
 
 
-@flow(name="daily-ingest", task_runner=ThreadPoolTaskRunner(max_workers=8))
+@flow(name="daily-ingest", task_runner=SettingsTaskRunner())
 def daily_ingest(
     sources_path: str | None = None,
     db_path: str | None = None,
@@ -62,6 +86,11 @@ def daily_ingest(
 
     `base_url` replaces `{{BASE}}` in the sources file (the demo serves its corpus on a random port).
     """
+    global _runs_in_process
+    split = TimeSplit()
+    if _runs_in_process == 0:
+        split.startup(_IMPORTED_AT)
+    _runs_in_process += 1
     settings = settings or Settings()
     sources_file = Path(sources_path) if sources_path else settings.sources
     db_file = Path(db_path) if db_path else settings.db
@@ -89,12 +118,16 @@ def daily_ingest(
                 outcomes.append(FeedOutcome(source.name, "failed", error=f"internal error: {exc!r}"))
 
     counts = summarize(outcomes)
+    split.lap("fetch")
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
     if status == "completed" and classify:
         counts |= embed_and_classify(writer, settings, embedder)
+        split.lap("model")
         counts |= run_analysis(writer, settings)
+        split.lap("analysis")
         if report_path:
             counts["report_bytes"] = report_task(str(db_file), report_path, None)
+            split.lap("report")
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
         unhealthy = health_warnings(con)
@@ -105,11 +138,13 @@ def daily_ingest(
         run_id, status, counts["feeds_ok"], counts["feeds_failed"], counts["feeds_not_modified"],
         counts["new_articles"], counts["failed_articles"], counts["passages"],
     )
+    split.lap("finish")
+    logger.info("time split: %s", split.line())
     if status == "failed":
         raise AllFeedsFailed(f"all {len(sources)} feeds failed; see feed_fetches for run {run_id}")
     return counts
 
 
 def configured_ingest(settings: Settings):
-    """`daily_ingest` with the task runner the settings ask for (threads, or Dask)."""
+    """`daily_ingest` with the runner of these (possibly edited) settings rather than of the environment."""
     return daily_ingest.with_options(task_runner=settings.task_runner_instance())

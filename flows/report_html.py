@@ -59,15 +59,15 @@ def _fmt_time(value: object) -> str:
 
 
 def volume_figure(rows: list[dict[str, Any]]) -> go.Figure:
-    """Stacked daily passages per narrative; a dropdown picks the camp (or all camps)."""
+    """Stacked daily passages per narrative (by catalogue label); a dropdown picks the camp (or all camps)."""
     fig = go.Figure()
     days = sorted({r["day"] for r in rows})
-    narratives = sorted({r["narrative_id"] for r in rows})
+    narratives = sorted({r["label"] for r in rows})
     camps = ["all camps", *sorted({r["camp"] for r in rows})]
     counts: dict[tuple[str, str, date], int] = {}
     for r in rows:
         for camp in ("all camps", r["camp"]):
-            key = (camp, r["narrative_id"], r["day"])
+            key = (camp, r["label"], r["day"])
             counts[key] = counts.get(key, 0) + int(r["passages"])
     owner: list[str] = []
     for camp in camps:
@@ -162,7 +162,7 @@ def stance_figure(rows: list[dict[str, Any]]) -> go.Figure:
     camps = sorted({r["camp"] for r in rows})
     for camp in camps:
         rs = [r for r in rows if r["camp"] == camp]
-        names = [r["narrative_id"] for r in rs]
+        names = [r["label"] for r in rs]
         colour = _camp_colour(camp, camps)
         fig.add_trace(go.Bar(x=names, y=[r["claims"] for r in rs], name=f"{camp} claims", offsetgroup=camp,
                              legendgroup=camp, marker_color=colour))

@@ -49,10 +49,6 @@ class Embedder:
     def dim(self) -> int:
         return int(self.model.get_embedding_dimension())
 
-    def count_tokens(self, text: str) -> int:
-        """Word-piece tokens of `text` under this model's tokenizer."""
-        return len(self.model.tokenizer.tokenize(text))
-
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-normalised float32 vectors, one row per text."""
         self.encoded_texts += len(texts)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from test_kill_and_rerun import OUTLETS, demo_sources, serve_slow_corpus
 
 from flows.ingest import configured_ingest
-from test_kill_and_rerun import demo_sources, serve_slow_corpus
 
 pytestmark = pytest.mark.usefixtures("prefect_backend")
 
@@ -39,3 +39,40 @@ def test_dask_cluster_run_matches_thread_run(httpserver, tmp_path, settings, emb
     assert expected["articles"] > 150 and expected["vectors"] == expected["texts"]
     assert counts(dask_db) == expected
     assert result["embedded"] == expected["texts"]
+
+
+def deployed_flow(name: str = "daily-ingest"):
+    """The flow object a prefect.yaml deployment's entrypoint names, loaded the way a worker loads it."""
+    import yaml
+    from conftest import ROOT
+    from prefect.flows import load_flow_from_entrypoint
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    entrypoint = next(d["entrypoint"] for d in spec["deployments"] if d["name"] == name)
+    return load_flow_from_entrypoint(str(ROOT / entrypoint))
+
+
+def test_deployed_flow_runner_follows_thread_settings(monkeypatch):
+    monkeypatch.setenv("RADAR_TASK_RUNNER", "threads")
+    monkeypatch.setenv("RADAR_CONCURRENCY", "3")
+    runner = deployed_flow().task_runner.duplicate()  # what Prefect enters for each run
+    assert type(runner).__name__ == "ThreadPoolTaskRunner" and runner._max_workers == 3
+
+
+@pytest.mark.slow
+def test_deployed_flow_runs_on_dask_workers_when_settings_say_so(httpserver, tmp_path, monkeypatch):
+    from distributed import Client, LocalCluster, get_task_stream
+
+    sources = demo_sources(tmp_path, serve_slow_corpus(httpserver, delay=0))
+    flow = deployed_flow()
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        monkeypatch.setenv("RADAR_TASK_RUNNER", "dask")
+        monkeypatch.setenv("RADAR_DASK_ADDRESS", cluster.scheduler_address)
+        with get_task_stream(client) as stream:
+            result = flow(sources_path=str(sources), db_path=str(tmp_path / "dask.duckdb"), classify=False)
+        worker_addresses = set(client.scheduler_info()["workers"])
+    ran_on = {t["worker"] for t in stream.data}
+    assert ran_on == worker_addresses  # every task ran in the cluster's worker process, none in this one
+    assert len(stream.data) == result["feeds"] == len(OUTLETS)
+    assert result["new_articles"] > 150

@@ -53,11 +53,6 @@ def settled_entry_urls(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> s
     return {row[0] for row in con.execute(load_sql("queries/done_entry_urls"), [list(urls)]).fetchall()}
 
 
-def save_article(con: duckdb.DuckDBPyConnection, **item) -> int:
-    """Store one article with its passages; returns the number of passages newly written."""
-    return save_articles(con, [item])[0]
-
-
 def save_articles(con: duckdb.DuckDBPyConnection, items: Sequence[dict]) -> list[int]:
     """Store a batch of articles (keyword sets of `article_id, source_id, entry_url, guid, article, passages,
     fetched_at, status, error, run_id`) in four statements; returns the passages newly written per item.

@@ -1,9 +1,10 @@
--- Claim and rebuttal passages per narrative and camp.
-SELECT narrative_id, camp,
-       coalesce(sum(passages) FILTER (WHERE stance = 'claim'), 0) AS claims,
-       coalesce(sum(passages) FILTER (WHERE stance = 'rebuttal'), 0) AS rebuttals
-FROM narrative_camp_daily
-WHERE $since IS NULL OR day >= CAST($since AS DATE)
+-- Claim and rebuttal passages per narrative and camp, with the narrative's catalogue label.
+SELECT c.narrative_id, coalesce(n.label, c.narrative_id) AS label, c.camp,
+       coalesce(sum(c.passages) FILTER (WHERE c.stance = 'claim'), 0) AS claims,
+       coalesce(sum(c.passages) FILTER (WHERE c.stance = 'rebuttal'), 0) AS rebuttals
+FROM narrative_camp_daily c
+LEFT JOIN (SELECT DISTINCT narrative_id, label FROM narratives) n USING (narrative_id)
+WHERE $since IS NULL OR c.day >= CAST($since AS DATE)
 GROUP BY ALL
-HAVING sum(passages) FILTER (WHERE stance IN ('claim', 'rebuttal')) > 0
-ORDER BY narrative_id, camp
+HAVING sum(c.passages) FILTER (WHERE c.stance IN ('claim', 'rebuttal')) > 0
+ORDER BY c.narrative_id, c.camp
