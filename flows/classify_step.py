@@ -12,7 +12,7 @@ import numpy as np
 from models.catalogue import Catalogue
 from models.doc_head import DocumentHead, HeadError, label_documents
 from models.embedder import Embedder
-from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify, passage_stances, side_scores
+from models.narratives import ClassifierParams, Prototypes, StanceEvidence, build_prototypes, classify
 from models.semeval import OTHER
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -206,16 +206,15 @@ def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> i
         vectors = np.stack(got["vector"]).astype(np.float32)
         spans = _spans(article_of, ids)
         decisions, scores = label_documents(head.head, [vectors[s:e] for s, e in spans], head.prototypes)
-        claim, rebut = side_scores(vectors, model.prototypes, model.params.top_k)
-        relevance = np.maximum(claim, rebut)
-        stances = passage_stances(vectors, texts, model.prototypes, model.params)
+        evidence = StanceEvidence.of(vectors, texts, model.prototypes, model.params)
+        relevance = np.maximum(evidence.claim, evidence.rebut)
         rows = []
         for article_id, (s, e), labels, row in zip(ids, spans, decisions, scores, strict=True):
             for label in sorted(labels - {OTHER}):
                 nid = by_label[label]
                 best = s + int(np.argmax(relevance[s:e, column[nid]])) if nid in column else None
                 rows.append((article_id, nid, float(row[head.head.labels.index(label)]),
-                             stances[best] if best is not None else "mention",
+                             evidence.stance(best, column[nid], model.params) if best is not None else "mention",
                              passage_ids[best] if best is not None else None))
         with writer.transaction() as con:
             con.execute(load_sql("queries/replace_article_labels"), {"article_ids": ids})

@@ -11,7 +11,15 @@ import pytest
 from conftest import ROOT
 
 from extractors.identity import text_hash
-from flows.classify_step import ArticleHead, NarrativeModel, classify_pending, embed_pending, label_articles, load_head
+from flows.classify_step import (
+    ArticleHead,
+    NarrativeModel,
+    classify_pending,
+    embed_pending,
+    label_articles,
+    load_head,
+    with_head,
+)
 from models.catalogue import load_catalogue
 from models.doc_head import DecisionRule, DocumentHead, HeadError, document_features, fit_head, label_documents
 from models.evaluation import SEMEVAL_FAMILIES
@@ -152,13 +160,13 @@ def test_head_labels_articles_and_relabels_from_stored_vectors(
     assert {src for src, _, _ in view(db_path).values()} == {"passages"}
 
 
-def test_a_head_that_does_not_fit_the_catalogue_or_model_is_refused(small_head, tmp_path, embedder, catalogue):
+def test_a_head_that_does_not_fit_the_catalogue_or_model_is_refused(small_head, plain_model, tmp_path, embedder):
     stale = dataclasses.replace(small_head, catalog_hash="0000000000000000")
     with pytest.raises(HeadError, match="refit"):
-        NarrativeModel.prepare(catalogue, embedder, head=stale)
+        with_head(plain_model, stale, embedder.encode)
     other_model = dataclasses.replace(small_head, model_id="some/other-model")
     with pytest.raises(HeadError, match="other-model"):
-        NarrativeModel.prepare(catalogue, embedder, head=other_model)
+        with_head(plain_model, other_model, embedder.encode)
     with pytest.raises(HeadError, match="does not exist"):
         load_head(tmp_path / "missing.json")
     (tmp_path / "bad.json").write_text("{not json")
