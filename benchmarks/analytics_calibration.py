@@ -31,19 +31,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import duckdb  # noqa: E402
-from pytest_httpserver import HTTPServer  # noqa: E402
+import duckdb
+from pytest_httpserver import HTTPServer
+from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, MemoEmbedder, World, ingest_world, load_docs, plan_world
 
-import flows  # noqa: E402,F401  (environment defaults)
-from flows.alert_step import load_series  # noqa: E402
-from flows.bifurcation_step import compute_bifurcation  # noqa: E402
-from flows.settings import Settings  # noqa: E402
-from models.spikes import detect_spikes  # noqa: E402
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, MemoEmbedder, World, ingest_world, load_docs, plan_world  # noqa: E402
-from warehouse.writer import Writer  # noqa: E402
+import flows  # noqa: F401  (environment defaults)
+from flows.alert_step import load_series
+from flows.bifurcation_step import compute_bifurcation
+from flows.settings import Settings
+from models.spikes import detect_spikes
+from warehouse.writer import Writer
 
 ALPHAS = (0.1, 0.05, 0.01, 0.001)
-MARGINS = (0.0, 0.025, 0.05, 0.1, 0.15)
+MARGINS = (0.05, 0.1, 0.15, 0.2, 0.25)
 
 
 def spike_candidates(writer: Writer, settings: Settings) -> tuple[list[tuple[str, str, str, float]], int]:

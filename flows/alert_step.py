@@ -78,6 +78,7 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike:
         "baseline_rate": round(spike.baseline_rate, 4), "baseline_passages": spike.baseline_passages,
         "baseline_articles": spike.baseline_articles, "articles_that_day": spike.articles,
         "baseline_article_rate": round(spike.baseline_article_rate, 4),
+        "expected_articles": round(spike.expected_articles, 3),
         "p_value": spike.p_value, "score": round(spike.score, 2), "ratio": round(spike.ratio, 2),
         "top_passages": top_rows, "outlets": driver_rows, "camps": dict(camps),
     }

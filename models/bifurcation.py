@@ -17,15 +17,16 @@ Built for outlets that publish 1-3 articles a week. Per ISO week W (the last wee
   index; about 0 for identical camps at any sample size), the null's 95th percentile on the same scale and the
   p-value (share of shufflings at least as divergent). The label index also gets a 95% interval from
   resampling outlets within each camp.
-* Sides: when the camps differ (embedding p-value at most ``alpha``; the label one when there are no vectors),
-  each included outlet's recent articles (the last ``side_window_weeks`` weeks) are compared with each camp's
-  centroid, its own articles left out of its camp; the nearer camp is its side when the relative margin
+* Sides: when the camps differ (the smaller of the two p-values at most ``alpha``), each included outlet's
+  recent articles (the last ``side_window_weeks`` weeks) are compared with each camp in that index's space
+  (article centroids by cosine distance, or label mixes by Hellinger distance), its own articles left out of
+  its camp; the nearer camp is its side when the relative margin
   ``(far - near) / (far + near)`` reaches ``min_margin`` and those weeks hold ``min_side_articles`` articles.
-* Crossings with hysteresis: an outlet of the two camps has a ``stable_side``, at first its configured camp,
-  which changes only after ``crossing_weeks`` consecutive confident weeks on the other side; that week is marked
-  ``crossed`` with the evidence (articles, narratives whose share moved most). Outlets of other camps have no
-  home side to leave: their weekly ``side`` shows where they lean (and the resistance camp's distances to both
-  camps are in the weekly summary).
+* Crossings with hysteresis: an outlet's ``stable_side`` is at first its configured camp (an outlet of another
+  camp takes its first confident side) and changes only after ``crossing_weeks`` consecutive confident weeks on
+  the other side; that week is marked ``crossed`` with the evidence (articles, narratives whose share moved
+  most). Known limit: an outlet outside the two camps that mixes both camps' topics at 2 articles a week can sit
+  confidently on either side by chance; ``min_side_articles`` and ``min_margin`` bound how often.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ class BifurcationParams:
     max_permutations: int = 500
     n_bootstrap: int = 200
     alpha: float = 0.05
-    min_margin: float = 0.05
+    min_margin: float = 0.2
     crossing_weeks: int = 2
+    side_index: str = "auto"  # space outlets are placed in: auto (the more significant index), embedding, labels
     seed: int = 0
     camp_a: str = "russia_friendly"
     camp_b: str = "china_friendly"
@@ -84,6 +86,8 @@ class BifurcationParams:
     def __post_init__(self) -> None:
         if self.window_weeks < 1 or not 1 <= self.side_window_weeks <= self.window_weeks:
             raise ValueError("need window_weeks >= 1 and 1 <= side_window_weeks <= window_weeks")
+        if self.side_index not in ("auto", "embedding", "labels"):
+            raise ValueError("side_index must be auto, embedding or labels")
         if self.min_outlet_articles < 1 or self.min_camp_outlets < 1 or self.crossing_weeks < 1:
             raise ValueError("need min_outlet_articles, min_camp_outlets and crossing_weeks >= 1")
 
@@ -278,7 +282,11 @@ def _evaluate_week(
             embedding = _null_test(emb_observed, emb_null, exhaustive)
             centroid_a, centroid_b = vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)
 
-    test = embedding if embedding is not None else labels
+    # Outlets are placed in the space where the camps differ most clearly this week: embeddings see topics,
+    # labels see stances on the same topics (e.g. a claim and its rebuttal read alike to the encoder).
+    use_labels = embedding is None or params.side_index == "labels" or (
+        params.side_index == "auto" and labels is not None and labels.p_value < embedding.p_value)
+    test = labels if use_labels else embedding
     distinct = test is not None and test.p_value <= params.alpha
     placed: dict[str, tuple[str | None, float | None, float | None, float | None]] = {}
     for s in included:
@@ -288,13 +296,13 @@ def _evaluate_week(
             placed[s] = (None, None, None, None)
             continue
         d_a = d_b = None
-        if centroid_a is not None and centroid_b is not None and recent[s].vector is not None:
+        if not use_labels and centroid_a is not None and centroid_b is not None and recent[s].vector is not None:
             own = pooled[s].vector
             a = centroid_a - own if s in out_a else centroid_a
             b = centroid_b - own if s in out_b else centroid_b
             d_a, d_b = float(_cosine_distance(recent[s].vector, a)), float(_cosine_distance(recent[s].vector, b))
-        elif prof_a is not None and prof_b is not None and embedding is None:
-            # no vectors: Hellinger distance of label mixes, own passages left out of the own camp
+        elif use_labels and prof_a is not None and prof_b is not None:
+            # Hellinger distance of label mixes, own passages left out of the own camp
             mine = _feature_matrix(recent, [s], index)
             own = _feature_matrix(pooled, [s], index)
             a = feats[: len(out_a)].sum(0, keepdims=True) - (own if s in out_a else 0)
@@ -361,11 +369,11 @@ def weekly_bifurcation(
             stable, streak = state.get(s, (home, 0))
             crossed = False
             evidence = None
-            if home is None:
-                # Outlets of other camps have no home side to leave: their weekly side shows where they lean.
-                stable, streak = None, 0
-            elif side is None or side == stable:
+            if side is None or side == stable:
                 streak = 0
+            elif stable is None:
+                # An outlet of another camp has no home side: its first confident side becomes it, no crossing.
+                stable, streak = side, 0
             else:
                 streak += 1
                 if streak >= params.crossing_weeks:

@@ -1,18 +1,21 @@
-"""Spike alerts: a day on which a narrative is carried by far more articles than its pooled baseline predicts.
+"""Spike alerts: a day on which far more articles carry a narrative than its pooled baseline predicts.
 
 Built for sparse outlets, where most days have a handful of articles and a median of daily shares is
 meaningless. For each day of a series (one narrative, in one camp or in all camps):
 
-* the *baseline* pools the ``baseline_days`` calendar days before it: articles carrying the narrative out of
-  all classified articles (rate ``r0``, at least half an article when it never appeared), and passages the same
-  way; a day is judged only when the baseline holds ``min_baseline_passages`` passages and
-  ``min_baseline_articles`` articles, however many days they came on;
-* the *test* counts articles, not passages: passages come in articles (one article that carries a narrative
-  often carries it in several passages), so passages are not independent evidence while articles nearly are.
-  ``p = P(Binomial(articles of the day, r0) >= carrying articles of the day)``;
+* the *baseline* pools the ``baseline_days`` calendar days before it (fewer when the series is younger):
+  articles carrying the narrative ``H_b`` out of classified articles ``A_b`` and passages the same way; a day
+  is judged only when the baseline holds ``min_baseline_passages`` passages and ``min_baseline_articles``
+  articles, however many days they came on;
+* the *test* counts articles, not passages: one article that carries a narrative often carries it in several
+  passages, so passages are not independent evidence while articles nearly are. A spike is a burst of volume:
+  ``p = P(Poisson(mu) >= carrying articles of the day)`` with ``mu`` the baseline's carrying articles per
+  calendar day (at least half an article over the window when it never appeared);
 * a day fires when ``p <= alpha / n_series`` (Bonferroni across the series judged in one analysis, so
   ``alpha`` bounds the chance of any false alarm per day), the narrative has ``min_count`` passages in
-  ``min_articles`` articles that day, and its passage share is at least ``min_ratio`` times the baseline's;
+  ``min_articles`` articles that day, and its share of the day's articles is at least ``min_ratio`` times its
+  baseline share: a day on which everything is up (a backfill, a newsletter dump) is not a spike of one
+  narrative;
 * after a spike the series stays quiet for ``cooldown_days``.
 """
 
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from scipy.stats import binom
+from scipy.stats import poisson
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class SpikeParams:
     min_baseline_articles: int = 20
     min_count: int = 8  # passages carrying the narrative on the day
     min_articles: int = 3  # articles carrying it on the day
-    min_ratio: float = 3.0  # share / baseline rate
+    min_ratio: float = 2.0  # the day's share of articles carrying it / the baseline's
     alpha: float = 0.01  # chance of any false alarm per day across the series judged together
     cooldown_days: int = 7  # days after a spike during which the series stays quiet
 
@@ -87,15 +90,16 @@ class Spike:
     count: int
     total: int
     share: float
-    baseline_rate: float  # pooled share of the baseline window
+    baseline_rate: float  # pooled passage share of the baseline window
     baseline_passages: int
     baseline_articles: int
     hit_articles: int
     articles: int
-    baseline_article_rate: float
+    baseline_article_rate: float  # share of the baseline's articles carrying it
+    expected_articles: float  # carrying articles per day in the baseline
     p_value: float
     score: float  # -log10(p)
-    ratio: float  # share / baseline rate
+    ratio: float  # the day's share of carrying articles / baseline_article_rate
 
 
 def fill_days(points: Sequence[DayPoint]) -> list[DayPoint]:
@@ -108,11 +112,11 @@ def fill_days(points: Sequence[DayPoint]) -> list[DayPoint]:
             for i in range((last - first).days + 1)]
 
 
-def tail_p(hits: int, trials: int, rate: float) -> float:
-    """P(Binomial(trials, rate) >= hits)."""
+def tail_p(hits: int, mean: float) -> float:
+    """P(Poisson(mean) >= hits)."""
     if hits <= 0:
         return 1.0
-    return float(binom.sf(hits - 1, trials, min(max(rate, 0.0), 1.0)))
+    return float(poisson.sf(hits - 1, max(mean, 1e-12)))
 
 
 def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(), n_series: int = 1) -> list[Spike]:
@@ -132,22 +136,23 @@ def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(
         if point.count < params.min_count or point.n_hit_articles < params.min_articles:
             continue
         start = bisect.bisect_left(days, point.day - timedelta(days=params.baseline_days), 0, i)
+        span = min(params.baseline_days, (point.day - days[0]).days)  # calendar days the baseline covers
         k_b, n_b = int(counts[i] - counts[start]), int(totals[i] - totals[start])
         a_b, h_b = int(articles[i] - articles[start]), int(hit_articles[i] - hit_articles[start])
-        if n_b < params.min_baseline_passages or a_b < params.min_baseline_articles:
-            continue
-        rate = max(k_b, 0.5) / n_b
-        share = point.count / point.total
-        ratio = share / rate
-        if ratio < params.min_ratio:
+        if span < 1 or n_b < params.min_baseline_passages or a_b < params.min_baseline_articles:
             continue
         article_rate = max(h_b, 0.5) / a_b
-        p = tail_p(point.n_hit_articles, point.n_articles, article_rate)
+        ratio = (point.n_hit_articles / point.n_articles) / article_rate
+        if ratio < params.min_ratio:
+            continue
+        p = tail_p(point.n_hit_articles, max(h_b, 0.5) / span)
         if p > threshold:
             continue
-        spikes.append(Spike(day=point.day, count=point.count, total=point.total, share=share, baseline_rate=rate,
-                            baseline_passages=n_b, baseline_articles=a_b, hit_articles=point.n_hit_articles,
-                            articles=point.n_articles, baseline_article_rate=article_rate, p_value=p, score=-math.log10(max(p, 1e-300)), ratio=ratio))
+        spikes.append(Spike(day=point.day, count=point.count, total=point.total, share=point.count / point.total,
+                            baseline_rate=max(k_b, 0.5) / n_b, baseline_passages=n_b, baseline_articles=a_b,
+                            hit_articles=point.n_hit_articles, articles=point.n_articles,
+                            baseline_article_rate=article_rate, expected_articles=max(h_b, 0.5) / span, p_value=p,
+                            score=-math.log10(max(p, 1e-300)), ratio=ratio))
         quiet_until = point.day + timedelta(days=params.cooldown_days)
     return spikes
 

@@ -98,7 +98,9 @@ def load_docs(root: Path = SEMEVAL) -> list[Doc]:
         lines = [x.strip() for x in path.read_text(encoding="utf-8", errors="replace").splitlines() if x.strip()]
         if len(lines) < 2:
             continue
-        topic = "UA" if "UA" in path.name.split("_")[:2] else "CC"
+        # training files are EN_UA_* / EN_CC_*, test files RU_TEST_* (the Ukraine war) / CC_TEST_*
+        prefix = path.name.split("_")[:2]
+        topic = "UA" if "UA" in prefix or prefix[0] == "RU" else "CC"
         docs.append(Doc(path.stem, lines[0][:200], "\n".join(lines[1:]), topic, gold.get(path.name, frozenset())))
     return docs
 

@@ -40,7 +40,8 @@ def world(seed: int, planted: bool = True, per_week: int = 2, vectors: bool = Tr
     rows = []
     for w, week in enumerate(WEEKS):
         for source in CAMPS:
-            n = 1 if source == "tiny" else per_week
+            # resistance outlets publish weekly, as in the real-text worlds; 'tiny' too
+            n = 1 if source in ("tiny", "rs0") else per_week
             features: dict[tuple[str, str], float] = {}
             vector = np.zeros(DIM)
             for _ in range(n):
@@ -67,8 +68,8 @@ def test_sparse_outlets_are_pooled_over_the_window_and_counted_in_articles(plant
     weeks = {w.week: w for w in planted[0]}
     # week 1 holds 2 articles per outlet (< 3): nobody included, no row; from week 2 on the window has 4+
     assert WEEKS[0] not in weeks
-    # 'tiny' publishes once a week: excluded while its window holds 2 articles, included from 3 articles on
-    assert weeks[WEEKS[1]].n_outlets == len(CAMPS) - 1 and weeks[WEEKS[1]].excluded_outlets == 1
+    # 'tiny' and 'rs0' publish once a week: excluded while their window holds 2 articles, included from 3 on
+    assert weeks[WEEKS[1]].n_outlets == len(CAMPS) - 2 and weeks[WEEKS[1]].excluded_outlets == 2
     assert all(weeks[w].n_outlets == len(CAMPS) and weeks[w].excluded_outlets == 0 for w in WEEKS[2:])
     assert all(w.n_outlets_a == 5 and w.n_outlets_b == 5 for w in weeks.values())
 

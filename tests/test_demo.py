@@ -93,16 +93,19 @@ def test_demo_narratives_follow_the_planted_drift(sql):
 
 @pytest.mark.slow
 def test_demo_bifurcation_rises_after_the_event_and_finds_the_crossing(sql):
-    weeks = {w: (d, lo, hi) for w, d, lo, hi in sql("SELECT week, divergence, ci_low, ci_high FROM bifurcation_weekly")}
+    weeks = {w: (d, p95) for w, d, p95 in sql("SELECT week, divergence, null_p95 FROM bifurcation_weekly")}
     before = [weeks[w] for w in ("2026-W02", "2026-W03", "2026-W04")]
     after = [weeks[w] for w in PLANTED["bifurcation"]["divergence_grows_over_weeks"]]
-    assert all(lo <= d <= hi for d, lo, hi in weeks.values())
-    assert min(lo for _, lo, _ in after) > max(hi for _, _, hi in before)
+    # The label index is null-corrected: about 0 and within the null before the event, beyond it and rising after.
+    assert all(d <= p95 for d, p95 in before)
+    assert all(d > p95 for d, p95 in after)
     assert after[0][0] < after[1][0] < after[2][0]
     crossing = PLANTED["crossing"]
-    crossed = sql("""SELECT o.week, s.name, o.side FROM outlet_alignment_weekly o JOIN sources s USING (source_id)
+    crossed = sql("""SELECT o.week, s.name, o.stable_side FROM outlet_alignment_weekly o JOIN sources s USING (source_id)
                      WHERE o.crossed""")
-    assert crossed == [(crossing["first_week"], crossing["outlet"], crossing["to_side_camp"])]
+    # Hysteresis: a crossing is reported after two confident weeks on the new side, so up to two weeks late.
+    assert [(name, side) for _, name, side in crossed] == [(crossing["outlet"], crossing["to_side_camp"])]
+    assert crossing["first_week"] <= crossed[0][0] <= "2026-W08"
     [(res_r, res_c)] = sql("SELECT resistance_to_russia, resistance_to_china FROM bifurcation_weekly WHERE week = '2026-W06'")
     assert res_c < res_r
 
@@ -110,7 +113,7 @@ def test_demo_bifurcation_rises_after_the_event_and_finds_the_crossing(sql):
 @pytest.mark.slow
 def test_demo_alerts_hold_the_planted_spike_only_and_analyze_is_idempotent(sql, demo_db):
     spike = PLANTED["spike"]
-    alerts = sql("SELECT narrative_id, camp, day::VARCHAR, evidence FROM alerts")
+    alerts = sql("SELECT narrative_id, camp, day::VARCHAR, evidence FROM alerts WHERE kind = 'spike'")
     assert (spike["narrative_id"], spike["camp"], spike["date"]) in {(n, c, d) for n, c, d, _ in alerts}
     assert not {n for n, *_ in alerts} & set(PLANTED["flat_narratives"])
     evidence = json.loads(next(e for n, c, d, e in alerts if c == spike["camp"]))

@@ -39,8 +39,9 @@ def fired_days(spikes: list[Spike]) -> list[int]:
 
 
 def test_sparse_noise_stays_quiet_at_the_bonferroni_threshold() -> None:
+    # 200 series of 42 judged days at a per-series threshold of 0.01 / 100: at most ~0.84 fires expected.
     fires = sum(len(detect_spikes(series(seed), n_series=100)) for seed in range(200))
-    assert fires == 0
+    assert fires <= 2
 
 
 def test_false_alarm_rate_per_series_day_is_within_alpha() -> None:
@@ -64,7 +65,7 @@ def test_ten_extra_carrying_articles_fire_on_their_day_in_most_seeds_and_nothing
         assert set(fired_days(spikes)) <= {60}
         hits += bool(spikes)
         for s in spikes:
-            assert s.hit_articles >= 10 and s.p_value <= 0.01 / 100 and s.ratio >= 3.0
+            assert s.hit_articles >= 10 and s.p_value <= 0.01 / 100 and s.ratio >= SpikeParams().min_ratio
             assert s.share == pytest.approx(s.count / s.total) and s.score == pytest.approx(-np.log10(s.p_value))
     assert hits >= 45
 
@@ -139,9 +140,9 @@ def test_gaps_are_skipped_and_match_explicit_zero_days(seed: int) -> None:
 
 
 def test_bonferroni_raises_the_bar_with_the_number_of_series() -> None:
-    base = [DayPoint(day(i), 4, 64, 8, 1, 16) for i in range(28)]  # rate 1/8 of articles
-    day_point = DayPoint(day(28), 12, 48, 6, 4, 36)  # 4 of 6 articles: p about 0.0046
-    p = tail_p(4, 6, 28 / 224)
+    base = [DayPoint(day(i), 4, 64, 8, 1, 16) for i in range(28)]  # one carrying article a day
+    day_point = DayPoint(day(28), 12, 48, 6, 5, 30)  # 5 carrying articles: P(Poisson(1) >= 5) = 0.0037
+    p = tail_p(5, 1.0)
     assert 0.001 < p < 0.01
     assert fired_days(detect_spikes(base + [day_point], n_series=1)) == [28]
     assert detect_spikes(base + [day_point], n_series=10) == []
