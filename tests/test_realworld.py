@@ -123,3 +123,20 @@ def test_camp_hypotheses_have_enough_evidence_at_this_pace(worlds) -> None:
                  [world.iso_week(3)])
     assert len(rows) == 2 * (world.weeks - 3)
     assert all(value is not None and low is not None and evidence >= 16 for _, _, value, low, evidence in rows), rows
+
+
+def test_incremental_bifurcation_from_a_mid_world_day_equals_the_full_run(worlds) -> None:
+    from datetime import timedelta
+
+    from flows.bifurcation_step import compute_bifurcation
+    from flows.settings import Settings
+    from warehouse.writer import Writer
+
+    world, db = worlds[(SEEDS[0], True)]
+    columns = "* EXCLUDE (computed_at)"
+    full = (query(db, f"SELECT {columns} FROM bifurcation_weekly ORDER BY week"),
+            query(db, "SELECT * FROM outlet_alignment_weekly ORDER BY week, source_id"))
+    compute_bifurcation(Writer(db), Settings().bifurcation_params(), since=world.start + timedelta(weeks=6, days=3))
+    again = (query(db, f"SELECT {columns} FROM bifurcation_weekly ORDER BY week"),
+             query(db, "SELECT * FROM outlet_alignment_weekly ORDER BY week, source_id"))
+    assert again == full
