@@ -139,4 +139,12 @@ def test_incremental_bifurcation_from_a_mid_world_day_equals_the_full_run(worlds
     compute_bifurcation(Writer(db), Settings().bifurcation_params(), since=world.start + timedelta(weeks=6, days=3))
     again = (query(db, f"SELECT {columns} FROM bifurcation_weekly ORDER BY week"),
              query(db, "SELECT * FROM outlet_alignment_weekly ORDER BY week, source_id"))
-    assert again == full
+    assert rounded(again) == rounded(full)  # parallel float sums may differ in the last bits
+
+
+def rounded(value):
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, (list, tuple)):
+        return type(value)(rounded(v) for v in value)
+    return value
