@@ -134,11 +134,12 @@ def test_incremental_bifurcation_from_a_mid_world_day_equals_the_full_run(worlds
 
     world, db = worlds[(SEEDS[0], True)]
     columns = "* EXCLUDE (computed_at)"
+    aligned = "* EXCLUDE (evidence), evidence IS NULL"  # evidence is JSON text: its floats are compared above
     full = (query(db, f"SELECT {columns} FROM bifurcation_weekly ORDER BY week"),
-            query(db, "SELECT * FROM outlet_alignment_weekly ORDER BY week, source_id"))
+            query(db, f"SELECT {aligned} FROM outlet_alignment_weekly ORDER BY week, source_id"))
     compute_bifurcation(Writer(db), Settings().bifurcation_params(), since=world.start + timedelta(weeks=6, days=3))
     again = (query(db, f"SELECT {columns} FROM bifurcation_weekly ORDER BY week"),
-             query(db, "SELECT * FROM outlet_alignment_weekly ORDER BY week, source_id"))
+             query(db, f"SELECT {aligned} FROM outlet_alignment_weekly ORDER BY week, source_id"))
     assert rounded(again) == rounded(full)  # parallel float sums may differ in the last bits
 
 
