@@ -777,8 +777,8 @@ def render_feed(outlet: dict, items: list[dict]) -> str:
         out += ["</feed>"]
     elif fmt == "rdf":
         out = ['<?xml version="1.0" encoding="UTF-8"?>',
-               '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"'
-               ' xmlns:dc="http://purl.org/dc/elements/1.1/">',
+               ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"'
+                ' xmlns:dc="http://purl.org/dc/elements/1.1/">'),
                f'  <channel rdf:about="{self_url}">', f"    <title>{title}</title>", f"    <link>{home}</link>",
                f"    <description>{desc}</description>", f"    <dc:date>{iso_z(newest)}</dc:date>",
                "    <items>", "      <rdf:Seq>"]

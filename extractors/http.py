@@ -81,7 +81,7 @@ class Fetcher:
         return {"limits": self.limits, "user_agent": self.user_agent}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["limits"], state["user_agent"])
+        Fetcher.__init__(self, state["limits"], state["user_agent"])
 
     def __enter__(self) -> Self:
         return self

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import duckdb
 import typer
@@ -56,7 +56,7 @@ class OutputFormat(str, Enum):
     parquet = "parquet"
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """An expected error: one line, exit code 1."""
     err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
@@ -264,6 +264,7 @@ def eval_semeval(
             result.pop("predictions")
             results = [result]
         else:
+            assert directory is not None  # the check above
             results = evaluate(directory, Embedder(settings.model), catalogue, lang, folds, cache, train_other_languages)
     except (FileNotFoundError, CatalogueError) as exc:
         fail(str(exc))

@@ -7,10 +7,12 @@ import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.http import Fetcher
 from extractors.records import Source
@@ -40,14 +42,14 @@ class AllFeedsFailed(RuntimeError):
     """Every feed of the run failed; the flow run is marked failed so notifications fire."""
 
 
-class SettingsTaskRunner(ThreadPoolTaskRunner):
+class SettingsTaskRunner(ThreadPoolTaskRunner[Any]):
     """Placeholder runner resolved from `Settings` (RADAR_TASK_RUNNER, RADAR_CONCURRENCY, ...) when a run starts.
 
     Prefect enters `flow.task_runner.duplicate()` for every run, so a deployment, `radar serve` or a plain call
     gets the runner the environment of the process running the flow asks for, not one fixed at import.
     """
 
-    def duplicate(self):  # -> the TaskRunner the settings ask for
+    def duplicate(self) -> Any:  # the TaskRunner the settings ask for, not a copy of this placeholder
         return Settings().task_runner_instance()
 
 
@@ -72,7 +74,7 @@ def summarize(outcomes: list[FeedOutcome]) -> dict[str, int]:
     }
 
 
-@flow(name="daily-ingest", task_runner=SettingsTaskRunner())
+@flow(name="daily-ingest", task_runner=cast("TaskRunner[PrefectFuture[Any]]", SettingsTaskRunner()))
 def daily_ingest(
     sources_path: str | None = None,
     db_path: str | None = None,
@@ -81,7 +83,7 @@ def daily_ingest(
     classify: bool = True,
     embedder: Embedder | None = None,
     report_path: str | None = None,
-) -> dict[str, int]:
+) -> dict[str, object]:
     """Fetch every feed of `sources_path`, store new articles and passages in `db_path`, return run totals.
 
     `base_url` replaces `{{BASE}}` in the sources file (the demo serves its corpus on a random port).
@@ -117,7 +119,7 @@ def daily_ingest(
                 logger.error("feed %s crashed: %r", source.name, exc)
                 outcomes.append(FeedOutcome(source.name, "failed", error=f"internal error: {exc!r}"))
 
-    counts = summarize(outcomes)
+    counts: dict[str, object] = dict(summarize(outcomes))
     split.lap("fetch")
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
     if status == "completed" and classify:

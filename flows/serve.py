@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
-from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
 
 from flows.analyze import analyze
 from flows.ingest import daily_ingest
@@ -17,11 +18,11 @@ def build_deployments(settings: Settings, report_out: Path = Path("report.html")
     """daily-ingest on `settings.schedule_cron` (UTC), analyze and report on demand; paths made absolute."""
     # Absolute paths: a served run executes in a subprocess whose working directory is not guaranteed.
     db = str(settings.db.resolve())
-    return [
+    deployments = [
         daily_ingest.to_deployment(
             name="daily-ingest",
             description="Fetch every configured feed, store new articles and passages, classify, analyze, report.",
-            schedule=CronSchedule(cron=settings.schedule_cron, timezone="UTC"),
+            schedule=Cron(settings.schedule_cron, timezone="UTC"),
             parameters={"sources_path": str(settings.sources.resolve()), "db_path": db,
                         "report_path": str(report_out.resolve())},
         ),
@@ -36,3 +37,5 @@ def build_deployments(settings: Settings, report_out: Path = Path("report.html")
             parameters={"db_path": db, "out": str(report_out.resolve())},
         ),
     ]
+    # to_deployment returns a coroutine only when called from async code; this is sync.
+    return [cast(RunnerDeployment, d) for d in deployments]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
-from extractors.http import FetchLimits, Fetcher
+from extractors.http import Fetcher, FetchLimits
 from flows.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import FIXTURES
+from hostile import MB, Stream, billion_laughs, gzip_bomb, local, settle, utf16
+from recorded_site import article_page, localize_feed
 from werkzeug import Request, Response
 
-from conftest import FIXTURES
 from extractors.feeds import parse_feed
 from extractors.http import Fetcher, FetchLimits
 from extractors.records import Source
 from flows.feed_step import process_feed
-from hostile import MB, Stream, billion_laughs, gzip_bomb, local, settle, utf16
-from recorded_site import article_page, localize_feed
 from warehouse.writer import Writer
 
 NODE = FIXTURES / "feeds" / "node-feedparser"

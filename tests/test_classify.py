@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
-
 from conftest import ROOT, SHARED
+
 from extractors.identity import text_hash
 from extractors.passages import split_passages
 from flows.classify_step import NarrativeModel, classify_pending, embed_pending
 from models.catalogue import load_catalogue
-from models.narratives import ClassifierParams, aggregate_article, classify
+from models.narratives import aggregate_article, classify
 from warehouse.writer import Writer
 
 ANALYSIS = SHARED / "narratives" / "new-detente-analysis.txt"

@@ -6,9 +6,9 @@ import json
 
 import duckdb
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from flows.cli import app
 
 PLANTED = json.loads((ROOT / "demo" / "planted.json").read_text())

@@ -7,11 +7,11 @@ import json
 import time
 
 import pytest
-
 from conftest import FIXTURES
+from hostile import billion_laughs, utf16
+
 from extractors.errors import UnusableFeed
 from extractors.feeds import parse_feed
-from hostile import billion_laughs, utf16
 
 NODE = FIXTURES / "feeds" / "node-feedparser"
 REAL = FIXTURES / "feeds" / "real-news"

@@ -8,12 +8,12 @@ import time
 from dataclasses import replace
 
 import pytest
+from conftest import FIXTURES
+from hostile import MB, RawHeaders, Stream, gzip_bomb, local, settle
 from werkzeug import Request, Response
 
-from conftest import FIXTURES
 from extractors.errors import BadContentType, BlockedURL, HTTPStatusError, TooLarge, TooManyRedirects, TransientError
 from extractors.http import FEED_TYPES, Fetcher
-from hostile import MB, RawHeaders, Stream, gzip_bomb, local, settle
 
 
 @pytest.fixture

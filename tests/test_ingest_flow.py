@@ -7,10 +7,10 @@ from pathlib import Path
 import duckdb
 import feedparser
 import pytest
-
 from conftest import FIXTURES
-from flows.ingest import daily_ingest
 from recorded_site import RecordedSite
+
+from flows.ingest import daily_ingest
 
 pytestmark = pytest.mark.usefixtures("prefect_backend")
 

@@ -6,10 +6,10 @@ import subprocess
 import time
 
 import pytest
+from test_kill_and_rerun import demo_sources, env, ingest_cmd, serve_slow_corpus, stored_articles
 from typer.testing import CliRunner
 
 from flows.cli import app
-from test_kill_and_rerun import demo_sources, env, ingest_cmd, serve_slow_corpus, stored_articles
 
 
 @pytest.mark.slow

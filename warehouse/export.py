@@ -30,7 +30,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out: Path, with_embeddings: b
     out.mkdir(parents=True, exist_ok=True)
     done = []
     for name in names:
-        rows = con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchone()[0]
+        rows = (con.execute(f"SELECT count(*) FROM {_ident(name)}").fetchone() or (0,))[0]
         cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
                            "ORDER BY ordinal_position", [name]).fetchall()
         dated = [c for c, t in cols if c == "day"] or [c for c, t in cols if t == "DATE" or t.startswith("TIMESTAMP")]
