@@ -143,7 +143,7 @@ def classify_pending(writer: Writer, model: NarrativeModel, chunk: int = 2000) -
         if len(got["passage_id"]) == 0:
             break
         ids = [str(x) for x in got["passage_id"]]
-        vectors = np.stack(got["vector"]).astype(np.float32)
+        vectors = np.stack(list(got["vector"])).astype(np.float32)
         results = classify(vectors, [str(t) for t in got["text"]], model.catalogue, model.prototypes, model.params)
         rows = [(pid, a.narrative_id, a.score, a.stance) for pid, found in zip(ids, results, strict=True) for a in found]
         with writer.transaction() as con:
@@ -203,7 +203,7 @@ def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> i
         article_of = [str(a) for a in got["article_id"]]
         passage_ids = [str(p) for p in got["passage_id"]]
         texts = [str(t) for t in got["text"]]
-        vectors = np.stack(got["vector"]).astype(np.float32)
+        vectors = np.stack(list(got["vector"])).astype(np.float32)
         spans = _spans(article_of, ids)
         decisions, scores = label_documents(head.head, [vectors[s:e] for s, e in spans], head.prototypes)
         evidence = StanceEvidence.of(vectors, texts, model.prototypes, model.params)

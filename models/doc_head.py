@@ -189,7 +189,7 @@ def cross_validate(
     fold = _folds(len(gold), folds, seed)
     for k in range(folds):
         train = np.flatnonzero(fold != k)
-        X, G = features[train], [gold[i] for i in train]
+        X, G = features[train], [gold[int(i)] for i in train]
         if extra is not None:
             X, G = np.vstack([X, extra[0]]), G + list(extra[1])
         head = fit_head(X, G, labels, C=C, seed=seed + 1 + k)

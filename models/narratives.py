@@ -223,7 +223,7 @@ def classify(
         if len(hits):
             # Neighbouring narratives share vocabulary; only near-ties are kept as genuine co-occurrence.
             hits = hits[relevance[row, hits] >= relevance[row, hits[0]] - params.secondary_margin]
-        results.append([Assignment(catalogue.ids[j], float(relevance[row, j]), evidence.stance(row, j, params)) for j in hits])
+        results.append([Assignment(catalogue.ids[j], float(relevance[row, j]), evidence.stance(row, int(j), params)) for j in hits])
     return results
 
 
