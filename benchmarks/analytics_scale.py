@@ -36,9 +36,10 @@ def build(db: Path, passages: int) -> Writer:
         con.execute("""INSERT INTO sources SELECT 's' || i, 'Outlet ' || i, 'http://127.0.0.1/' || i,
                        ?[CAST(1 + i % 5 AS BIGINT)], 'en', 'http://127.0.0.1/' FROM range(1000) t(i)""", [CAMPS])
         con.execute("""INSERT INTO passage_classifications
+                           (passage_id, model_id, catalog_hash, classified_at, params_hash, source_id, day, article_id)
                        SELECT 'p' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000),
-                              DATE '2024-01-01' + CAST(hash(i * 7) % 730 AS INTEGER)
-                       FROM range(?) t(i)""", [passages])
+                              DATE '2024-01-01' + CAST(hash(i * 7) % 730 AS INTEGER), 'a' || (hash('p' || i) % (? / 4))
+                       FROM range(?) t(i)""", [passages, passages])
         con.execute("""INSERT INTO passage_narratives
                        SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.5 + (hash(passage_id) % 50) / 100.0,
                               ['claim', 'rebuttal', 'mention'][CAST(1 + hash(passage_id || 's') % 3 AS BIGINT)], 'm', 'c', 'x',
@@ -66,8 +67,10 @@ def add_day(writer: Writer, passages: int, day: str) -> None:
     """One more day of classified passages, as a daily run would add."""
     with writer.transaction() as con:
         con.execute("""INSERT INTO passage_classifications
-                       SELECT 'new' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000), ?::DATE FROM range(?) t(i)""",
-                    [day, passages])
+                           (passage_id, model_id, catalog_hash, classified_at, params_hash, source_id, day, article_id)
+                       SELECT 'new' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000), ?::DATE,
+                              'new' || (hash('new' || i) % 3000)
+                       FROM range(?) t(i)""", [day, passages])
         con.execute("""INSERT INTO passage_narratives
                        SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.7, 'claim', 'm', 'c', 'x',
                               'new' || (hash(passage_id) % 3000), source_id, day

@@ -36,7 +36,7 @@ def seed(db) -> Writer:
                 for i in range(5):
                     pid = f"p{d}-{a}-{i}"
                     con.execute("INSERT INTO passages VALUES (?, ?, ?, ?, ?, 0, 1)", [pid, art, i, f"text {pid}", pid])
-                    con.execute("INSERT INTO passage_classifications VALUES (?, 'm', 'c', now(), 'x', 's1', ?)", [pid, day])
+                    con.execute("INSERT INTO passage_classifications VALUES (?, 'm', 'c', now(), 'x', 's1', ?, ?)", [pid, day, art])
                     hot = i in (1, 2) and (spike or a == 9)
                     narrative = "flat" if i == 0 and a < 4 else "hot" if hot else None
                     if narrative:

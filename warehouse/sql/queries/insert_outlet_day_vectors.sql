@@ -1,0 +1,1 @@
+INSERT INTO outlet_day_vectors VALUES ($source_id, $day, $model_id, $articles, $vector_sum)
