@@ -168,7 +168,8 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
     if not webhook:
         return 0, 0
     with writer.transaction() as con:
-        newest = con.execute("SELECT max(day) FROM passage_classifications").fetchone()[0]
+        row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
+        newest = row[0] if row else None
         if newest is None:
             return 0, 0
         pending = con.execute(

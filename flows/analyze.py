@@ -88,7 +88,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
 
 
 @flow(name="analyze")
-def analyze(db_path: str | None = None, settings: Settings | None = None) -> dict[str, int]:
+def analyze(db_path: str | None = None, settings: Settings | None = None) -> dict[str, object]:
     """Bifurcation tables and spike alerts from the classified passages; re-running adds nothing new."""
     settings = settings or Settings()
     return run_analysis(Writer(Path(db_path) if db_path else settings.db), settings)

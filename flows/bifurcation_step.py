@@ -35,7 +35,7 @@ def refresh_outlet_vectors(writer: Writer, since: date) -> None:
                         rows["article_id"].tolist(), strict=True))
         articles = {k: i for i, k in enumerate(dict.fromkeys(keys))}
         means = np.zeros((len(articles), len(rows["vector"][0])))
-        np.add.at(means, [articles[k] for k in keys], np.stack(rows["vector"]).astype(float))
+        np.add.at(means, [articles[k] for k in keys], np.stack(list(rows["vector"])).astype(float))
         means /= np.bincount([articles[k] for k in keys], minlength=len(articles))[:, None]
         for (source_id, day, model_id, _), i in articles.items():
             n, total = sums.get((source_id, day, model_id), (0, 0.0))
@@ -52,7 +52,7 @@ def _as_date(value: object) -> date:
     """fetchnumpy gives DATE columns as datetime64, whose tolist() holds datetimes; back to a date."""
     if isinstance(value, datetime):
         return value.date()
-    return value if isinstance(value, date) else np.datetime64(value, "D").astype(date)
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def load_outlet_weeks(writer: Writer, start: date, end: date) -> list[OutletWeek]:
@@ -71,7 +71,7 @@ def load_outlet_weeks(writer: Writer, start: date, end: date) -> list[OutletWeek
         keys = list(zip(daily["source_id"].tolist(), daily["week"].tolist(), strict=True))
         groups = {k: i for i, k in enumerate(dict.fromkeys(keys))}
         sums = np.zeros((len(groups), len(daily["vector_sum"][0])))
-        np.add.at(sums, [groups[k] for k in keys], np.stack(daily["vector_sum"]).astype(float))
+        np.add.at(sums, [groups[k] for k in keys], np.stack(list(daily["vector_sum"])).astype(float))
         vectors = {k: sums[i] for k, i in groups.items()}
         for k, n in zip(keys, daily["articles"].tolist(), strict=True):
             n_vec[k] += int(n)
@@ -90,7 +90,7 @@ def compute_bifurcation(writer: Writer, params: BifurcationParams | None = None,
     so re-running writes the same rows. Returns (weeks written, crossings among them)."""
     params = params or BifurcationParams()
     with writer.transaction() as con:
-        first_day, last_day = con.execute(load_sql("queries/bifurcation_week_range")).fetchone()
+        first_day, last_day = con.execute(load_sql("queries/bifurcation_week_range")).fetchone() or (None, None)
         camps = dict(con.execute("SELECT source_id, camp FROM sources").fetchall())
     if first_day is None:
         return 0, 0

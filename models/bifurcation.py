@@ -296,11 +296,12 @@ def _evaluate_week(
             placed[s] = (None, None, None, None)
             continue
         d_a = d_b = None
-        if not use_labels and centroid_a is not None and centroid_b is not None and recent[s].vector is not None:
-            own = pooled[s].vector
-            a = centroid_a - own if s in out_a else centroid_a
-            b = centroid_b - own if s in out_b else centroid_b
-            d_a, d_b = float(_cosine_distance(recent[s].vector, a)), float(_cosine_distance(recent[s].vector, b))
+        mine_vector, own_vector = recent[s].vector, pooled[s].vector
+        if not use_labels and centroid_a is not None and centroid_b is not None and mine_vector is not None \
+                and own_vector is not None:
+            a = centroid_a - own_vector if s in out_a else centroid_a
+            b = centroid_b - own_vector if s in out_b else centroid_b
+            d_a, d_b = float(_cosine_distance(mine_vector, a)), float(_cosine_distance(mine_vector, b))
         elif use_labels and prof_a is not None and prof_b is not None:
             # Hellinger distance of label mixes, own passages left out of the own camp
             mine = _feature_matrix(recent, [s], index)
@@ -320,10 +321,10 @@ def _evaluate_week(
         placed[s] = (side, d_a, d_b, margin)
 
     split_quality = None
-    named = [s for s, v in placed.items() if v[0] is not None and recent[s].vector is not None]
+    named = {s: v for s in placed if placed[s][0] is not None and (v := recent[s].vector) is not None}
     sides = [placed[s][0] for s in named]
     if len(named) >= 3 and 2 <= len(set(sides)) and min(sides.count(x) for x in set(sides)) >= 2:
-        points = np.stack([recent[s].vector / np.linalg.norm(recent[s].vector) for s in named])  # type: ignore[misc,operator]
+        points = np.stack([v / np.linalg.norm(v) for v in named.values()])
         split_quality = float(silhouette_score(points, sides, metric="cosine"))
 
     summary = BifurcationWeek(

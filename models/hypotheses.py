@@ -357,7 +357,7 @@ def evaluate(
     h: Hypothesis,
     week: str,
     records: Sequence[ArticleRecord],
-    divergence: Mapping[str, float | None],
+    divergence: Mapping[str, Any],
 ) -> Evaluation:
     """One hypothesis on the trailing window ending `week` (not the `sql` template: the step runs that query)."""
     weeks = window_weeks(week, h.window_weeks)
