@@ -1,6 +1,6 @@
 """The daily path as a user runs it: `radar ingest` of real recorded pages over local HTTP, then again with nothing new.
 
-    nice -n 10 .venv/bin/python benchmarks/daily_path.py [--articles 181] [--runs 2]
+    nice -n 10 .venv/bin/python benchmarks/daily_path.py [--articles 181] [--runs 2] [--server]
 
 Serves real article pages (the shared fixtures: Zyte benchmark pages first, then trafilatura's evaluation pages,
 then SemEval-2025 documents wrapped in HTML) as 12 RSS feeds on 127.0.0.1 with ETags, runs the real `radar ingest`
@@ -143,19 +143,29 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=181, help="pages served (181 = the Zyte benchmark pages)")
     parser.add_argument("--runs", type=int, default=2, help="runs of `radar ingest`; run 2 on is the no-op case")
     parser.add_argument("--log", type=Path, help="append each run's stderr here")
+    parser.add_argument("--server", action="store_true",
+                        help="one Prefect server for all runs (PREFECT_API_URL), as a scheduled setup has")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         site: dict[str, bytes] = {}
-        server, base = serve(site)  # filled below, once the port (part of every URL) is known
+        httpd, base = serve(site)  # filled below, once the port (part of every URL) is known
         pages_site, sources = build_site(real_pages(args.articles), base)
         site.update(pages_site)
         sources_file = work / "sources.yaml"
         sources_file.write_text(yaml.safe_dump({"sources": sources}))
         db = work / "bench.duckdb"
-        env = os.environ | {"PREFECT_HOME": str(work / "prefect-home")}
-        env.pop("PREFECT_API_URL", None)
+        os.environ["PREFECT_HOME"] = str(work / "prefect-home")
+        os.environ.pop("PREFECT_API_URL", None)
+        server = None
+        if args.server:
+            sys.path.insert(0, str(ROOT))
+            from flows.runtime import TemporaryPrefectServer
+
+            server = TemporaryPrefectServer.start()  # sets PREFECT_API_URL for the runs
+            server.wait_ready()
+        env = dict(os.environ)
         cmd = [str(ROOT / ".venv" / "bin" / "radar"), "ingest", "--sources", str(sources_file), "--db", str(db)]
         runs = []
         for i in range(args.runs):
@@ -168,7 +178,9 @@ def main() -> None:
             if proc.returncode != 0:
                 sys.exit(f"run {i + 1} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
             runs.append({"seconds": round(seconds, 2), "split": time_split(proc.stderr)})
-        server.shutdown()
+        httpd.shutdown()
+        if server is not None:
+            server.stop()
         import duckdb
 
         con = duckdb.connect(str(db), read_only=True)
@@ -179,6 +191,7 @@ def main() -> None:
 
     first, last = runs[0]["seconds"], runs[-1]["seconds"]
     print(json.dumps({
+        "prefect_server": "one for all runs" if args.server else "temporary, per run",
         "articles": articles, "articles_ok": ok, "passages": passages, "passage_texts": texts,
         "runs": runs, "noop_share": round(last / first, 3) if args.runs > 1 else None,
         "bare_encode_s": round(encode_s, 2), "end_to_end_ratio": round(encode_s / first, 3),
