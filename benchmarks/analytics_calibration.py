@@ -5,7 +5,7 @@
 Each seed builds a *planted* and a *null* world from the SemEval-2025 T10 English articles (tests/realworld.py:
 16 outlets at 1-2 articles a week, 10 weeks; planted: the camps diverge from week 4, one outlet crosses in week
 6, ten war-fear articles on the last day), serves it on 127.0.0.1 and runs the real `daily_ingest` (classify and
-analyze included) into its own DuckDB file. Vectors are memoised in --cache so only the first world encodes.
+analyze included) into its own DuckDB file. Vectors are shared through --cache so only the first world encodes.
 Then, from the stored labels and vectors, it measures for a grid of thresholds:
 
 * spikes: share of null worlds with any alert, share of planted worlds alerting on the spike day for the
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import duckdb
 from pytest_httpserver import HTTPServer
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, MemoEmbedder, World, ingest_world, load_docs, plan_world
+from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, ingest_world, load_docs, plan_world
 
 import flows  # noqa: F401  (environment defaults)
 from flows.alert_step import load_series
@@ -157,12 +157,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--first-seed", type=int, default=100)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/radar-calibration"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.npz"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()
-    embedder = MemoEmbedder(cache_file=args.cache)
     settings = Settings(concurrency=4)
     results = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
@@ -175,8 +174,7 @@ def main() -> None:
             server.start()
             try:
                 started = time.perf_counter()
-                db = ingest_world(world, workdir, server, settings, embedder)
-                embedder.save()
+                db = ingest_world(world, workdir, server, settings, args.cache)
                 results.append(measure(world, db, settings))
                 print(f"seed {seed} {'planted' if planted else 'null'}: {time.perf_counter() - started:.0f} s",
                       file=sys.stderr, flush=True)

@@ -169,7 +169,7 @@ def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: s
     return {
         "article_id": article_id, "source_id": source.source_id, "entry_url": entry.url, "guid": entry.guid,
         "article": article, "passages": passages, "fetched_at": fetched_at, "status": status, "error": page_error,
-        "run_id": run_id,
+        "run_id": run_id, "entry_title": entry.title,
     }
 
 

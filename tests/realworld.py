@@ -15,17 +15,12 @@ The texts are read from the shared fixtures folder at run time, never copied int
 
 from __future__ import annotations
 
-import hashlib
 import html
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-
-import numpy as np
-
-from models.embedder import Embedder
 
 SEMEVAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "narratives" / "semeval2025-task10"
 SPIKE_LABEL = "URW: Amplifying war-related fears"
@@ -209,41 +204,41 @@ def serve_world(httpserver, world: World, sources_path: Path) -> Path:
     return sources_path
 
 
-class MemoEmbedder(Embedder):
-    """The real model with a memo of every text it encoded, so worlds built from the same texts encode each once.
+VECTOR_TABLES = ("embeddings", "exemplar_embeddings")
 
-    The memo can persist to an .npz file between processes (the calibration benchmark runs many worlds).
+
+def share_vectors(db: Path, cache: Path, direction: str) -> None:
+    """Copy stored vectors between a world's warehouse and the shared cache file ("in" before a run, "out" after).
+
+    Worlds built from the same texts then encode each passage and exemplar once, and the real flow runs with
+    its own embedder (which loads the model only when something is missing) instead of one passed in.
     """
+    import duckdb
 
-    def __init__(self, model: str = "", cache_file: Path | None = None) -> None:
-        super().__init__(model)
-        self.cache_file = cache_file
-        self.memo: dict[str, np.ndarray] = {}
-        if cache_file and cache_file.exists():
-            with np.load(cache_file) as stored:
-                self.memo = {k: stored[k] for k in stored.files}
+    from warehouse.writer import Writer
 
-    def encode(self, texts, progress: bool = False) -> np.ndarray:
-        keys = [hashlib.sha256(f"{self.model_id}\x00{t}".encode()).hexdigest() for t in texts]
-        missing = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.memo})
-        if missing:
-            vectors = super().encode([t for _, t in missing], progress=progress)
-            self.memo.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
-        if not texts:
-            return super().encode([])
-        return np.stack([self.memo[k] for k in keys]).astype(np.float32, copy=False)
-
-    def save(self) -> None:
-        if self.cache_file:
-            np.savez(self.cache_file, **self.memo)
+    Writer(db)  # migrated
+    if not cache.exists():
+        Writer(cache)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("ATTACH ? AS cache", [str(cache)])
+        for table in VECTOR_TABLES:
+            source, target = ("cache", "main") if direction == "in" else ("main", "cache")
+            con.execute(f"INSERT OR IGNORE INTO {target}.{table} SELECT * FROM {source}.{table}")
+    finally:
+        con.close()
 
 
-def ingest_world(world: World, workdir: Path, httpserver, settings, embedder: Embedder) -> Path:
-    """Serve `world` on `httpserver` and run the real daily_ingest (classify and analyze included) into a new DB."""
+def ingest_world(world: World, workdir: Path, httpserver, settings, cache: Path) -> Path:
+    """Serve `world` on `httpserver` and run the real daily_ingest (classify and analyze included) into a new DB,
+    with the vectors of earlier worlds from `cache` (and this world's new ones added to it)."""
     from flows.ingest import daily_ingest
 
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "radar.duckdb"
     sources = serve_world(httpserver, world, workdir / "sources.yaml")
-    daily_ingest(str(sources), str(db), settings=settings.model_copy(update={"db": db}), embedder=embedder)
+    share_vectors(db, cache, "in")
+    daily_ingest(str(sources), str(db), settings=settings.model_copy(update={"db": db}))
+    share_vectors(db, cache, "out")
     return db

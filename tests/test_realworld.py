@@ -31,7 +31,7 @@ def worlds(tmp_path_factory, prefect_backend) -> dict[tuple[int, bool], tuple[Wo
     from flows.settings import Settings
 
     docs = realworld.load_docs()
-    embedder = realworld.MemoEmbedder()
+    cache = tmp_path_factory.mktemp("vectors") / "vectors.duckdb"
     settings = Settings(concurrency=4, fetch_retries=0)
     built = {}
     server = HTTPServer(host="127.0.0.1", port=0)
@@ -41,7 +41,7 @@ def worlds(tmp_path_factory, prefect_backend) -> dict[tuple[int, bool], tuple[Wo
             for planted in (True, False):
                 world = realworld.plan_world(docs, seed, planted)
                 workdir = tmp_path_factory.mktemp(f"{'planted' if planted else 'null'}-{seed}")
-                built[(seed, planted)] = (world, realworld.ingest_world(world, workdir, server, settings, embedder))
+                built[(seed, planted)] = (world, realworld.ingest_world(world, workdir, server, settings, cache))
                 server.clear()
     finally:
         server.stop()

@@ -90,7 +90,9 @@ def _article_row(item: dict) -> dict:
     a: Article | None = item["article"]
     return {
         "article_id": item["article_id"], "source_id": item["source_id"], "url": a.url if a else item["entry_url"],
-        "canonical_url": a.canonical_url if a else None, "guid": item["guid"], "title": a.title if a else None,
+        "canonical_url": a.canonical_url if a else None, "guid": item["guid"],
+        # a failed article keeps its feed title, so the row says what was lost
+        "title": a.title if a else item.get("entry_title"),
         "author": a.author if a else None, "published_at": a.published_at if a else None,
         "date_source": a.date_source if a else None, "fetched_at": item["fetched_at"],
         "language": a.language if a else None, "text": a.text if a else None,
