@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, cast
 
+from fastapi.encoders import ENCODERS_BY_TYPE
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
@@ -26,6 +27,10 @@ from flows.settings import Settings
 from models.embedder import Embedder
 from warehouse import store
 from warehouse.writer import Writer
+
+# Prefect records flow parameters with FastAPI's jsonable_encoder, which would walk a loaded model's tensors
+# (minutes and gigabytes) when a caller passes an Embedder: record it by its model id instead.
+ENCODERS_BY_TYPE[Embedder] = lambda embedder: f"<Embedder {embedder.model_id}>"
 
 _IMPORTED_AT = time.time()  # the end of this process's imports, for the run's time split
 _runs_in_process = 0
