@@ -57,31 +57,27 @@ def spike_candidates(writer: Writer, settings: Settings) -> tuple[list[tuple[str
     return out, len(series)
 
 
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """One read-only query on a world's warehouse."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def bifurcation_rows(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT week, divergence, null_p95, p_value, embedding_index, embedding_null_p95, "
-                           "embedding_p_value FROM bifurcation_weekly ORDER BY week").fetchall()
-    finally:
-        con.close()
+    return rows(db, "SELECT week, divergence, null_p95, p_value, embedding_index, embedding_null_p95, "
+                    "embedding_p_value FROM bifurcation_weekly ORDER BY week")
 
 
-def crossings(db: Path) -> list[tuple[str, str]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT o.week, s.name FROM outlet_alignment_weekly o JOIN sources s USING (source_id) "
-                           "WHERE o.crossed ORDER BY o.week").fetchall()
-    finally:
-        con.close()
+def crossings(db: Path) -> list[tuple]:
+    return rows(db, "SELECT o.week, s.name FROM outlet_alignment_weekly o JOIN sources s USING (source_id) "
+                    "WHERE o.crossed ORDER BY o.week")
 
 
-def verdicts(db: Path, hypothesis: str) -> list[tuple[str, str]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT week, verdict FROM hypothesis_weekly WHERE hypothesis_id = ? ORDER BY week",
-                           [hypothesis]).fetchall()
-    finally:
-        con.close()
+def verdicts(db: Path, hypothesis: str) -> list[tuple]:
+    return rows(db, "SELECT week, verdict FROM hypothesis_weekly WHERE hypothesis_id = ? ORDER BY week", [hypothesis])
 
 
 def measure(world: World, db: Path, settings: Settings) -> dict:
