@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-from sklearn.metrics import silhouette_score
 
 from models.weeks import js_rows, normalise, percentile_interval, resample_weights, window_weeks
 
@@ -324,6 +323,8 @@ def _evaluate_week(
     named = {s: v for s in placed if placed[s][0] is not None and (v := recent[s].vector) is not None}
     sides = [placed[s][0] for s in named]
     if len(named) >= 3 and 2 <= len(set(sides)) and min(sides.count(x) for x in set(sides)) >= 2:
+        from sklearn.metrics import silhouette_score  # imported here: costly, and only weeks with sides need it
+
         points = np.stack([v / np.linalg.norm(v) for v in named.values()])
         split_quality = float(silhouette_score(points, sides, metric="cosine"))
 

@@ -36,7 +36,6 @@ from typing import Any
 import duckdb
 import numpy as np
 import yaml
-from scipy import stats
 
 from models.weeks import js_rows as _js_rows
 from models.weeks import normalise as _normalise
@@ -301,6 +300,8 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
     residuals = y - (y.mean() + slope * (x - x.mean()))
     dof = len(points) - 2
     se = math.sqrt(float((residuals ** 2).sum()) / dof / sxx)
+    from scipy import stats  # imported here: scipy.stats costs ~1 s at import
+
     half = float(stats.t.ppf(0.975, dof)) * se
     low, high = slope - half, slope + half
     result = verdict(low, high, params.get("threshold", 0.0))

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from scipy.stats import poisson
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,8 @@ def fill_days(points: Sequence[DayPoint]) -> list[DayPoint]:
 
 def tail_p(hits: int, mean: float) -> float:
     """P(Poisson(mean) >= hits)."""
+    from scipy.stats import poisson  # imported here: scipy.stats costs ~1 s, and a no-op run never calls this
+
     if hits <= 0:
         return 1.0
     return float(poisson.sf(hits - 1, max(mean, 1e-12)))
