@@ -31,9 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import duckdb
 from pytest_httpserver import HTTPServer
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, ingest_world, load_docs, plan_world
+from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, ingest_world, load_docs, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.alert_step import load_series
@@ -57,27 +56,18 @@ def spike_candidates(writer: Writer, settings: Settings) -> tuple[list[tuple[str
     return out, len(series)
 
 
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    """One read-only query on a world's warehouse."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def bifurcation_rows(db: Path) -> list[tuple]:
-    return rows(db, "SELECT week, divergence, null_p95, p_value, embedding_index, embedding_null_p95, "
+    return query(db, "SELECT week, divergence, null_p95, p_value, embedding_index, embedding_null_p95, "
                     "embedding_p_value FROM bifurcation_weekly ORDER BY week")
 
 
 def crossings(db: Path) -> list[tuple]:
-    return rows(db, "SELECT o.week, s.name FROM outlet_alignment_weekly o JOIN sources s USING (source_id) "
+    return query(db, "SELECT o.week, s.name FROM outlet_alignment_weekly o JOIN sources s USING (source_id) "
                     "WHERE o.crossed ORDER BY o.week")
 
 
 def verdicts(db: Path, hypothesis: str) -> list[tuple]:
-    return rows(db, "SELECT week, verdict FROM hypothesis_weekly WHERE hypothesis_id = ? ORDER BY week", [hypothesis])
+    return query(db, "SELECT week, verdict FROM hypothesis_weekly WHERE hypothesis_id = ? ORDER BY week", [hypothesis])
 
 
 def measure(world: World, db: Path, settings: Settings) -> dict:

@@ -66,22 +66,19 @@ def load_outlet_weeks(writer: Writer, start: date, end: date) -> list[OutletWeek
     for source_id, week, narrative_id, stance, weight in features:
         feats[(source_id, week)][(narrative_id, stance)] = float(weight)
     vectors: dict[tuple[str, str], np.ndarray] = {}
-    n_vec: dict[tuple[str, str], int] = defaultdict(int)
     if len(daily["vector_sum"]):
         keys = list(zip(daily["source_id"].tolist(), daily["week"].tolist(), strict=True))
         groups = {k: i for i, k in enumerate(dict.fromkeys(keys))}
         sums = np.zeros((len(groups), len(daily["vector_sum"][0])))
         np.add.at(sums, [groups[k] for k in keys], np.stack(list(daily["vector_sum"])).astype(float))
         vectors = {k: sums[i] for k, i in groups.items()}
-        for k, n in zip(keys, daily["articles"].tolist(), strict=True):
-            n_vec[k] += int(n)
     rows = []
     for source_id, week, passages, articles, unlabelled in counts:
         key = (source_id, week)
         f = dict(feats.get(key, {}))
         if unlabelled:
             f[NO_NARRATIVE] = float(unlabelled)
-        rows.append(OutletWeek(week, source_id, int(articles), int(passages), f, vectors.get(key), n_vec.get(key, 0)))
+        rows.append(OutletWeek(week, source_id, int(articles), int(passages), f, vectors.get(key)))
     return rows
 
 

@@ -57,7 +57,6 @@ class OutletWeek:
     passages: int
     features: Mapping[tuple[str, str], float]  # passage weight per (narrative, stance), NO_NARRATIVE included
     vector_sum: np.ndarray | None = None  # sum of its articles' mean passage vectors
-    vector_articles: int = 0
 
 
 @dataclass(frozen=True)

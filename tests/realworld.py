@@ -207,6 +207,17 @@ def serve_world(httpserver, world: World, sources_path: Path) -> Path:
 VECTOR_TABLES = ("embeddings", "exemplar_embeddings")
 
 
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """One read-only query on a world's warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def share_vectors(db: Path, cache: Path, direction: str) -> None:
     """Copy stored vectors between a world's warehouse and the shared cache file ("in" before a run, "out" after).
 

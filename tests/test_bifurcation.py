@@ -51,7 +51,7 @@ def world(seed: int, planted: bool = True, per_week: int = 2, vectors: bool = Tr
                 for _ in range(4):
                     key = (("war", "claim") if topic == 0 else ("climate", "claim")) if rng.random() < 0.5 else NO_NARRATIVE
                     features[key] = features.get(key, 0.0) + 1.0
-            rows.append(OutletWeek(week, source, n, 4 * n, features, vector if vectors else None, n if vectors else 0))
+            rows.append(OutletWeek(week, source, n, 4 * n, features, vector if vectors else None))
     return rows
 
 

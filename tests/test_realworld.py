@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 import realworld
 from pytest_httpserver import HTTPServer
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World
+from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, query
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,14 +45,6 @@ def worlds(tmp_path_factory, prefect_backend) -> dict[tuple[int, bool], tuple[Wo
     finally:
         server.stop()
     return built
-
-
-def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_every_outlet_is_judged_every_week_once_its_window_fills(worlds) -> None:
