@@ -55,6 +55,13 @@ def _quiet_libraries():
 
 
 @pytest.fixture(scope="session")
+def semeval_vector_cache(tmp_path_factory) -> Path:
+    """One vector cache for every real-text world of the session (tests/realworld.share_vectors): each SemEval
+    passage and exemplar is encoded once however many worlds and modules use it."""
+    return tmp_path_factory.mktemp("semeval-vectors") / "vectors.duckdb"
+
+
+@pytest.fixture(scope="session")
 def prefect_backend():
     """One temporary Prefect server and database for the session; only flow tests ask for it."""
     from prefect.testing.utilities import prefect_test_harness

@@ -25,12 +25,12 @@ SEEDS = (0, 1, 2)
 
 
 @pytest.fixture(scope="module")
-def worlds(tmp_path_factory, prefect_backend) -> dict[tuple[int, bool], tuple[World, Path]]:
+def worlds(tmp_path_factory, prefect_backend, semeval_vector_cache) -> dict[tuple[int, bool], tuple[World, Path]]:
     """Every seed's planted and null world, ingested once for the module (vectors shared through a memo)."""
     from flows.settings import Settings
 
     docs = realworld.load_docs()
-    cache = tmp_path_factory.mktemp("vectors") / "vectors.duckdb"
+    cache = semeval_vector_cache
     settings = Settings(concurrency=4, fetch_retries=0)
     built = {}
     server = HTTPServer(host="127.0.0.1", port=0)
