@@ -15,6 +15,7 @@ class Source:
     camp: str
     language: str
     homepage: str
+    tier: str | None = None  # state | alt | mainstream (TIERS), or free text; None when not given
 
     @property
     def source_id(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,9 @@ from extractors.records import Source
 
 CAMPS = ("russia_friendly", "china_friendly", "resistance", "alt_independent", "western_mainstream")
 FIELDS = ("name", "feed_url", "camp", "language", "homepage")
+OPTIONAL_FIELDS = ("tier",)
+TIERS = ("state", "alt", "mainstream")  # the usual tiers; other words are allowed (lower case, no spaces)
+_TIER_WORD = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 class SourcesError(ValueError):
@@ -53,7 +57,7 @@ def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
         missing = [f for f in FIELDS if not str(values.get(f) or "").strip()]
         if missing:
             raise SourcesError(f"{where}: missing field(s) {', '.join(missing)}")
-        unknown = sorted(set(values) - set(FIELDS))
+        unknown = sorted(set(values) - set(FIELDS) - set(OPTIONAL_FIELDS))
         if unknown:
             raise SourcesError(f"{where}: unknown field(s) {', '.join(unknown)}")
         if values["camp"] not in CAMPS:
@@ -66,7 +70,10 @@ def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
         if key in seen:
             raise SourcesError(f"{where}: duplicate feed_url {values['feed_url']!r} (first at line {seen[key]})")
         seen[key] = line
-        sources.append(Source(**{f: str(values[f]).strip() for f in FIELDS}))
+        tier = str(values.get("tier") or "").strip() or None
+        if tier is not None and not _TIER_WORD.fullmatch(tier):
+            raise SourcesError(f"{where}: tier {tier!r} must be one lower-case word such as {', '.join(TIERS)}")
+        sources.append(Source(**{f: str(values[f]).strip() for f in FIELDS}, tier=tier))
     if not sources:
         raise SourcesError(f"{label}: no sources listed")
     return sources

@@ -115,7 +115,11 @@ def sources_check(path: Annotated[Path, typer.Argument(help="sources YAML file")
     camps: dict[str, int] = {}
     for s in sources:
         camps[s.camp] = camps.get(s.camp, 0) + 1
-    console.print(f"{path}: {len(sources)} sources OK (" + ", ".join(f"{k} {v}" for k, v in sorted(camps.items())) + ")")
+    tiers: dict[str, int] = {}
+    for s in sources:
+        tiers[s.tier or "no tier"] = tiers.get(s.tier or "no tier", 0) + 1
+    console.print(f"{path}: {len(sources)} sources OK (" + ", ".join(f"{k} {v}" for k, v in sorted(camps.items())) + "; tiers "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(tiers.items())) + ")")
 
 
 @app.command()

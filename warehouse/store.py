@@ -16,7 +16,8 @@ from warehouse.db import load_sql
 
 def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
     for s in sources:
-        con.execute(load_sql("queries/upsert_source"), [s.source_id, s.name, s.feed_url, s.camp, s.language, s.homepage])
+        con.execute(load_sql("queries/upsert_source"), [s.source_id, s.name, s.feed_url, s.camp, s.language, s.homepage,
+                                                      s.tier])
 
 
 def last_validators(con: duckdb.DuckDBPyConnection, source_id: str) -> tuple[str | None, str | None]:
