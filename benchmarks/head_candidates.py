@@ -1,0 +1,86 @@
+"""Candidate document-head recipes on SemEval-2025 T10 English, chosen by repeated cross-validation on the training
+part only, then scored once on the held-out part (which chooses nothing).
+
+    .venv/bin/radar eval split ../shared/fixtures/narratives/semeval2025-task10/data/train_data/EN --out /tmp/semeval-split
+    .venv/bin/python benchmarks/head_candidates.py --train /tmp/semeval-split/train/EN --test /tmp/semeval-split/test/EN \
+        [--cache /tmp/semeval-vectors.duckdb] [--seeds 3]
+
+Prints one JSON line per candidate: mean CV F1-samples over seeds (5 folds each, fitted with the candidate's own
+inner CV) and held-out F1-samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+import flows  # noqa: F401  (environment defaults)
+from flows.settings import Settings
+from models.catalogue import load_catalogue
+from models.doc_head import _folds, fit_head
+from models.embedder import Embedder
+from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
+from models.narratives import build_prototypes
+from models.semeval import OTHER, f1_samples, read_annotated
+
+Recipe = Callable[[np.ndarray, Sequence[set[str]], list[str], int], Callable[[np.ndarray], list[set[str]]]]
+
+
+def head_recipe(C: float = 10.0, domain_first: bool = False, Cs: Sequence[float] = (), repeats: int = 3) -> Recipe:
+    def fit(X: np.ndarray, gold: Sequence[set[str]], labels: list[str], seed: int) -> Callable[[np.ndarray], list[set[str]]]:
+        head = fit_head(X, gold, labels, C=C, seed=seed, domain_first=domain_first, Cs=Cs, repeats=repeats)
+        return head.predict
+    return fit
+
+
+def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[str], seeds: int) -> list[float]:
+    out = []
+    for seed in range(seeds):
+        fold = _folds(len(gold), 5, 1000 + seed)
+        predicted: list[set[str]] = [set() for _ in gold]
+        for k in range(5):
+            train = np.flatnonzero(fold != k)
+            predict = recipe(X[train], [gold[i] for i in train], labels, seed + 1 + k)
+            for i, p in zip(np.flatnonzero(fold == k), predict(X[fold == k]), strict=True):
+                predicted[i] = p
+        out.append(f1_samples(gold, predicted))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--test", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--seeds", type=int, default=3)
+    args = parser.parse_args()
+    settings = Settings()
+    embedder = Embedder(settings.model)
+    semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
+    labels = [n.label for n in semeval.narratives] + [OTHER]
+    cache = EmbeddingCache(embedder, args.cache)
+    train, test = embed_documents(read_annotated(args.train), cache), embed_documents(read_annotated(args.test), cache)
+    protos = build_prototypes(semeval, cache.encode)
+    Xtr, Xte = train.features(protos), test.features(protos)
+    candidates = {
+        "one inner split (before)": head_recipe(repeats=1),
+        "C=3": head_recipe(C=3.0, repeats=1),
+        "C=30": head_recipe(C=30.0, repeats=1),
+        "domain first (C=10)": head_recipe(domain_first=True, repeats=1),
+        "shipped: rule on 3 inner splits": head_recipe(),
+        "C from 1/3/10/30 by inner CV": head_recipe(Cs=(1.0, 3.0, 10.0, 30.0), repeats=1),
+        "C by inner CV, 3 splits, domain first": head_recipe(Cs=(1.0, 3.0, 10.0, 30.0), repeats=3, domain_first=True),
+    }
+    for name, recipe in candidates.items():
+        cv = cv_score(recipe, Xtr, train.gold, labels, args.seeds)
+        held_out = f1_samples(test.gold, recipe(Xtr, train.gold, labels, 0)(Xte))
+        print(json.dumps({"candidate": name, "cv_mean": round(float(np.mean(cv)), 4),
+                          "cv": [round(c, 4) for c in cv], "held_out": round(held_out, 4)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
