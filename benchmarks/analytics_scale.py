@@ -33,7 +33,7 @@ def build(db: Path, passages: int) -> Writer:
     """Synthetic labels: 60% of passages carry one of 30 narratives; days and outlets uniform."""
     writer = Writer(db)
     with writer.transaction() as con:
-        con.execute("""INSERT INTO sources SELECT 's' || i, 'Outlet ' || i, 'http://127.0.0.1/' || i,
+        con.execute("""INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) SELECT 's' || i, 'Outlet ' || i, 'http://127.0.0.1/' || i,
                        ?[CAST(1 + i % 5 AS BIGINT)], 'en', 'http://127.0.0.1/' FROM range(1000) t(i)""", [CAMPS])
         con.execute("""INSERT INTO passage_classifications
                            (passage_id, model_id, catalog_hash, classified_at, params_hash, source_id, day, article_id)

@@ -40,7 +40,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         writer = Writer(Path(tmp) / "bench.duckdb")
         with writer.transaction() as con:
-            con.execute("INSERT INTO sources VALUES ('s', 'Bench', 'http://127.0.0.1/rss', 'resistance', 'en', 'http://127.0.0.1/')")
+            con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES ('s', 'Bench', 'http://127.0.0.1/rss', 'resistance', 'en', 'http://127.0.0.1/')")
         embedder.encode(["warm-up"] * 64)  # both measurements start with a warm model
         start = time.perf_counter()
         all_texts: list[str] = []

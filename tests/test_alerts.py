@@ -25,7 +25,7 @@ def seed(db) -> Writer:
     'hot' in 1 article a day (2 passages) except on two spike days, when all 10 articles carry it twice."""
     writer = Writer(db)
     with writer.transaction() as con:
-        con.execute("INSERT INTO sources VALUES ('s1', 'Outlet One', 'http://127.0.0.1/a', 'china_friendly', 'en', 'http://127.0.0.1/')")
+        con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES ('s1', 'Outlet One', 'http://127.0.0.1/a', 'china_friendly', 'en', 'http://127.0.0.1/')")
         for d in range(DAYS):
             day = START + timedelta(days=d)
             spike = day in (SPIKE_DAY, OLD_SPIKE_DAY)

@@ -48,7 +48,7 @@ def test_stance_of_plain_sentences(model, embedder):
 def seed_passages(db: Path, texts: list[str]) -> None:
     writer = Writer(db)
     with writer.transaction() as con:
-        con.execute("INSERT INTO sources VALUES ('s', 'Outlet', 'http://127.0.0.1/rss', 'resistance', 'en', 'http://127.0.0.1/')")
+        con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES ('s', 'Outlet', 'http://127.0.0.1/rss', 'resistance', 'en', 'http://127.0.0.1/')")
         con.execute("INSERT INTO articles (article_id, source_id, url, fetched_at, status) VALUES ('a', 's', 'http://127.0.0.1/a', now(), 'ok')")
         for i, t in enumerate(texts):
             con.execute("INSERT INTO passages VALUES (?, 'a', ?, ?, ?, 0, ?)", [f"p{i}", i, t, text_hash(t), len(t)])

@@ -30,7 +30,7 @@ def test_every_command_has_help_text():
 @pytest.fixture
 def small_db(db_path):
     con = open_warehouse(db_path)
-    con.execute("INSERT INTO sources VALUES ('s1', 'Outlet', 'http://x/rss', 'resistance', 'en', 'http://x/')")
+    con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES ('s1', 'Outlet', 'http://x/rss', 'resistance', 'en', 'http://x/')")
     con.execute("""INSERT INTO articles (article_id, source_id, url, fetched_at, status)
                    VALUES ('a1', 's1', 'http://x/1', now(), 'ok'), ('a2', 's1', 'http://x/2', now(), 'ok')""")
     con.close()

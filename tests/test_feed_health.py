@@ -30,7 +30,7 @@ def health(con) -> dict[str, tuple]:
 def test_three_consecutive_failures_flag_a_feed(db_path):
     con = open_warehouse(db_path)
     for sid in ("broken", "flaky", "fine", "never"):
-        con.execute("INSERT INTO sources VALUES (?, ?, ?, 'resistance', 'en', NULL)", [sid, sid.title(), f"http://x/{sid}.xml"])
+        con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES (?, ?, ?, 'resistance', 'en', NULL)", [sid, sid.title(), f"http://x/{sid}.xml"])
     con.execute("INSERT INTO articles (article_id, source_id, url, fetched_at, status) "
                 "VALUES ('a1', 'fine', 'http://x/1', now(), 'ok'), ('a2', 'fine', 'http://x/2', now(), 'failed')")
     for run, statuses in enumerate([("ok", "ok", "ok"), ("failed", "failed", "ok"), ("failed", "ok", "not_modified"),
@@ -90,7 +90,7 @@ def test_ingest_logs_a_feed_flagged_after_its_third_failed_run(httpserver, tmp_p
 
 
 def add_source(con, sid: str) -> None:
-    con.execute("INSERT INTO sources VALUES (?, ?, ?, 'resistance', 'en', NULL)", [sid, sid.title(), f"http://x/{sid}.xml"])
+    con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES (?, ?, ?, 'resistance', 'en', NULL)", [sid, sid.title(), f"http://x/{sid}.xml"])
 
 
 def add_article(con, sid: str, n: int, published: datetime, text_id: str | None = None) -> None:

@@ -83,7 +83,7 @@ def small_head(catalogue, embedder, part_protos) -> DocumentHead:
 def seed(db, articles: dict[str, list[str]]) -> None:
     writer = Writer(db)
     with writer.transaction() as con:
-        con.execute("INSERT INTO sources VALUES ('s', 'Outlet', 'http://127.0.0.1/rss', 'resistance', 'en', 'http://127.0.0.1/')")
+        con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES ('s', 'Outlet', 'http://127.0.0.1/rss', 'resistance', 'en', 'http://127.0.0.1/')")
         for article_id, texts in articles.items():
             con.execute("INSERT INTO articles (article_id, source_id, url, fetched_at, published_at, status) "
                         "VALUES (?, 's', ?, now(), now(), 'ok')", [article_id, f"http://127.0.0.1/{article_id}"])

@@ -180,7 +180,7 @@ def seed_warehouse(writer: Writer, weeks_of_data: int) -> None:
         for camp in ("china_friendly", "russia_friendly", "resistance", "western_mainstream"):
             for k in range(2):
                 sid = f"{camp}-{k}"
-                con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, 'en', NULL)", [sid, sid, f"http://{sid}/rss", camp])
+                con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES (?, ?, ?, ?, 'en', NULL)", [sid, sid, f"http://{sid}/rss", camp])
                 for day in range(7 * weeks_of_data):
                     published = MONDAY + timedelta(days=day)
                     aid = f"{sid}-{day}"
