@@ -1,0 +1,296 @@
+"""Emerging-narrative discovery: density clusters of the passages no catalogue narrative names, with stable ids.
+
+Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is judged on a trailing window:
+
+1. boilerplate is dropped: a passage whose near-identical text (cosine >= `boilerplate_similarity`) recurs in at
+   least `boilerplate_min_articles` articles of the same outlet (footers, disclaimers, newsletter plugs);
+2. the rest is clustered with scikit-learn's HDBSCAN on unit vectors (reduced by PCA); a window larger than
+   `max_points` is clustered on a seeded sample and the other passages join the nearest cluster when they are
+   as close to its centroid as the sample's members were;
+3. each cluster is described: class-based TF-IDF keywords against the window's other passages, the most central
+   passages, the nearest catalogue narrative;
+4. identity: a cluster takes the id of the previous cluster whose centroid matches best (cosine >=
+   `match_similarity`, one to one); a second new cluster matching a taken id is a split, a previous cluster
+   matching a cluster that took another id is merged into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+STATUSES = ("new", "growing", "stable", "fading")
+_TOKEN = re.compile(r"[a-z][a-z'\-]{2,}")
+# A short English stop list: function words only, so that topic words are never dropped.
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between both
+but by can could did do does doing down during each even few for from further had has have having he her here hers
+herself him himself his how however i if in into is it its itself just more most much must my myself no nor not now
+of off on once one only or other our ours ourselves out over own per said same say says she should so some such than
+that the their theirs them themselves then there these they this those through to too under until up upon us very
+was we were what when where which while who whom why will with would you your yours yourself also new like many
+may might since still two three well year years told according including another every made make get got way
+""".split())  # noqa: SIM905 (a word list reads better as text)
+
+
+@dataclass(frozen=True)
+class DiscoveryParams:
+    """Thresholds of one discovery run (the settings `discovery_*`)."""
+
+    min_cluster_size: int = 10
+    min_samples: int | None = 5
+    min_outlets: int = 2            # a cluster must span this many outlets to be kept
+    boilerplate_min_articles: int = 3
+    boilerplate_similarity: float = 0.95
+    match_similarity: float = 0.8
+    growth_ratio: float = 1.5
+    max_points: int = 12_000
+    dims: int = 32
+    central: int = 5
+    keywords: int = 8
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One cluster of a window: member indices into the window's arrays, centroid and description."""
+
+    members: np.ndarray             # indices into the clustered window
+    centroid: np.ndarray            # unit vector
+    central: list[int]              # indices of the most central members, most central first
+    keywords: list[str]
+    centrality: np.ndarray          # cosine of each member to the centroid (same order as `members`)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """A cluster already known: its id, centroid and size, for matching."""
+
+    cluster_id: str
+    centroid: np.ndarray
+    size: int
+
+
+@dataclass
+class Matching:
+    """Ids given to a window's clusters, and the merges and splits seen."""
+
+    ids: list[str]
+    similarity: list[float | None]  # to the matched previous cluster; None for a new one
+    events: list[tuple[str, str, str, float]] = field(default_factory=list)  # (kind, cluster_id, other_id, cosine)
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (zero rows stay zero)."""
+    v = np.asarray(vectors, dtype=np.float32)
+    if v.ndim == 1:
+        v = v[None, :]
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    return np.divide(v, norms, out=np.zeros_like(v), where=norms > 0)
+
+
+def boilerplate_mask(source_ids: Sequence[str], article_ids: Sequence[str], vectors: np.ndarray,
+                     min_articles: int = 3, similarity: float = 0.95, block: int = 2048) -> np.ndarray:
+    """True for passages whose near-duplicate recurs in at least `min_articles` articles of the same outlet."""
+    n = len(source_ids)
+    mask = np.zeros(n, dtype=bool)
+    if n == 0 or min_articles < 2:
+        return mask
+    v = unit(vectors)
+    by_outlet: dict[str, list[int]] = {}
+    for i, s in enumerate(source_ids):
+        by_outlet.setdefault(s, []).append(i)
+    for rows in by_outlet.values():
+        if len(rows) < min_articles:
+            continue
+        idx = np.asarray(rows)
+        arts = np.unique(np.asarray([article_ids[i] for i in rows]), return_inverse=True)[1]
+        if arts.max() + 1 < min_articles:
+            continue
+        sub = v[idx]
+        for start in range(0, len(idx), block):
+            near = sub[start:start + block] @ sub.T >= similarity
+            # distinct articles among each passage's near-duplicates (itself included)
+            for k, row in enumerate(near):
+                if len(np.unique(arts[row])) >= min_articles:
+                    mask[idx[start + k]] = True
+    return mask
+
+
+def _reduce(v: np.ndarray, dims: int, seed: int, fit_rows: np.ndarray | None = None) -> np.ndarray:
+    if dims <= 0 or v.shape[1] <= dims or v.shape[0] <= dims:
+        return v
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=dims, random_state=seed, svd_solver="randomized")
+    pca.fit(v if fit_rows is None else v[fit_rows])
+    return pca.transform(v).astype(np.float32)  # not re-normalised: an off-topic passage stays far from clusters
+
+
+def cluster_labels(vectors: np.ndarray, params: DiscoveryParams) -> np.ndarray:
+    """HDBSCAN labels (-1 = outlier) of the rows of `vectors`; deterministic for the same rows and seed."""
+    from sklearn.cluster import HDBSCAN
+
+    n = len(vectors)
+    labels = np.full(n, -1, dtype=int)
+    if n < max(params.min_cluster_size, 2):
+        return labels
+    v = unit(vectors)
+    rng = np.random.default_rng(params.seed)
+    sample = np.sort(rng.choice(n, params.max_points, replace=False)) if n > params.max_points else np.arange(n)
+    reduced = _reduce(v, params.dims, params.seed, sample)
+    model = HDBSCAN(min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
+                    metric="euclidean", copy=True)
+    labels[sample] = model.fit_predict(reduced[sample])
+    if len(sample) < n:
+        _assign_rest(v, labels, sample)
+    return labels
+
+
+def _assign_rest(v: np.ndarray, labels: np.ndarray, sample: np.ndarray) -> None:
+    """Passages outside the sample join the nearest cluster when at least as close to its centroid as the
+    5th percentile of its sampled members."""
+    found = sorted(set(labels[sample].tolist()) - {-1})
+    if not found:
+        return
+    cents = unit(np.stack([v[sample[labels[sample] == c]].mean(axis=0) for c in found]))
+    floors = np.array([np.percentile(v[sample[labels[sample] == c]] @ cents[k], 5) for k, c in enumerate(found)])
+    rest = np.setdiff1d(np.arange(len(v)), sample)
+    for start in range(0, len(rest), 8192):
+        rows = rest[start:start + 8192]
+        sims = v[rows] @ cents.T
+        best = sims.argmax(axis=1)
+        ok = sims[np.arange(len(rows)), best] >= floors[best]
+        labels[rows[ok]] = np.asarray(found)[best[ok]]
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of three letters or more, stop words removed."""
+    return [t.strip("'-") for t in _TOKEN.findall(text.lower()) if t.strip("'-") not in STOP_WORDS]
+
+
+def ctfidf_keywords(cluster_texts: Sequence[Sequence[str]], background: Sequence[str], top: int = 8,
+                    min_clusters_docs: int = 2) -> list[list[str]]:
+    """Class-based TF-IDF (as in BERTopic): each cluster is one class, the window's other passages one more.
+
+    weight(t, c) = tf(t, c) / |c| * log(1 + A / f(t)), A the mean words per class, f(t) the term's count over all
+    classes. A keyword must occur in at least `min_clusters_docs` passages of its cluster (so one long passage
+    cannot name a cluster).
+    """
+    classes = [list(texts) for texts in cluster_texts] + [list(background)]
+    counts = [Counter(t for text in texts for t in tokens(text)) for texts in classes]
+    docfreq = [Counter(t for text in texts for t in set(tokens(text))) for texts in classes]
+    total: Counter[str] = Counter()
+    for c in counts:
+        total.update(c)
+    words = [sum(c.values()) for c in counts]
+    mean_words = sum(words) / max(len([w for w in words if w]), 1)
+    out = []
+    for k in range(len(cluster_texts)):
+        size = max(words[k], 1)
+        scored = [(cnt / size * math.log(1 + mean_words / total[t]), t) for t, cnt in counts[k].items()
+                  if docfreq[k][t] >= min(min_clusters_docs, len(classes[k]))]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        out.append([t for _, t in scored[:top]])
+    return out
+
+
+def describe_clusters(vectors: np.ndarray, labels: np.ndarray, texts: Sequence[str], params: DiscoveryParams,
+                      source_ids: Sequence[str] | None = None) -> list[Cluster]:
+    """Clusters (ordered by size, then most central passage) with centroid, central passages and keywords.
+
+    Clusters spanning fewer than `params.min_outlets` outlets are dropped (one outlet repeating itself is not a
+    narrative).
+    """
+    v = unit(vectors)
+    groups = []
+    for label in sorted(set(labels.tolist()) - {-1}):
+        members = np.flatnonzero(labels == label)
+        if source_ids is not None and len({source_ids[int(i)] for i in members}) < params.min_outlets:
+            continue
+        centroid = unit(v[members].mean(axis=0))[0]
+        centrality = v[members] @ centroid
+        order = np.lexsort((members, -centrality))
+        groups.append((members, centroid, [int(members[i]) for i in order[:params.central]], centrality))
+    in_cluster = np.zeros(len(texts), dtype=bool)
+    for members, *_ in groups:
+        in_cluster[members] = True
+    background = [texts[int(i)] for i in np.flatnonzero(~in_cluster)]
+    keywords = ctfidf_keywords([[texts[int(i)] for i in g[0]] for g in groups], background, params.keywords)
+    clusters = [Cluster(m, c, central, kw, cen) for (m, c, central, cen), kw in zip(groups, keywords, strict=True)]
+    clusters.sort(key=lambda c: (-len(c.members), int(c.central[0])))
+    return clusters
+
+
+def new_cluster_id(week: str, founding_passage: str) -> str:
+    """A new cluster's id: a hash of the week it was first seen and its most central passage."""
+    return "em-" + hashlib.sha256(f"{week}\x00{founding_passage}".encode()).hexdigest()[:10]
+
+
+def match_clusters(centroids: Sequence[np.ndarray], founders: Sequence[str], week: str,
+                   previous: Sequence[Previous], threshold: float) -> Matching:
+    """Ids for this window's clusters: one-to-one greedy by centroid cosine (>= threshold) against `previous`.
+
+    A cluster whose best previous match was taken by another is new and recorded as a split of it; a previous
+    cluster matching (>= threshold) a cluster that took another id is recorded as merged into that id.
+    """
+    n = len(centroids)
+    ids: list[str | None] = [None] * n
+    sims: list[float | None] = [None] * n
+    events: list[tuple[str, str, str, float]] = []
+    if n == 0:
+        return Matching([], [], events)
+    if previous:
+        s = unit(np.stack(centroids)) @ unit(np.stack([p.centroid for p in previous])).T
+        pairs = sorted(((float(s[i, j]), -previous[j].size, i, j) for i in range(n) for j in range(len(previous))
+                        if s[i, j] >= threshold), key=lambda x: (-x[0], x[1], x[2], x[3]))
+        taken: set[int] = set()
+        for sim, _, i, j in pairs:
+            if ids[i] is None and j not in taken:
+                ids[i], sims[i] = previous[j].cluster_id, sim
+                taken.add(j)
+        for i in range(n):
+            if ids[i] is None:
+                ids[i] = new_cluster_id(week, founders[i])
+                best = int(s[i].argmax())
+                if s[i, best] >= threshold:
+                    events.append(("split", str(ids[i]), previous[best].cluster_id, float(s[i, best])))
+        for j in set(range(len(previous))) - taken:
+            best = int(s[:, j].argmax())
+            if s[best, j] >= threshold:
+                events.append(("merge", previous[j].cluster_id, str(ids[best]), float(s[best, j])))
+    else:
+        ids = [new_cluster_id(week, f) for f in founders]
+    return Matching([str(x) for x in ids], sims, events)
+
+
+def nearest_narrative(centroid: np.ndarray, narratives: dict[str, np.ndarray]) -> tuple[str | None, float | None]:
+    """The catalogue narrative whose claim exemplars are closest to the centroid: mean of the two highest cosines."""
+    best: tuple[str | None, float | None] = (None, None)
+    c = unit(centroid)[0]
+    for narrative_id, exemplars in sorted(narratives.items()):
+        if len(exemplars) == 0:
+            continue
+        sims = np.sort(unit(exemplars) @ c)[::-1][:2]
+        score = float(sims.mean())
+        if best[1] is None or score > best[1]:
+            best = (narrative_id, score)
+    return best
+
+
+def status_of(is_new: bool, this_week: int, previous_week: int, growth_ratio: float) -> str:
+    """new (first seen this week), growing (articles this week >= growth_ratio x the week before, and more),
+    fading (at most the week before / growth_ratio, and fewer), else stable."""
+    if is_new:
+        return "new"
+    if this_week > previous_week and this_week >= growth_ratio * max(previous_week, 1):
+        return "growing"
+    if this_week < previous_week and this_week * growth_ratio <= previous_week:
+        return "fading"
+    return "stable"

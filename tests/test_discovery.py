@@ -1,0 +1,126 @@
+"""Unit tests of models/discovery.py: boilerplate, clustering, keywords, identity, status (pure functions)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.discovery import (
+    DiscoveryParams,
+    Previous,
+    boilerplate_mask,
+    cluster_labels,
+    ctfidf_keywords,
+    describe_clusters,
+    match_clusters,
+    nearest_narrative,
+    new_cluster_id,
+    status_of,
+    unit,
+)
+
+DIM = 64
+
+
+def blobs(rng: np.random.Generator, centres: np.ndarray, sizes: list[int], spread: float = 0.15) -> np.ndarray:
+    """Unit vectors scattered around each centre."""
+    return unit(np.vstack([c + spread * rng.standard_normal((n, DIM)) / np.sqrt(DIM) * 4 for c, n in zip(centres, sizes, strict=True)]))
+
+
+def test_boilerplate_is_a_near_duplicate_in_many_articles_of_one_outlet() -> None:
+    rng = np.random.default_rng(1)
+    footer = unit(rng.standard_normal(DIM))[0]
+    other = unit(rng.standard_normal((6, DIM)))
+    # outlet A repeats the footer (tiny noise) in articles a1-a3; outlet B carries the same text once
+    vectors = np.vstack([footer, footer + 1e-3, footer - 1e-3, footer, other])
+    sources = ["A", "A", "A", "B", "A", "A", "B", "B", "B", "B"]
+    articles = ["a1", "a2", "a3", "b1", "a1", "a2", "b2", "b3", "b4", "b5"]
+    mask = boilerplate_mask(sources, articles, vectors, min_articles=3, similarity=0.95)
+    assert mask.tolist() == [True, True, True] + [False] * 7
+    # the same text twice in one article is not boilerplate
+    assert not boilerplate_mask(["A", "A", "A"], ["a1", "a1", "a2"], np.vstack([footer] * 3), 3, 0.95).any()
+
+
+def test_density_clusters_find_the_blobs_and_leave_scattered_passages_out() -> None:
+    rng = np.random.default_rng(2)
+    centres = unit(rng.standard_normal((3, DIM)))
+    noise = unit(rng.standard_normal((7, DIM)))  # fewer than min_cluster_size: scattered, not a cluster
+    vectors = np.vstack([blobs(rng, centres, [30, 25, 20]), noise])
+    labels = cluster_labels(vectors, DiscoveryParams(min_cluster_size=8, min_samples=4, dims=16))
+    truth = np.repeat([0, 1, 2], [30, 25, 20])
+    for k in range(3):
+        found = labels[:75][truth == k]
+        assert (found == found[0]).mean() >= 0.9 and found[0] != -1
+    assert len(set(labels[:75].tolist()) - {-1}) == 3
+    assert (labels[75:] == -1).sum() >= 5  # HDBSCAN may attach a stray point to a nearby cluster
+    again = cluster_labels(vectors, DiscoveryParams(min_cluster_size=8, min_samples=4, dims=16))
+    assert again.tolist() == labels.tolist()  # deterministic
+
+
+def test_a_window_larger_than_max_points_is_sampled_and_the_rest_assigned() -> None:
+    rng = np.random.default_rng(3)
+    centres = unit(rng.standard_normal((2, DIM)))
+    vectors = blobs(rng, centres, [300, 300])
+    labels = cluster_labels(vectors, DiscoveryParams(min_cluster_size=10, min_samples=5, max_points=200, dims=16))
+    for half in (labels[:300], labels[300:]):
+        values, counts = np.unique(half, return_counts=True)
+        assert values[counts.argmax()] != -1 and counts.max() >= 270
+    assert labels[0] != labels[300]
+
+
+def test_ctfidf_keywords_are_the_words_distinctive_of_each_cluster() -> None:
+    a = ["The grain corridor through the Black Sea was closed again", "Grain ships wait at the corridor",
+         "Black Sea grain exports fall as the corridor shuts"]
+    b = ["Heat pumps are too expensive for pensioners", "Pensioners cannot afford heat pumps this winter",
+         "The heat pump subsidy ends for pensioners"]
+    background = ["The minister spoke to reporters on Tuesday", "Reporters asked the minister about the budget",
+                  "The budget vote was delayed"]
+    kw = ctfidf_keywords([a, b], background, top=3)
+    assert set(kw[0]) <= {"grain", "corridor", "black", "sea", "ships", "exports"} and "grain" in kw[0]
+    assert "pensioners" in kw[1] and not set(kw[1]) & {"minister", "reporters", "budget"}
+
+
+def test_describe_orders_by_size_and_drops_single_outlet_clusters() -> None:
+    rng = np.random.default_rng(4)
+    centres = unit(rng.standard_normal((2, DIM)))
+    vectors = blobs(rng, centres, [12, 20])
+    labels = np.repeat([0, 1], [12, 20])
+    texts = [f"alpha beta passage {i}" for i in range(12)] + [f"gamma delta passage {i}" for i in range(20)]
+    params = DiscoveryParams(central=3, min_outlets=2)
+    one_outlet = ["X"] * 12 + [f"s{i % 4}" for i in range(20)]
+    clusters = describe_clusters(vectors, labels, texts, params, one_outlet)
+    assert len(clusters) == 1 and len(clusters[0].members) == 20
+    both = describe_clusters(vectors, labels, texts, params, [f"s{i % 4}" for i in range(32)])
+    assert [len(c.members) for c in both] == [20, 12]
+    c = both[0]
+    assert len(c.central) == 3 and np.isclose(c.centrality.max(), (unit(vectors[c.central[0]]) @ c.centroid).item())
+    assert {"gamma", "delta"} <= set(c.keywords)
+
+
+def test_matching_keeps_ids_records_splits_and_merges() -> None:
+    rng = np.random.default_rng(5)
+    a, b, c = unit(rng.standard_normal((3, DIM)))
+    previous = [Previous("em-a", a, 30), Previous("em-b", b, 20)]
+    same = match_clusters([b + 0.01, a + 0.01], ["p1", "p2"], "2026-W10", previous, 0.8)
+    assert same.ids == ["em-b", "em-a"] and same.events == []
+    # a splits into two clusters near it: the closer keeps the id, the other is new and recorded as a split
+    split = match_clusters([a + 0.02 * b, a + 0.3 * c, c], ["p1", "p2", "p3"], "2026-W11", previous, 0.9)
+    assert split.ids[0] == "em-a"
+    assert split.ids[1] == new_cluster_id("2026-W11", "p2") and ("split", split.ids[1], "em-a") == split.events[0][:3]
+    assert split.ids[2] == new_cluster_id("2026-W11", "p3") and split.similarity[2] is None
+    # a and b merge into one cluster between them: it keeps the larger one's id, the other is merged into it
+    merged = match_clusters([a + b], ["p9"], "2026-W12", previous, 0.7)
+    assert merged.ids == ["em-a"] and merged.events[0][:3] == ("merge", "em-b", "em-a")
+
+
+def test_nearest_narrative_and_status() -> None:
+    rng = np.random.default_rng(6)
+    x, y = unit(rng.standard_normal((2, DIM)))
+    narratives = {"n_x": np.vstack([x, x + 0.1 * y, y]), "n_y": np.vstack([y, -x])}
+    name, sim = nearest_narrative(x + 0.05 * y, narratives)
+    assert name == "n_x" and 0.9 < sim <= 1.0
+    assert nearest_narrative(x, {}) == (None, None)
+    assert status_of(True, 1, 0, 1.5) == "new"
+    assert status_of(False, 6, 3, 1.5) == "growing"
+    assert status_of(False, 4, 3, 1.5) == "stable"
+    assert status_of(False, 1, 4, 1.5) == "fading"
+    assert status_of(False, 0, 0, 1.5) == "stable"
