@@ -1,0 +1,84 @@
+"""`radar copies` and `radar leadlag`: who copies whom, and who leads a narrative by how many days."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+
+from warehouse.db import WarehouseBusy, connect, load_sql
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
+
+
+class CopiesFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _read(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    from flows.cli import fail, require_db
+    from flows.settings import Settings
+
+    require_db(db)
+    try:
+        con = connect(db, read_only=True, wait_seconds=Settings().read_wait_seconds)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    try:
+        rel = con.execute(load_sql(f"queries/{name}"), params)
+        return [d[0] for d in rel.description], rel.fetchall()
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+
+
+def _since(value: str | None) -> str | None:
+    from flows.cli import fail
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        fail(f"--since {value!r} is not a date (YYYY-MM-DD)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the `radar` app."""
+    from flows.cli import OutputFormat, _json_default, _settings, print_rows
+
+    @app.command("copies")
+    def copies_cmd(
+        db: DbOption = None,
+        since: Annotated[str | None, typer.Option(help="only copies published on or after this day (YYYY-MM-DD)")] = None,
+        fmt: Annotated[CopiesFormat, typer.Option("--format")] = CopiesFormat.table,
+    ) -> None:
+        """Articles that copied another outlet's passages: the original's outlet and URL, lag, whole-article flag."""
+        path = _settings(db).db
+        day = _since(since)
+        if fmt == CopiesFormat.json:
+            columns, rows = _read(path, "reuse_clusters_json", {"since": day})
+            typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, indent=1))
+            return
+        columns, rows = _read(path, "reuse_copies_list", {"since": day})
+        print_rows(columns, rows, OutputFormat.table, title="copying articles (newest first)")
+
+    @app.command("leadlag")
+    def leadlag_cmd(
+        db: DbOption = None,
+        narrative: Annotated[str | None, typer.Option(help="every week of this narrative id")] = None,
+    ) -> None:
+        """Which camp or tier leads each narrative, by how many days, and whether beyond chance; outlets' roles."""
+        path = _settings(db).db
+        columns, rows = _read(path, "leadlag_list", {"narrative": narrative})
+        print_rows(columns, rows, OutputFormat.table,
+                   title="narrative lead-lag (significant: ci_low > 0 after the correction for the pairs tested)")
+        columns, rows = _read(path, "leadlag_influence", {"since_week": None})
+        print_rows(columns, rows, OutputFormat.table, title="outlets: waves opened and followed, copies (latest week)")

@@ -1,0 +1,198 @@
+"""Narrative lead-lag: which camp or tier takes up a narrative first, by how many days, and whether that beats chance.
+
+For a narrative and two groups of outlets (two camps, or two tiers), each group's daily series counts its
+articles carrying the narrative over a trailing window. The lag (0..`max_lag` days, in either direction)
+that maximises the Pearson correlation of one series with the other shifted is the lead; its correlation is
+compared with a **permutation null**: the leader's days are shuffled (`permutations` times) and the same best-lag
+correlation taken, so the null includes the search over lags. `strength` is observed minus the null mean;
+`ci_low`/`ci_high` are observed minus the null's upper and lower quantiles at a level adjusted for the number of
+series tested that week (Bonferroni), so `ci_low > 0` reads "a lead beyond chance" across all of them.
+
+Per outlet: a narrative **wave** starts with an article on a narrative no outlet carried in the previous
+`wave_gap_days`; the outlet(s) publishing its first article are *first*, every other outlet carrying the
+narrative within `max_lag` days of the start *follows*.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LeadLagParams:
+    max_lag: int = 7
+    window_days: int = 42
+    permutations: int = 2000
+    alpha: float = 0.05
+    min_articles: int = 6  # each series needs this many articles in the window ...
+    min_active_days: int = 4  # ... on at least this many days
+    wave_gap_days: int = 3
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class LeadLag:
+    """The best lag between two series; lag > 0 means the first leads the second."""
+
+    lag: int
+    correlation: float
+    strength: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.ci_low > 0
+
+
+def _standardize(x: np.ndarray) -> np.ndarray:
+    """Rows centred and scaled to unit norm; a constant row becomes zeros (correlation 0, never NaN)."""
+    x = x - x.mean(axis=-1, keepdims=True)
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    return np.divide(x, norm, out=np.zeros_like(x), where=norm > 0)
+
+
+def lagged_correlations(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
+    """Correlations at lags -max_lag..max_lag (index max_lag + L) of rows of `a` with `b`; at L >= 0, a[t] vs b[t+L].
+
+    `a` may be a matrix of rows (permutations); each lag correlates only the overlapping days.
+    """
+    a2 = np.atleast_2d(np.asarray(a, dtype=np.float64))
+    b1 = np.asarray(b, dtype=np.float64)
+    n = a2.shape[1]
+    out = np.zeros((a2.shape[0], 2 * max_lag + 1))
+    for lag in range(-max_lag, max_lag + 1):
+        if n - abs(lag) < 3:
+            continue
+        if lag >= 0:
+            x, y = a2[:, :n - lag], b1[lag:]
+        else:
+            x, y = a2[:, -lag:], b1[:n + lag]
+        out[:, max_lag + lag] = _standardize(x) @ _standardize(y[None])[0]
+    return out
+
+
+def best_lag(a: np.ndarray, b: np.ndarray, max_lag: int) -> tuple[int, float]:
+    """The lag with the highest correlation (ties: the smallest |lag|, then a leading) and that correlation."""
+    corr = lagged_correlations(a, b, max_lag)[0]
+    order = sorted(range(len(corr)), key=lambda k: (-round(corr[k], 12), abs(k - max_lag), -(k - max_lag)))
+    k = order[0]
+    return k - max_lag, float(corr[k])
+
+
+def lead_lag(a: np.ndarray, b: np.ndarray, params: LeadLagParams, tests: int = 1,
+             rng: np.random.Generator | None = None) -> LeadLag:
+    """Best lag of `a` against `b` with its shuffled-days null; `tests` series tested together (Bonferroni)."""
+    rng = rng or np.random.default_rng(params.seed)
+    lag, corr = best_lag(a, b, params.max_lag)
+    perms = np.argsort(rng.random((params.permutations, len(a))), axis=1)
+    null = lagged_correlations(np.asarray(a, dtype=np.float64)[perms], b, params.max_lag).max(axis=1)
+    level = params.alpha / max(tests, 1)
+    upper, lower = np.quantile(null, [1 - level, level])
+    p = (1 + int(np.sum(null >= corr - 1e-12))) / (1 + params.permutations)
+    return LeadLag(lag, corr, corr - float(null.mean()), corr - float(upper), corr - float(lower), p)
+
+
+@dataclass(frozen=True)
+class PairResult:
+    narrative_id: str
+    grouping: str
+    leader: str
+    follower: str
+    lag_days: int
+    result: LeadLag
+    leader_articles: int
+    follower_articles: int
+
+
+def daily_series(rows: list[tuple[str, str, date, int]], start: date, days: int) -> dict[tuple[str, str], np.ndarray]:
+    """(narrative, group, day, articles) rows -> a series per (narrative, group) over `days` days from `start`."""
+    series: dict[tuple[str, str], np.ndarray] = {}
+    for narrative, group, day, n in rows:
+        i = (day - start).days
+        if 0 <= i < days:
+            series.setdefault((narrative, group), np.zeros(days))[i] += n
+    return series
+
+
+def leadlag_pairs(series: dict[tuple[str, str], np.ndarray], grouping: str, params: LeadLagParams) -> list[PairResult]:
+    """Every narrative's pairs of groups with enough articles, tested together (the Bonferroni family)."""
+    eligible = {k: v for k, v in series.items()
+                if v.sum() >= params.min_articles and np.count_nonzero(v) >= params.min_active_days}
+    by_narrative: dict[str, list[str]] = defaultdict(list)
+    for narrative, group in sorted(eligible):
+        by_narrative[narrative].append(group)
+    pairs = [(n, g1, g2) for n, groups in by_narrative.items() for i, g1 in enumerate(groups) for g2 in groups[i + 1:]]
+    rng = np.random.default_rng(params.seed)
+    out = []
+    for narrative, g1, g2 in pairs:
+        a, b = eligible[(narrative, g1)], eligible[(narrative, g2)]
+        res = lead_lag(a, b, params, tests=len(pairs), rng=rng)
+        if res.lag >= 0:
+            leader, follower, na, nb = g1, g2, a, b
+        else:
+            leader, follower, na, nb = g2, g1, b, a
+        out.append(PairResult(narrative, grouping, leader, follower, abs(res.lag), res, int(na.sum()), int(nb.sum())))
+    return out
+
+
+@dataclass(frozen=True)
+class Posting:
+    """An article carrying a narrative."""
+
+    narrative_id: str
+    source_id: str
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class Wave:
+    narrative_id: str
+    start: datetime
+    openers: frozenset[str]
+    followers: frozenset[str]
+
+
+def find_waves(postings: list[Posting], params: LeadLagParams) -> list[Wave]:
+    """Narrative waves: a posting after `wave_gap_days` without the narrative opens one; outlets at the opening
+    instant open it together, other outlets carrying it within `max_lag` days of the opening follow it."""
+    by_narrative: dict[str, list[Posting]] = defaultdict(list)
+    for p in postings:
+        by_narrative[p.narrative_id].append(p)
+    gap = timedelta(days=params.wave_gap_days)
+    reach = timedelta(days=params.max_lag)
+    out: list[Wave] = []
+    for narrative, items in sorted(by_narrative.items()):
+        items.sort(key=lambda p: (p.published_at, p.source_id))
+        groups: list[list[Posting]] = []
+        for p in items:
+            if not groups or p.published_at - groups[-1][-1].published_at > gap:
+                groups.append([p])
+            else:
+                groups[-1].append(p)
+        for group in groups:
+            start = group[0].published_at
+            openers = frozenset(p.source_id for p in group if p.published_at == start)
+            followers = frozenset(p.source_id for p in group if start < p.published_at <= start + reach) - openers
+            out.append(Wave(narrative, start, openers, followers))
+    return out
+
+
+def wave_roles(waves: list[Wave]) -> dict[str, tuple[int, int]]:
+    """Per outlet: (waves it opened, waves it followed)."""
+    firsts: dict[str, int] = defaultdict(int)
+    follows: dict[str, int] = defaultdict(int)
+    for w in waves:
+        for s in w.openers:
+            firsts[s] += 1
+        for s in w.followers:
+            follows[s] += 1
+    return {s: (firsts.get(s, 0), follows.get(s, 0)) for s in sorted(set(firsts) | set(follows))}
