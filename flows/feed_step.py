@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -66,12 +67,14 @@ def health_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def process_feed(
-    source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int = 200, write_batch: int = 20
+    source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int = 200, write_batch: int = 20,
+    on_stored: Callable[[list[str]], None] | None = None,
 ) -> FeedOutcome:
     """Never raises for bad input: every failure ends up as a row with its reason.
 
     Articles are written `write_batch` at a time: few short transactions, and a run killed
-    mid-feed loses at most one batch, which the next run fetches again.
+    mid-feed loses at most one batch, which the next run fetches again. `on_stored` receives the texts of
+    the passages each batch wrote (the run's encoder, so encoding overlaps with fetching).
     """
     fetched_at = now()
     with writer.transaction() as con:
@@ -102,8 +105,8 @@ def process_feed(
     for entry in todo:
         pending.append(_process_entry(source, entry, fetcher, run_id, outcome))
         if len(pending) >= write_batch:
-            _save(writer, pending, outcome)
-    _save(writer, pending, outcome)
+            _save(writer, pending, outcome, on_stored)
+    _save(writer, pending, outcome, on_stored)
     problems = [p for p in (parsed.problem, *parsed.skipped) if p]
     error = "; ".join(problems)[:1000] or None
     # Validators are stored only once every entry is settled, so a 304 never hides unprocessed entries.
@@ -173,16 +176,21 @@ def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: s
     }
 
 
-def _save(writer: Writer, pending: list[dict], outcome: FeedOutcome) -> None:
+def _save(writer: Writer, pending: list[dict], outcome: FeedOutcome,
+          on_stored: Callable[[list[str]], None] | None = None) -> None:
     """Write the buffered articles in one transaction and empty the buffer."""
     if not pending:
         return
+    texts: list[str] = []
     with writer.transaction() as con:
-        for added in store.save_articles(con, pending):
+        for item, added in zip(pending, store.save_articles(con, pending), strict=True):
             if added:
                 outcome.new_articles += 1
                 outcome.passages += added
+                texts.extend(p.text for p in item["passages"])
     pending.clear()
+    if on_stored is not None and texts:
+        on_stored(texts)
 
 
 def _record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, cast
@@ -20,6 +21,7 @@ from extractors.records import Source
 from extractors.sources import load_sources
 from flows.analyze import run_analysis
 from flows.classify import embed_and_classify
+from flows.encode_stream import StreamingEncoder
 from flows.feed_step import FeedOutcome, health_warnings, now, process_feed, set_health_params
 from flows.report import report_task
 from flows.runtime import TimeSplit
@@ -60,8 +62,9 @@ class SettingsTaskRunner(ThreadPoolTaskRunner[Any]):
 
 # No caching: the inputs include live objects (fetcher, writer) and every run must really fetch.
 @task(name="ingest-feed", task_run_name="ingest {source.name}", cache_policy=NONE)
-def ingest_feed(source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int) -> FeedOutcome:
-    return process_feed(source, fetcher, writer, run_id, max_articles)
+def ingest_feed(source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int,
+                on_stored: Callable[[list[str]], None] | None = None) -> FeedOutcome:
+    return process_feed(source, fetcher, writer, run_id, max_articles, on_stored=on_stored)
 
 
 def summarize(outcomes: list[FeedOutcome]) -> dict[str, int]:
@@ -113,9 +116,15 @@ def daily_ingest(
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
 
     outcomes: list[FeedOutcome] = []
-    with Fetcher(settings.fetch_limits()) as fetcher:
+    embedder = embedder or Embedder(settings.model)  # lazy: loaded by the first text to encode
+    # Threads share this process, so passages are encoded while other feeds are still fetched; Dask workers
+    # cannot reach this process's encoder and leave encoding to the fanned-out embed step.
+    streaming = classify and settings.task_runner != "dask"
+    with Fetcher(settings.fetch_limits()) as fetcher, StreamingEncoder(writer, embedder) as encoder:
         futures = [
-            ingest_feed.submit(s, fetcher, writer, run_id, settings.max_articles_per_feed) for s in sources
+            ingest_feed.submit(s, fetcher, writer, run_id, settings.max_articles_per_feed,
+                               encoder.offer if streaming else None)
+            for s in sources
         ]
         for source, future in zip(sources, futures, strict=True):
             try:
@@ -129,6 +138,7 @@ def daily_ingest(
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
     if status == "completed" and classify:
         counts |= embed_and_classify(writer, settings, embedder)
+        counts["embedded"] = cast(int, counts["embedded"]) + encoder.encoded  # those encoded during the fetch
         split.lap("model")
         counts |= run_analysis(writer, settings)
         split.lap("analysis")

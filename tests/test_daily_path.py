@@ -76,3 +76,31 @@ def test_a_run_with_nothing_new_loads_no_model(httpserver, tmp_path, settings, c
     assert "model" not in fresh.__dict__ and fresh.encoded_texts == 0
     split = [r.getMessage() for r in caplog.records if r.getMessage().startswith("time split:")]
     assert split and all(f" {phase} " in split[-1] for phase in ("fetch", "model", "analysis"))
+
+
+def test_passages_are_encoded_while_the_feeds_are_still_fetched(db_path, embedder):
+    """The run's encoder takes the texts the feed steps stored and encodes full batches before the fetch ends."""
+    import time
+
+    from flows.encode_stream import StreamingEncoder
+
+    seed_passages(db_path, ["A passage, so the warehouse exists."])
+    writer = Writer(db_path)
+    texts = [f"Passage number {i} about the talks between Moscow and Washington." for i in range(40)]
+    before = embedder.encoded_texts
+    with StreamingEncoder(writer, embedder, batch=16) as encoder:
+        encoder.offer(texts[:20])
+        deadline = time.monotonic() + 120
+        while encoder.encoded < 16 and time.monotonic() < deadline:  # a full batch goes without waiting for the end
+            time.sleep(0.05)
+        assert encoder.encoded == 20
+        encoder.offer(texts[20:] + texts[:5])  # repeated texts are not encoded twice
+    assert encoder.encoded == 40 and embedder.encoded_texts - before == 40 and encoder.failures == 0
+    con = duckdb.connect(str(db_path), read_only=True)
+    stored = con.execute("SELECT count(*) FROM embeddings WHERE model_id = ?", [embedder.model_id]).fetchone()[0]
+    con.close()
+    assert stored == 40
+
+    with StreamingEncoder(writer, embedder, batch=16) as encoder:  # a later run: only what has no vector yet
+        encoder.offer(texts + ["One new passage."])
+    assert encoder.encoded == 1
