@@ -37,6 +37,13 @@ def hypotheses_task(writer: Writer, settings: Settings) -> list[VerdictChange]:
         return []
 
 
+@task(name="discovery", cache_policy=NONE)
+def discovery_task(writer: Writer, settings: Settings, since: date) -> int:
+    from flows.discovery_step import compute_discovery
+
+    return sum(r.clusters for r in compute_discovery(writer, settings, since))
+
+
 @task(name="detect-spikes", cache_policy=NONE)
 def spikes_task(writer: Writer, settings: Settings, since: date) -> list[NewAlert]:
     return detect_and_store(writer, settings.spike_params(), since=since)
@@ -72,6 +79,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
         rollups_task(writer, since)
         weeks, crossings = bifurcation_task(writer, settings, since)
         alerts = spikes_task(writer, settings, since)
+        discovery_task(writer, settings, since)  # emerging clusters, incremental by week
         mark_analyzed(writer, started)
     # Always: cheap, idempotent, and picks up an edited hypothesis file (e.g. a new event date).
     changes = hypotheses_task(writer, settings)

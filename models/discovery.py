@@ -4,12 +4,16 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
 
 1. boilerplate is dropped: a passage whose near-identical text (cosine >= `boilerplate_similarity`) recurs in at
    least `boilerplate_min_articles` articles of the same outlet (footers, disclaimers, newsletter plugs);
-2. the rest is clustered with scikit-learn's HDBSCAN on unit vectors (reduced by PCA); a window larger than
+2. novelty: what the catalogue does not name is mostly the steady background of every topic, so only passages
+   denser in the window than in the reference period before it are kept: among a passage's `novelty_k` nearest
+   neighbours in an equal-sized pool of window and reference passages (its own article left out), the share
+   from the window must reach `novelty_share` (0.5 expected when nothing changed);
+3. the rest is clustered with scikit-learn's HDBSCAN on unit vectors reduced by PCA; a window larger than
    `max_points` is clustered on a seeded sample and the other passages join the nearest cluster when they are
    as close to its centroid as the sample's members were;
-3. each cluster is described: class-based TF-IDF keywords against the window's other passages, the most central
+4. each cluster is described: class-based TF-IDF keywords against the window's other passages, the most central
    passages, the nearest catalogue narrative;
-4. identity: a cluster takes the id of the previous cluster whose centroid matches best (cosine >=
+5. identity: a cluster takes the id of the previous cluster whose centroid matches best (cosine >=
    `match_similarity`, one to one); a second new cluster matching a taken id is a split, a previous cluster
    matching a cluster that took another id is merged into it.
 """
@@ -49,6 +53,9 @@ class DiscoveryParams:
     boilerplate_min_articles: int = 3
     boilerplate_similarity: float = 0.95
     match_similarity: float = 0.8
+    novelty_k: int = 10
+    novelty_share: float = 0.7
+    selection: str = "eom"          # HDBSCAN cluster_selection_method: eom (larger clusters) or leaf (finer)
     growth_ratio: float = 1.5
     max_points: int = 12_000
     dims: int = 32
@@ -133,6 +140,38 @@ def _reduce(v: np.ndarray, dims: int, seed: int, fit_rows: np.ndarray | None = N
     return pca.transform(v).astype(np.float32)  # not re-normalised: an off-topic passage stays far from clusters
 
 
+def novelty_share(window: np.ndarray, window_articles: Sequence[str], reference: np.ndarray, k: int = 10,
+                  max_points: int = 12_000, dims: int = 32, seed: int = 0) -> np.ndarray:
+    """Per window passage: the share of its `k` nearest neighbours that come from the window, in a pool of equally
+    many window and reference passages (neighbours from its own article left out). About 0.5 where the window
+    is as dense as the reference period; near 1 where something new gathers. NaN without a reference."""
+    n = len(window)
+    out = np.full(n, np.nan)
+    if n == 0 or len(reference) == 0:
+        return out
+    rng = np.random.default_rng(seed)
+    m = min(n, len(reference), max_points)
+    w_pick = np.sort(rng.choice(n, m, replace=False))
+    r_pick = np.sort(rng.choice(len(reference), m, replace=False))
+    both = unit(np.vstack([window, reference[r_pick]]))
+    reduced = _reduce(both, dims, seed, np.r_[w_pick, n + np.arange(m)])
+    pool = np.vstack([reduced[w_pick], reduced[n:]])
+    from_window = np.r_[np.ones(m, dtype=bool), np.zeros(m, dtype=bool)]
+    codes = {a: i for i, a in enumerate(dict.fromkeys(window_articles))}
+    art = np.asarray([codes[a] for a in window_articles])
+    pool_art = np.r_[art[w_pick], np.full(m, -1)]
+    sq = (pool ** 2).sum(axis=1)
+    kk = min(k, len(pool) - 1)
+    for start in range(0, n, 2048):
+        rows = np.arange(start, min(start + 2048, n))
+        x = reduced[rows]
+        d = (x ** 2).sum(axis=1)[:, None] + sq[None, :] - 2 * x @ pool.T
+        d[art[rows][:, None] == pool_art[None, :]] = np.inf  # itself and its own article
+        near = np.argpartition(d, kk - 1, axis=1)[:, :kk]
+        out[rows] = from_window[near].mean(axis=1)
+    return out
+
+
 def cluster_labels(vectors: np.ndarray, params: DiscoveryParams) -> np.ndarray:
     """HDBSCAN labels (-1 = outlier) of the rows of `vectors`; deterministic for the same rows and seed."""
     from sklearn.cluster import HDBSCAN
@@ -146,7 +185,7 @@ def cluster_labels(vectors: np.ndarray, params: DiscoveryParams) -> np.ndarray:
     sample = np.sort(rng.choice(n, params.max_points, replace=False)) if n > params.max_points else np.arange(n)
     reduced = _reduce(v, params.dims, params.seed, sample)
     model = HDBSCAN(min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
-                    metric="euclidean", copy=True)
+                    metric="euclidean", cluster_selection_method=params.selection, copy=True)
     labels[sample] = model.fit_predict(reduced[sample])
     if len(sample) < n:
         _assign_rest(v, labels, sample)

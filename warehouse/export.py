@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-EXPORT_VIEWS = ("narrative_daily", "narrative_camp_daily", "narrative_outlet_weekly", "article_narratives")
+EXPORT_VIEWS = ("narrative_daily", "narrative_camp_daily", "narrative_outlet_weekly", "article_narratives", "emerging_daily")
 
 
 def sql_string(value: str) -> str:

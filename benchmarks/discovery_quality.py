@@ -1,0 +1,129 @@
+"""Purity and recall of emerging-narrative discovery on real-text worlds, over removed narratives and seeds.
+
+    .venv/bin/python benchmarks/discovery_quality.py [--seeds 3] [--first-seed 200] [--labels 3] [--out FILE]
+
+Each (removed label, seed) world (tests/discovery_world.py): 16 made-up outlets publish SemEval-2025 English
+articles at 1-2 a week for 6 weeks; from week 3 on, six outlets publish every article whose gold labels carry the
+removed label. It is served on 127.0.0.1 and ingested by the real `daily_ingest` with a catalogue *without* that
+narrative (classify and analyze, discovery included). Measured:
+
+* the best cluster for the removed label: its purity (share of its articles whose gold labels carry the label) and
+  recall (share of the world's articles carrying the label that have a passage in it), and its status/alert;
+* the full-catalogue control: the same warehouse reclassified with the whole catalogue (`radar classify`'s flow,
+  from stored vectors), then every cluster's majority gold label and its purity against chance: the label's base
+  rate among the articles of the passages discovery may cluster (no catalogue narrative scoring
+  `discovery_max_score` or more). A cluster is *above chance* when its majority count is improbable under that
+  base rate (one-sided binomial p below 0.05 divided by the number of clusters x labels compared).
+
+The seeds used by the tests (0-2) are not used here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from discovery_world import REMOVABLE, base_rates, catalogue_without, cluster_quality, plan_emerging_world
+from pytest_httpserver import HTTPServer
+from realworld import ingest_world, load_docs, query
+
+import flows  # noqa: F401  (environment defaults)
+from flows.settings import Settings
+
+
+def above_chance(count: int, n: int, rate: float, tests: int, alpha: float = 0.05) -> tuple[bool, float]:
+    from scipy.stats import binom
+
+    p = float(binom.sf(count - 1, n, rate)) if n else 1.0
+    return p < alpha / max(tests, 1), p
+
+
+def control(db: Path, world, settings: Settings) -> dict:
+    """Reclassify with the full catalogue (runs analyze, hence discovery) and judge every cluster against chance."""
+    from flows.classify import classify_flow
+
+    classify_flow(db_path=str(db), settings=settings)
+    rates = base_rates(db, world, settings.discovery_max_score)
+    clusters = cluster_quality(db, world, "")
+    tests = max(len(clusters) * max(len(rates), 1), 1)
+    judged = []
+    for c in clusters:
+        lab = c["majority"]
+        if lab is None or lab == "Other":
+            judged.append(c | {"above_chance": False, "p": None, "chance": None})
+            continue
+        count = round(c["majority_purity"] * c["articles"])
+        flag, p = above_chance(count, c["articles"], rates.get(lab, 0.0), tests)
+        judged.append(c | {"above_chance": flag, "p": p, "chance": rates.get(lab)})
+    return {"clusters": len(clusters), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=200)
+    parser.add_argument("--labels", type=int, default=3, help="how many of the most frequent labels to remove in turn")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
+    parser.add_argument("--no-control", action="store_true")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    from prefect.testing.utilities import prefect_test_harness
+
+    docs = load_docs()
+    args.cache.parent.mkdir(parents=True, exist_ok=True)
+    results = []
+    with prefect_test_harness(server_startup_timeout=120):
+        for label, narrative_id in list(REMOVABLE.items())[: args.labels]:
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
+                started = time.perf_counter()
+                workdir = args.work / f"{narrative_id}-{seed}"
+                shutil.rmtree(workdir, ignore_errors=True)
+                workdir.mkdir(parents=True)
+                world = plan_emerging_world(docs, seed, label)
+                reduced = catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
+                settings = Settings(concurrency=4, fetch_retries=0, narratives=reduced)
+                server = HTTPServer(host="127.0.0.1", port=0)
+                server.start()
+                try:
+                    db = ingest_world(world, workdir, server, settings, args.cache)
+                finally:
+                    server.stop()
+                clusters = cluster_quality(db, world, label)
+                best = max(clusters, key=lambda c: (c["purity"] * c["recall"], c["purity"]), default=None)
+                alerts = [c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")]
+                row = {"label": label, "seed": seed, "carrying": sum(label in p.doc.labels for p in world.postings),
+                       "articles": len(world.postings), "clusters": len(clusters), "best": best,
+                       "best_alerted": bool(best and f"emerging:{best['cluster_id']}" in alerts),
+                       "alerts": len(alerts)}
+                if not args.no_control:
+                    copy = workdir / "control.duckdb"  # the removed-narrative warehouse stays as it was
+                    shutil.copy(db, copy)
+                    full = settings.model_copy(update={"narratives": ROOT / "config" / "narratives.yaml", "db": copy})
+                    row["control"] = control(copy, world, full)
+                row["seconds"] = round(time.perf_counter() - started, 1)
+                results.append(row)
+                print(json.dumps({k: v for k, v in row.items() if k != "control"} | (
+                    {"control": {k: v for k, v in row["control"].items() if k != "detail"}} if "control" in row else {}),
+                    default=str), flush=True)
+    summary = {
+        "worlds": len(results),
+        "purity_mean": round(sum(r["best"]["purity"] for r in results if r["best"]) / max(len(results), 1), 3),
+        "recall_mean": round(sum(r["best"]["recall"] for r in results if r["best"]) / max(len(results), 1), 3),
+        "majority_purity_found": sum(bool(r["best"] and r["best"]["purity"] > 0.5) for r in results),
+        "control_worlds_with_above_chance_cluster": sum(bool(r.get("control", {}).get("above_chance")) for r in results),
+    }
+    print(json.dumps(summary, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps({"summary": summary, "results": results}, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

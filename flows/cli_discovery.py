@@ -1,0 +1,163 @@
+"""`radar discover` and `radar narratives promote`: the discovery commands, registered on the main app."""
+
+# No `from __future__ import annotations`: typer reads the option annotations of the commands defined inside
+# `register`, whose names (DbOption, OutputFormat) are local there.
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+import yaml
+
+from extractors.identity import text_hash
+from models.catalogue import CatalogueError, load_catalogue
+from warehouse.db import WarehouseBusy, connect, load_sql
+
+_ID = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
+
+
+class PromoteError(ValueError):
+    """The cluster cannot be promoted; the message says why."""
+
+
+def discovered_clusters(con: duckdb.DuckDBPyConnection, week: str | None = None) -> tuple[str | None, list[dict[str, Any]]]:
+    """The clusters found in `week` (default the latest clustered week), each with the URLs of its articles."""
+    rel = con.execute(load_sql("queries/discovery_list"), {"week": week})
+    columns = [d[0] for d in rel.description]
+    rows = [dict(zip(columns, r, strict=True)) for r in rel.fetchall()]
+    for r in rows:
+        r["central"] = json.loads(r["central"]) if r["central"] else []
+    shown = rows[0]["week"] if rows else week
+    return shown, rows
+
+
+def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str, label: str, catalogue: Path,
+                    family: str | None = None, description: str | None = None) -> dict[str, Any]:
+    """Append the cluster as a narrative to `catalogue` (claims: its central passages; keywords: its keywords).
+
+    The file is appended to (its comments stay) and re-validated; on any error it is left as it was.
+    """
+    if not _ID.match(new_id):
+        raise PromoteError(f"--id {new_id!r}: use a snake_case id (lower-case letters, digits, underscores)")
+    row = con.execute("SELECT keywords, central, nearest_narrative, status FROM emerging_clusters WHERE cluster_id = ?",
+                      [cluster_id]).fetchone()
+    if row is None:
+        raise PromoteError(f"no emerging cluster {cluster_id!r} (list them with `radar discover`)")
+    keywords, central, nearest, _ = row
+    current = load_catalogue(catalogue)
+    if new_id in current.ids:
+        raise PromoteError(f"{catalogue}: a narrative {new_id!r} already exists")
+    if label in current.by_label():
+        raise PromoteError(f"{catalogue}: a narrative labelled {label!r} already exists")
+    if family is None:
+        owner = {n.narrative_id: n.family for n in current.narratives}.get(nearest or "")
+        if owner is None:
+            raise PromoteError("the cluster has no nearest narrative to take the family from: pass --family")
+        family = owner
+    claims = [" ".join(str(p["text"]).split()) for p in json.loads(central or "[]")]
+    if not claims:
+        raise PromoteError(f"cluster {cluster_id} has no central passages")
+    entry = {
+        "id": new_id, "label": label, "family": family,
+        "description": description or f"Promoted from emerging cluster {cluster_id}: {', '.join(list(keywords)[:8])}.",
+        "keywords": [str(k) for k in keywords], "claims": claims,
+    }
+    block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=120)
+    original = catalogue.read_text(encoding="utf-8")
+    text = original.rstrip("\n") + "\n\n  # promoted from emerging cluster " + cluster_id + "\n" + "".join(
+        "  " + line + "\n" for line in block.splitlines())
+    catalogue.write_text(text, encoding="utf-8")
+    try:
+        promoted = load_catalogue(catalogue)
+    except CatalogueError:
+        catalogue.write_text(original, encoding="utf-8")
+        raise
+    if new_id not in promoted.ids:
+        catalogue.write_text(original, encoding="utf-8")
+        raise PromoteError(f"{catalogue}: the appended entry was not read back (is 'narratives:' the last list?)")
+    return entry
+
+
+def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> int:
+    """Copy the stored passage vectors of the claim texts into the exemplar cache, so classifying the promoted
+    narrative encodes none of its claims (only its description)."""
+    hashes = [text_hash(t) for t in texts]
+    before = (con.execute("SELECT count(*) FROM exemplar_embeddings").fetchone() or (0,))[0]
+    con.execute("INSERT OR IGNORE INTO exemplar_embeddings (text_hash, model_id, dim, vector) "
+                "SELECT text_hash, model_id, dim, vector FROM embeddings WHERE list_contains($h, text_hash)", {"h": hashes})
+    after = (con.execute("SELECT count(*) FROM exemplar_embeddings").fetchone() or (0,))[0]
+    return int(after - before)
+
+
+def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
+    """Add `discover` to `app` and `promote` to `radar narratives`."""
+    from flows.cli import DbOption, OutputFormat, _settings, console, fail, print_rows, require_db
+
+    @app.command("discover")
+    def discover_cmd(
+        db: DbOption = None,
+        week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W23 (default: the latest clustered week)")] = None,
+        fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
+    ) -> None:
+        """Emerging clusters: what passages no catalogue narrative names are converging on, week by week."""
+        settings = _settings(db)
+        if fmt not in (OutputFormat.table, OutputFormat.json):
+            fail("--format must be table or json")
+        if week is not None and not re.match(r"^\d{4}-W\d{2}$", week):
+            fail(f"--week {week!r} is not an ISO week (e.g. 2026-W23)")
+        require_db(settings.db)
+        try:
+            con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
+        except WarehouseBusy as exc:
+            fail(str(exc))
+        try:
+            shown, rows = discovered_clusters(con, week)
+        except duckdb.Error as exc:
+            fail(str(exc).splitlines()[0])
+        finally:
+            con.close()
+        if fmt is OutputFormat.json:
+            sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
+            return
+        columns = ["cluster_id", "status", "first_seen", "passages", "articles", "outlets", "camps",
+                   "nearest_narrative", "similarity", "keywords"]
+        print_rows(columns, [(r["cluster_id"], r["status"], r["first_seen"], r["passages"], r["articles"],
+                              len(r["outlets"]), ", ".join(r["camps"]), r["nearest_narrative"],
+                              None if r["similarity"] is None else round(r["similarity"], 3),
+                              ", ".join(r["keywords"][:8])) for r in rows],
+                   title=f"emerging clusters in {shown or 'no clustered week yet'}")
+
+    @narratives_app.command("promote")
+    def promote_cmd(
+        cluster_id: Annotated[str, typer.Argument(help="an emerging cluster id (radar discover)")],
+        new_id: Annotated[str, typer.Option("--id", help="the new narrative's id (snake_case)")],
+        label: Annotated[str, typer.Option("--label", help="the new narrative's label")],
+        catalogue: Annotated[Path | None, typer.Option("--catalogue", help="narratives file [default RADAR_NARRATIVES]")] = None,
+        family: Annotated[str | None, typer.Option(help="narrative family (default: the nearest narrative's)")] = None,
+        description: Annotated[str | None, typer.Option(help="one or two sentences (default: from the keywords)")] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Append a discovered cluster to the catalogue; then `radar classify` labels it from stored vectors."""
+        settings = _settings(db)
+        path = catalogue or settings.narratives
+        require_db(settings.db)
+        try:
+            con = connect(settings.db, wait_seconds=settings.write_wait_seconds)
+        except WarehouseBusy as exc:
+            fail(str(exc))
+        try:
+            entry = promote_cluster(con, cluster_id, new_id, label, path, family, description)
+            copied = reuse_passage_vectors(con, entry["claims"])
+        except (PromoteError, CatalogueError) as exc:
+            fail(str(exc))
+        except duckdb.Error as exc:
+            fail(str(exc).splitlines()[0])
+        finally:
+            con.close()
+        console.print(f"appended narrative {new_id} ({len(entry['claims'])} claims, {len(entry['keywords'])} keywords, "
+                      f"family {entry['family']}) to {path}; {copied} claim vectors reused from the warehouse. "
+                      f"Run `radar classify` to label the stored passages.")

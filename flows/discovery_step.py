@@ -1,0 +1,278 @@
+"""Emerging-narrative discovery over the warehouse: each changed ISO week's window clustered, ids carried over,
+the tables rewritten for that week, alerts of kind 'emerging' stored. Incremental and idempotent: a week whose
+window input is unchanged (same candidate passages, catalogue and model) is not recomputed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from extractors.identity import text_hash
+from flows.alert_step import alert_id_for
+from flows.settings import Settings
+from models.catalogue import CatalogueError, load_catalogue
+from models.discovery import (
+    DiscoveryParams,
+    Previous,
+    boilerplate_mask,
+    cluster_labels,
+    describe_clusters,
+    match_clusters,
+    nearest_narrative,
+    novelty_share,
+    status_of,
+)
+from models.weeks import iso_week, week_start, weeks_between
+from warehouse.db import load_sql
+from warehouse.writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    week: str
+    candidates: int
+    clusters: int
+    new_alerts: int
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class Window:
+    """The candidate passages of one window, in passage order."""
+
+    passage_ids: list[str]
+    article_ids: list[str]
+    source_ids: list[str]
+    days: list[date]
+    texts: list[str]
+    vectors: np.ndarray
+
+
+def window_span(week: str, window_weeks: int) -> tuple[date, date]:
+    end = week_start(week) + timedelta(days=6)
+    return end - timedelta(days=7 * window_weeks - 1), end
+
+
+def _as_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def load_window(writer: Writer, start: date, end: date, max_score: float) -> Window:
+    with writer.transaction() as con:
+        rows = con.execute(load_sql("queries/discovery_window"),
+                           {"start": start, "end": end, "max_score": max_score}).fetchnumpy()
+    n = len(rows["passage_id"])
+    vectors = np.stack(list(rows["vector"])).astype(np.float32) if n else np.zeros((0, 0), dtype=np.float32)
+    return Window(rows["passage_id"].tolist(), rows["article_id"].tolist(), rows["source_id"].tolist(),
+                  [_as_date(d) for d in rows["day"].tolist()], rows["text"].tolist(), vectors)
+
+
+def narrative_vectors(writer: Writer, catalogue_path: Path, model_id: str) -> dict[str, np.ndarray]:
+    """Each catalogue narrative's cached claim-exemplar vectors (and description); empty when not cached yet."""
+    try:
+        catalogue = load_catalogue(catalogue_path)
+    except CatalogueError as exc:
+        log.warning("discovery: no nearest narrative: %s", exc)
+        return {}
+    texts = {n.narrative_id: [*n.claims, n.description] for n in catalogue.narratives}
+    hashes = sorted({text_hash(t) for ts in texts.values() for t in ts})
+    with writer.transaction() as con:
+        found = {h: np.asarray(v, dtype=np.float32) for h, v in con.execute(
+            load_sql("queries/exemplar_vectors"), {"model_id": model_id, "hashes": hashes}).fetchall()}
+    out = {}
+    for narrative_id, ts in texts.items():
+        vs = [found[text_hash(t)] for t in ts if text_hash(t) in found]
+        if vs:
+            out[narrative_id] = np.stack(vs)
+    return out
+
+
+def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, params: DiscoveryParams) -> str:
+    with writer.transaction() as con:
+        n, h = con.execute(load_sql("queries/discovery_fingerprint"),
+                           {"start": start, "end": end, "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
+    with writer.transaction() as con:
+        ref = con.execute(load_sql("queries/discovery_fingerprint"), {
+            "start": start - timedelta(weeks=settings.discovery_reference_weeks), "end": start - timedelta(days=1),
+            "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
+    text = json.dumps([n, int(h), int(ref[0]), int(ref[1]), vars(params), settings.discovery_window_weeks,
+                       settings.discovery_reference_weeks, settings.discovery_max_score, str(settings.narratives)],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _model_id(writer: Writer, start: date, end: date) -> str | None:
+    with writer.transaction() as con:
+        row = con.execute("SELECT any_value(model_id) FROM passage_classifications WHERE day BETWEEN ? AND ?",
+                          [start, end]).fetchone()
+    return row[0] if row else None
+
+
+def compute_discovery(writer: Writer, settings: Settings, since: date | None = None) -> list[WeekResult]:
+    """Cluster every week from `since`'s (all weeks when None) whose window input changed; rebuild the summary."""
+    params = settings.discovery_params()
+    with writer.transaction() as con:
+        first, last = con.execute(load_sql("queries/discovery_weeks")).fetchone() or (None, None)
+        sources = {s: (name, camp) for s, name, camp in con.execute(load_sql("queries/discovery_sources")).fetchall()}
+    if first is None or last is None:
+        return []
+    start_week = iso_week(max(first, since) if since else first)
+    results = []
+    vectors_cache: dict[str, dict[str, np.ndarray]] = {}
+    for week in weeks_between(start_week, iso_week(last)):
+        try:
+            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache))
+        except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
+            log.error("discovery of %s failed, skipped: %s: %s", week, type(exc).__name__, exc)
+    with writer.transaction() as con:
+        for statement in filter(str.strip, load_sql("queries/discovery_rebuild").split(";")):
+            con.execute(statement)
+    done = [r for r in results if not r.skipped]
+    log.info("discovery: %d weeks clustered (%d unchanged), %d clusters, %d new alerts", len(done),
+             len(results) - len(done), sum(r.clusters for r in done), sum(r.new_alerts for r in done))
+    return results
+
+
+def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
+                   sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]]) -> WeekResult:
+    start, end = window_span(week, settings.discovery_window_weeks)
+    fingerprint = _fingerprint(writer, start, end, settings, params)
+    with writer.transaction() as con:
+        row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
+    if row and row[0] == fingerprint:
+        return WeekResult(week, 0, 0, 0, True)
+    window = load_window(writer, start, end, settings.discovery_max_score)
+    n = len(window.passage_ids)
+    clusters = []
+    boiler = np.zeros(n, dtype=bool)
+    if n:
+        boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
+                                  params.boilerplate_min_articles, params.boilerplate_similarity)
+        reference = load_window(writer, start - timedelta(weeks=settings.discovery_reference_weeks),
+                                start - timedelta(days=1), settings.discovery_max_score).vectors
+        share = novelty_share(window.vectors, window.article_ids, reference, params.novelty_k, params.max_points,
+                              params.dims, params.seed)
+        novel = ~boiler & (share >= params.novelty_share)  # NaN (no reference period yet) is never novel
+        keep = np.flatnonzero(novel)
+        labels = np.full(n, -1, dtype=int)
+        labels[keep] = cluster_labels(window.vectors[keep], params)
+        clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
+        if len(reference) == 0:
+            log.info("discovery %s: no reference period before %s yet, nothing clustered", week, start)
+    first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
+    with writer.transaction() as con:
+        prev_rows = con.execute(load_sql("queries/discovery_previous"), {"first": first_memory, "week": week}).fetchall()
+        older = {c: w for c, w in con.execute(
+            "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
+    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p)) for c, v, p, _ in prev_rows]
+    matching = match_clusters([c.centroid for c in clusters], [window.passage_ids[c.central[0]] for c in clusters],
+                              week, previous, params.match_similarity)
+    model_id = _model_id(writer, start, end) or ""
+    if model_id not in vectors_cache:
+        vectors_cache[model_id] = narrative_vectors(writer, settings.narratives, model_id)
+    monday = week_start(week)
+    articles_meta = _article_meta(writer, sorted({window.article_ids[i] for c in clusters for i in c.central}))
+    weekly: list[dict] = []
+    members: list[dict] = []
+    alerts: list[tuple[dict, date, int]] = []
+    for cluster, cluster_id, sim in zip(clusters, matching.ids, matching.similarity, strict=True):
+        idx = cluster.members
+        arts = {window.article_ids[i] for i in idx}
+        this_week = len({window.article_ids[i] for i in idx if window.days[i] >= monday})
+        before = len({window.article_ids[i] for i in idx if monday - timedelta(days=7) <= window.days[i] < monday})
+        status = status_of(cluster_id not in older, this_week, before, params.growth_ratio)
+        outlet_ids = sorted({window.source_ids[i] for i in idx})
+        outlets = sorted({sources.get(s, (s, "?"))[0] for s in outlet_ids})
+        camps = sorted({sources.get(s, (s, "?"))[1] for s in outlet_ids})
+        narrative, similarity = nearest_narrative(cluster.centroid, vectors_cache[model_id])
+        central = [{"passage_id": window.passage_ids[i], "text": window.texts[i],
+                    "outlet": articles_meta.get(window.article_ids[i], {}).get("outlet"),
+                    "url": articles_meta.get(window.article_ids[i], {}).get("url"),
+                    "title": articles_meta.get(window.article_ids[i], {}).get("title"),
+                    "day": window.days[i].isoformat()} for i in cluster.central]
+        weekly.append({"cluster_id": cluster_id, "week": week, "passages": len(idx), "articles": len(arts),
+                       "week_articles": this_week, "previous_articles": before, "outlets": outlets, "camps": camps,
+                       "keywords": cluster.keywords, "nearest_narrative": narrative, "similarity": similarity,
+                       "match_similarity": sim, "status": status, "central": json.dumps(central),
+                       "centroid": cluster.centroid.astype(np.float32).tolist()})
+        members.extend({"cluster_id": cluster_id, "passage_id": window.passage_ids[i], "week": week,
+                        "article_id": window.article_ids[i], "source_id": window.source_ids[i], "day": window.days[i],
+                        "centrality": float(c)} for i, c in zip(idx, cluster.centrality, strict=True))
+        week_outlets = {window.source_ids[i] for i in idx if window.days[i] >= monday}
+        if status in ("new", "growing") and len(week_outlets) >= settings.discovery_alert_min_outlets:
+            alerts.append((weekly[-1], max(window.days[i] for i in idx), len(week_outlets)))
+    new_alerts = 0
+    with writer.transaction() as con:
+        for table in ("emerging_cluster_weekly", "emerging_cluster_passages", "emerging_cluster_events"):
+            con.execute(f"DELETE FROM {table} WHERE week = ?", [week])  # table names are constants
+        if weekly:
+            con.executemany(
+                "INSERT INTO emerging_cluster_weekly VALUES ($cluster_id, $week, $passages, $articles, $week_articles, "
+                "$previous_articles, $outlets, $camps, $keywords, $nearest_narrative, $similarity, $match_similarity, "
+                "$status, $central, $centroid)", weekly)
+            con.executemany(
+                "INSERT INTO emerging_cluster_passages VALUES ($cluster_id, $passage_id, $week, $article_id, "
+                "$source_id, $day, $centrality)", members)
+        for kind, cluster_id, other, sim in matching.events:
+            con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [week, kind, cluster_id, other, sim])
+        con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",
+                    [week, fingerprint, n, int(boiler.sum()), len(members), len(weekly)])
+        for alert_row, day, n_outlets in alerts:
+            new_alerts += _store_alert(con, alert_row, day, n_outlets, settings.discovery_alert_cooldown_days)
+    return WeekResult(week, n, len(weekly), new_alerts, False)
+
+
+def _article_meta(writer: Writer, article_ids: list[str]) -> dict[str, dict[str, str]]:
+    if not article_ids:
+        return {}
+    with writer.transaction() as con:
+        rows = con.execute(load_sql("queries/discovery_urls"), {"ids": article_ids}).fetchall()
+    return {a: {"outlet": name, "url": url, "title": title} for a, name, url, title in rows}
+
+
+def _store_alert(con, row: dict, day: date, n_outlets: int, cooldown_days: int) -> int:
+    """One alert of kind 'emerging' per cluster per cooldown; returns 1 when a new one was stored."""
+    key = f"emerging:{row['cluster_id']}"
+    recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND day > ? AND day <> ?",
+                         [key, day - timedelta(days=cooldown_days), day]).fetchone()
+    if recent and recent[0]:
+        return 0
+    central = json.loads(row["central"])
+    evidence = {"kind": "emerging", "cluster_id": row["cluster_id"], "week": row["week"], "day": day.isoformat(),
+                "status": row["status"], "keywords": row["keywords"], "outlets": row["outlets"], "camps": row["camps"],
+                "passages": row["passages"], "articles": row["articles"], "week_articles": row["week_articles"],
+                "previous_articles": row["previous_articles"], "week_outlets": n_outlets,
+                "nearest_narrative": row["nearest_narrative"], "similarity": row["similarity"],
+                "top_passages": central}
+    inserted = con.execute(load_sql("queries/insert_alert"), {
+        "alert_id": alert_id_for(key, "*", day), "narrative_id": key, "camp": "*", "day": day,
+        "count": row["passages"], "total": row["articles"], "share": 0.0, "baseline": float(row["previous_articles"]),
+        "score": float(row["week_articles"]), "kind": "emerging", "p_value": None,
+        "evidence": json.dumps(evidence, default=str)}).fetchall()
+    if inserted:
+        log.warning("EMERGING cluster %s (%s) in %s: %d articles this week (%d the week before) from %d outlets: %s",
+                    row["cluster_id"], row["status"], row["week"], row["week_articles"], row["previous_articles"],
+                    n_outlets, ", ".join(row["keywords"][:6]))
+    return int(bool(inserted))
+
+
+def cluster_passage_rows(writer: Writer) -> dict[str, list[str]]:
+    """Passage ids per cluster (all weeks), for tests and promotion."""
+    out: dict[str, list[str]] = defaultdict(list)
+    with writer.transaction() as con:
+        for cluster_id, passage_id in con.execute(
+                "SELECT DISTINCT cluster_id, passage_id FROM emerging_cluster_passages ORDER BY 1, 2").fetchall():
+            out[cluster_id].append(passage_id)
+    return dict(out)

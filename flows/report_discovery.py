@@ -1,0 +1,74 @@
+"""The report's "Emerging" section: one small daily chart per recent cluster, its keywords and central passages."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import date
+from typing import Any
+
+import duckdb
+import plotly.graph_objects as go
+
+from warehouse.db import load_sql
+
+SECTION = "Emerging"
+MAX_CLUSTERS = 12  # the report stays small: the most recent, largest clusters
+
+
+def load_emerging(con: duckdb.DuckDBPyConnection, since: date | None = None) -> list[dict[str, Any]]:
+    """The clusters seen in the last clustered weeks (at most MAX_CLUSTERS), each with its daily series."""
+    rel = con.execute(load_sql("queries/discovery_report"), {"limit": MAX_CLUSTERS})
+    columns = [d[0] for d in rel.description]
+    clusters = [dict(zip(columns, r, strict=True)) for r in rel.fetchall()]
+    series = con.execute(load_sql("queries/discovery_report_daily"),
+                         {"ids": [c["cluster_id"] for c in clusters], "since": since}).fetchall()
+    by_cluster: dict[str, list[tuple[date, int, int]]] = {}
+    for cluster_id, day, passages, articles in series:
+        by_cluster.setdefault(cluster_id, []).append((day, int(passages), int(articles)))
+    for c in clusters:
+        c["daily"] = by_cluster.get(c["cluster_id"], [])
+        c["central"] = json.loads(c["central"]) if c["central"] else []
+    return clusters
+
+
+def cluster_figure(cluster: dict[str, Any]) -> go.Figure:
+    days = [d for d, _, _ in cluster["daily"]]
+    fig = go.Figure(go.Bar(x=days, y=[a for _, _, a in cluster["daily"]], marker_color="#9467bd",
+                           hovertemplate="%{x}: %{y} articles<extra></extra>"))
+    fig.update_layout(height=180, width=520, margin={"l": 40, "r": 10, "t": 10, "b": 30}, yaxis_title="articles")
+    return fig
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def emerging_html(clusters: list[dict[str, Any]]) -> str:
+    """The section body: per cluster a heading with its status, keywords, outlets, chart and central passages."""
+    if not clusters:
+        return "<p>No emerging cluster: the passages no catalogue narrative names did not converge.</p>"
+    parts = [("<p>Clusters of passages that no catalogue narrative names (or only weakly), from the latest weeks. "
+             "A cluster keeps its id while its centre stays put; promote one into the catalogue with "
+             "<code>radar narratives promote CLUSTER_ID --id NEW_ID --label ...</code>.</p>")]
+    for c in clusters:
+        chart = cluster_figure(c).to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-emerging-{c['cluster_id']}",
+                                          config={"displaylogo": False})
+        near = "" if c["nearest_narrative"] is None else (
+            f"; nearest narrative <code>{_e(c['nearest_narrative'])}</code> ({c['similarity']:.2f})")
+        passages = "".join(
+            f"<li><b>{_e(p.get('outlet'))}</b> {_e(p.get('day'))}: {_e(str(p.get('text', ''))[:400])} "
+            + (f'<a href="{_e(p["url"])}">{_e(p.get("title") or "source")}</a>'
+               if str(p.get("url", "")).startswith(("http://", "https://")) else "")
+            + "</li>" for p in c["central"])
+        parts.append(
+            f"<div class='emerging'><h3><code>{_e(c['cluster_id'])}</code> {_e(c['status'])}: {_e(c['label'])}</h3>"
+            f"<p>first seen {_e(c['first_seen'])}, last seen {_e(c['last_seen'])}; {_e(c['size'])} passages in "
+            f"{_e(c['articles'])} articles from {len(c['outlets'])} outlets ({_e(', '.join(c['camps']))}){near}</p>"
+            f"{chart}<ol>{passages}</ol></div>")
+    return "".join(parts)
+
+
+def emerging_section(clusters: list[dict[str, Any]]) -> str:
+    """The whole section, heading included."""
+    return f"<h2 id='emerging'>{SECTION}</h2>{emerging_html(clusters)}"

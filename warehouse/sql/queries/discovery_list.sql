@@ -1,0 +1,11 @@
+-- The clusters found in $week (default: the latest clustered week), newest status first, with every article URL.
+WITH shown AS (SELECT coalesce(CAST($week AS VARCHAR), (SELECT max(week) FROM emerging_weeks)) AS week)
+SELECT w.cluster_id, w.week, w.status, c.first_seen, c.last_seen, w.keywords, w.outlets, w.camps, w.passages,
+       w.articles, w.week_articles, w.previous_articles, w.nearest_narrative, w.similarity, c.merged_into,
+       c.split_from, w.central,
+       (SELECT list(DISTINCT coalesce(a.canonical_url, a.url) ORDER BY coalesce(a.canonical_url, a.url))
+        FROM emerging_cluster_passages m JOIN articles a USING (article_id)
+        WHERE m.cluster_id = w.cluster_id AND m.week = w.week) AS urls
+FROM emerging_cluster_weekly w JOIN emerging_clusters c USING (cluster_id)
+WHERE w.week = (SELECT week FROM shown)
+ORDER BY CASE w.status WHEN 'new' THEN 0 WHEN 'growing' THEN 1 WHEN 'stable' THEN 2 ELSE 3 END, w.articles DESC, w.cluster_id
