@@ -44,6 +44,16 @@ def discovery_task(writer: Writer, settings: Settings, since: date) -> int:
     return sum(r.clusters for r in compute_discovery(writer, settings, since))
 
 
+@task(name="reuse-and-leadlag", cache_policy=NONE)
+def reuse_task(writer: Writer, settings: Settings, since: date | None) -> tuple[int, int]:
+    from flows.reuse_step import compute_leadlag, detect_reuse
+
+    found = detect_reuse(writer, settings.reuse_params())
+    starts = [d for d in (since, found.first_day) if d is not None]
+    weeks = compute_leadlag(writer, settings.leadlag_params(), min(starts)) if starts else 0
+    return found.article_copies, weeks
+
+
 @task(name="detect-spikes", cache_policy=NONE)
 def spikes_task(writer: Writer, settings: Settings, since: date) -> list[NewAlert]:
     return detect_and_store(writer, settings.spike_params(), since=since)
@@ -80,6 +90,8 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
         weeks, crossings = bifurcation_task(writer, settings, since)
         alerts = spikes_task(writer, settings, since)
         discovery_task(writer, settings, since)  # emerging clusters, incremental by week
+    copies, _ = reuse_task(writer, settings, since)  # its own memory (reuse_checked): runs every time
+    if since is not None:
         mark_analyzed(writer, started)
     # Always: cheap, idempotent, and picks up an edited hypothesis file (e.g. a new event date).
     changes = hypotheses_task(writer, settings)
@@ -92,7 +104,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
                 weeks, crossings, len(alerts), delivered, failed)
     return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings,
             "new_alerts": len(alerts), "verdict_changes": len(changes), "delivered": delivered,
-            "delivery_failures": failed}
+            "delivery_failures": failed, "copying_articles": copies}
 
 
 @flow(name="analyze")

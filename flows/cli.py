@@ -496,5 +496,8 @@ from flows.cli_discovery import register as _register_discovery  # commands in t
 _register_discovery(app, narratives_app)
 
 
+from flows.cli_reuse import register as _register_reuse  # noqa: I001  (needs `app`: adds `copies`, `leadlag`)
+_register_reuse(app)
+
 if __name__ == "__main__":
     app()

@@ -46,6 +46,9 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) 
     from flows.report_discovery import load_emerging
 
     tables["emerging"] = load_emerging(con, since)
+    from flows.report_reuse import load_who_leads
+
+    tables.update({f"who_leads_{k}": v for k, v in load_who_leads(con, since).items()})
     return ReportData(since, tables)
 
 
@@ -257,6 +260,8 @@ padding-left:1em;margin:1em 0}.alert li{margin:.4em 0;font-size:14px}small{color
 
 def render_report(data: ReportData, generated: datetime | None = None) -> str:
     """The whole HTML document; plotly.js is inlined once, before the first chart."""
+    from flows.report_reuse import who_leads_html
+
     t = data.tables
     days = sorted({r["day"] for r in t["articles_daily"]})
     n_days = (days[-1] - days[0]).days + 1 if days else 1
@@ -287,6 +292,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
         f"<h2 id='hypotheses'>{SECTIONS[5]}</h2>{divs['hypotheses']}"
         f"{emerging_section(t.get('emerging', []))}"
+        f"{who_leads_html({'leadlag': t.get('who_leads_leadlag', []), 'graph': t.get('who_leads_graph', [])})}"
         "</body></html>"
     )
 

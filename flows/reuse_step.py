@@ -235,10 +235,10 @@ def _leadlag_week(writer: Writer, params: LeadLagParams, monday: date) -> None:
                                 "last": sunday + timedelta(days=params.max_lag)}).fetchall()
         copy_rows = con.execute(load_sql("queries/leadlag_copies_weekly"), {"first": monday, "last": sunday}).fetchall()
         sources = [str(s) for (s,) in con.execute("SELECT source_id FROM sources").fetchall()]
-    results = []
-    for grouping, col in (("camp", 1), ("tier", 2)):
-        rows = [(str(r[0]), str(r[col]), r[3], int(r[4])) for r in series_rows if r[col] is not None]
-        results += leadlag_pairs(daily_series(rows, first, params.window_days), grouping, params)
+    groupings = {grouping: daily_series([(str(r[0]), str(r[col]), r[3], int(r[4])) for r in series_rows
+                                         if r[col] is not None], first, params.window_days)
+                 for grouping, col in (("camp", 1), ("tier", 2))}
+    results = leadlag_pairs(groupings, params)
     waves = [w for w in find_waves([Posting(str(n), str(s), _ts(t) or datetime.min.replace(tzinfo=UTC))
                                     for n, s, t in postings], params)
              if monday <= w.start.astimezone(UTC).date() <= sunday]

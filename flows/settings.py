@@ -55,6 +55,17 @@ class Settings(BaseSettings):
     spike_min_ratio: float = Field(2.0, gt=1, description="the day's share of articles carrying it / the baseline's")
     spike_alpha: float = Field(0.01, gt=0, lt=1, description="false-alarm rate per day across all series (Bonferroni)")
     spike_cooldown_days: int = Field(7, ge=0)
+    # Who leads and who copies (README "Who leads and who copies": thresholds measured by benchmarks/reuse_quality.py).
+    reuse_min_cosine: float = Field(0.90, gt=0, le=1, description="cosine of two passages' vectors to be copy candidates")
+    reuse_min_jaccard: float = Field(0.5, gt=0, le=1, description="word 3-shingle Jaccard that confirms a copy (paraphrase stays below)")
+    reuse_window_days: int = Field(7, ge=1, le=60, description="new passages are compared with those published this many days around them")
+    reuse_whole_article_share: float = Field(0.8, gt=0, le=1, description="share of an article's passages copied from one original that flags whole-article republication")
+    leadlag_window_days: int = Field(42, ge=14, le=180, description="trailing days behind each week's narrative lead-lag")
+    leadlag_max_lag_days: int = Field(7, ge=1, le=14, description="largest lead tested, in days")
+    leadlag_permutations: int = Field(2000, ge=100, description="shuffled-days permutations of the lead-lag null")
+    leadlag_alpha: float = Field(0.05, gt=0, lt=1, description="chance of any false lead per week across narratives and pairs (max-T permutation null)")
+    leadlag_min_articles: int = Field(6, ge=1, description="articles a camp or tier needs on a narrative in the window")
+    leadlag_wave_gap_days: int = Field(3, ge=1, description="days without a narrative before an article opens a new wave")
     alert_recent_days: int = Field(2, ge=0, description="only alerts this close to the newest day are delivered")
     feed_failing_after: int = Field(3, ge=1, description="failed fetches in a row that flag a feed as failing")
     feed_silent_multiple: float = Field(
@@ -117,6 +128,19 @@ class Settings(BaseSettings):
             alpha=self.bifurcation_alpha, min_margin=self.bifurcation_min_margin,
             crossing_weeks=self.bifurcation_crossing_weeks,
         )
+
+    def reuse_params(self):  # -> models.reuse.ReuseParams
+        from models.reuse import ReuseParams
+
+        return ReuseParams(min_cosine=self.reuse_min_cosine, min_jaccard=self.reuse_min_jaccard,
+                           window_days=self.reuse_window_days, whole_article_share=self.reuse_whole_article_share)
+
+    def leadlag_params(self):  # -> models.leadlag.LeadLagParams
+        from models.leadlag import LeadLagParams
+
+        return LeadLagParams(max_lag=self.leadlag_max_lag_days, window_days=self.leadlag_window_days,
+                             permutations=self.leadlag_permutations, alpha=self.leadlag_alpha,
+                             min_articles=self.leadlag_min_articles, wave_gap_days=self.leadlag_wave_gap_days)
 
     def task_runner_instance(self):  # -> a Prefect TaskRunner
         """The task runner the settings ask for; Dask fans fetching and embedding out to its workers."""

@@ -5,8 +5,9 @@ articles carrying the narrative over a trailing window. The lag (0..`max_lag` da
 that maximises the Pearson correlation of one series with the other shifted is the lead; its correlation is
 compared with a **permutation null**: the leader's days are shuffled (`permutations` times) and the same best-lag
 correlation taken, so the null includes the search over lags. `strength` is observed minus the null mean;
-`ci_low`/`ci_high` are observed minus the null's upper and lower quantiles at a level adjusted for the number of
-series tested that week (Bonferroni), so `ci_low > 0` reads "a lead beyond chance" across all of them.
+`ci_low`/`ci_high` are observed minus the upper and lower `alpha` quantiles of the *family* null (per shuffle, the
+largest best-lag correlation of every pair tested that week, camps and tiers together), so `ci_low > 0` reads
+"a lead beyond chance" with the chance of any false lead that week held at `alpha`.
 
 Per outlet: a narrative **wave** starts with an article on a narrative no outlet carried in the previous
 `wave_gap_days`; the outlet(s) publishing its first article are *first*, every other outlet carrying the
@@ -88,17 +89,29 @@ def best_lag(a: np.ndarray, b: np.ndarray, max_lag: int) -> tuple[int, float]:
     return k - max_lag, float(corr[k])
 
 
-def lead_lag(a: np.ndarray, b: np.ndarray, params: LeadLagParams, tests: int = 1,
-             rng: np.random.Generator | None = None) -> LeadLag:
-    """Best lag of `a` against `b` with its shuffled-days null; `tests` series tested together (Bonferroni)."""
+def null_best(a: np.ndarray, b: np.ndarray, perms: np.ndarray, max_lag: int) -> np.ndarray:
+    """Best-lag correlation of `b` with `a`'s days shuffled by each row of `perms`."""
+    return lagged_correlations(np.asarray(a, dtype=np.float64)[perms], b, max_lag).max(axis=1)
+
+
+def lead_lag(a: np.ndarray, b: np.ndarray, params: LeadLagParams, rng: np.random.Generator | None = None,
+             family_null: np.ndarray | None = None) -> LeadLag:
+    """Best lag of `a` against `b`, with its shuffled-days null.
+
+    `family_null` (the largest best-lag correlation over every pair tested together, per permutation) makes the
+    interval and p-value family-wise; without it the pair's own null is used.
+    """
     rng = rng or np.random.default_rng(params.seed)
     lag, corr = best_lag(a, b, params.max_lag)
-    perms = np.argsort(rng.random((params.permutations, len(a))), axis=1)
-    null = lagged_correlations(np.asarray(a, dtype=np.float64)[perms], b, params.max_lag).max(axis=1)
-    level = params.alpha / max(tests, 1)
-    upper, lower = np.quantile(null, [1 - level, level])
-    p = (1 + int(np.sum(null >= corr - 1e-12))) / (1 + params.permutations)
-    return LeadLag(lag, corr, corr - float(null.mean()), corr - float(upper), corr - float(lower), p)
+    own = null_best(a, b, _perms(rng, params.permutations, len(a)), params.max_lag)
+    ref = own if family_null is None else family_null
+    upper, lower = np.quantile(ref, [1 - params.alpha, params.alpha])
+    p = (1 + int(np.sum(ref >= corr - 1e-12))) / (1 + len(ref))
+    return LeadLag(lag, corr, corr - float(own.mean()), corr - float(upper), corr - float(lower), p)
+
+
+def _perms(rng: np.random.Generator, n: int, days: int) -> np.ndarray:
+    return np.argsort(rng.random((n, days)), axis=1)
 
 
 @dataclass(frozen=True)
@@ -123,19 +136,37 @@ def daily_series(rows: list[tuple[str, str, date, int]], start: date, days: int)
     return series
 
 
-def leadlag_pairs(series: dict[tuple[str, str], np.ndarray], grouping: str, params: LeadLagParams) -> list[PairResult]:
-    """Every narrative's pairs of groups with enough articles, tested together (the Bonferroni family)."""
-    eligible = {k: v for k, v in series.items()
-                if v.sum() >= params.min_articles and np.count_nonzero(v) >= params.min_active_days}
-    by_narrative: dict[str, list[str]] = defaultdict(list)
-    for narrative, group in sorted(eligible):
-        by_narrative[narrative].append(group)
-    pairs = [(n, g1, g2) for n, groups in by_narrative.items() for i, g1 in enumerate(groups) for g2 in groups[i + 1:]]
+def eligible_series(series: dict[tuple[str, str], np.ndarray], params: LeadLagParams) -> dict[tuple[str, str], np.ndarray]:
+    """The series with enough articles on enough days to be tested."""
+    return {k: v for k, v in series.items()
+            if v.sum() >= params.min_articles and np.count_nonzero(v) >= params.min_active_days}
+
+
+def leadlag_pairs(groupings: dict[str, dict[tuple[str, str], np.ndarray]], params: LeadLagParams) -> list[PairResult]:
+    """Every narrative's pairs of groups (camps, tiers) with enough articles, tested as one family.
+
+    The same day shuffles are applied to every pair; per shuffle the largest best-lag correlation of all pairs is
+    the family's null (Westfall-Young max-T), so `significant` holds the chance of any false lead that week at
+    `alpha` however many narratives and pairs were tested.
+    """
+    pairs = []
+    for grouping, series in sorted(groupings.items()):
+        eligible = eligible_series(series, params)
+        by_narrative: dict[str, list[str]] = defaultdict(list)
+        for narrative, group in sorted(eligible):
+            by_narrative[narrative].append(group)
+        pairs += [(grouping, n, eligible[(n, g1)], eligible[(n, g2)], g1, g2)
+                  for n, groups in by_narrative.items() for i, g1 in enumerate(groups) for g2 in groups[i + 1:]]
+    if not pairs:
+        return []
     rng = np.random.default_rng(params.seed)
+    days = len(pairs[0][2])
+    perms = _perms(rng, params.permutations, days)
+    # both directions are searched by the lag range, so shuffling one side of each pair is enough
+    family = np.max([null_best(a, b, perms, params.max_lag) for _, _, a, b, _, _ in pairs], axis=0)
     out = []
-    for narrative, g1, g2 in pairs:
-        a, b = eligible[(narrative, g1)], eligible[(narrative, g2)]
-        res = lead_lag(a, b, params, tests=len(pairs), rng=rng)
+    for grouping, narrative, a, b, g1, g2 in pairs:
+        res = lead_lag(a, b, params, rng=np.random.default_rng(params.seed), family_null=family)
         if res.lag >= 0:
             leader, follower, na, nb = g1, g2, a, b
         else:

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from realworld import Doc, _feed, _slug, share_vectors
 
-LEAD_LABEL = "URW: Discrediting the West, Diplomacy"
-LEAD_NARRATIVE = "urw_discrediting_the_west_diplomacy"
+LEAD_LABEL = "URW: Amplifying war-related fears"
+LEAD_NARRATIVE = "urw_amplifying_war_fears"
 ORIGIN, MIRROR, REWRITER, STATE = "Origin Daily", "Mirror Net", "Rewrite Hub", "Kremlin Wire"
 ALTS = ("Echo Blog", "Samizdat Now", "Truth Digest")
 MAINSTREAM = ("Harbour Gazette", "Capital Ledger")
@@ -67,15 +67,36 @@ def _when(rng: random.Random, day: date, hours: tuple[int, int] = (6, 20)) -> da
     return datetime(day.year, day.month, day.day, rng.randrange(*hours), rng.randrange(60), tzinfo=UTC)
 
 
+_SHARING: dict[int, frozenset[str]] = {}
+
+
+def sharing_text(docs: list[Doc]) -> frozenset[str]:
+    """Documents with a passage (12 words or more) found verbatim in another document: the corpus's own reuse
+    (a source site's promo block or footer in two of its articles). They would be real copies between two
+    made-up outlets, so a world never gives them to outlets as independent articles."""
+    from extractors.passages import split_passages
+
+    key = hash(tuple(d.doc_id for d in docs))
+    if key not in _SHARING:
+        seen: dict[str, set[str]] = {}
+        for d in docs:
+            for p in split_passages(d.body):
+                if len(p.text.split()) >= 12:
+                    seen.setdefault(" ".join(p.text.lower().split()), set()).add(d.doc_id)
+        _SHARING[key] = frozenset(x for ids in seen.values() if len(ids) > 1 for x in ids)
+    return _SHARING[key]
+
+
 def plan_reuse_world(docs: list[Doc], seed: int, planted: bool = True, weeks: int = 6, start: date = date(2026, 3, 2),
-                     originals: int = 8, copies: int = 6, paraphrases: int = 4, lead_days: int = 9,
+                     originals: int = 8, copies: int = 6, paraphrases: int = 4, lead_days: int = 7,
                      independent_per_week: int = 1) -> ReuseWorld:
     """The world of the module docstring; every document is used once (copies and paraphrases aside)."""
     rng = random.Random(seed)
     world = ReuseWorld(seed, planted, start, weeks)
     days = weeks * 7
-    lead_pool = [d for d in docs if LEAD_LABEL in d.labels]
-    rest = [d for d in docs if LEAD_LABEL not in d.labels and len(d.body.split()) >= 150]
+    shared = sharing_text(docs)
+    lead_pool = [d for d in docs if LEAD_LABEL in d.labels and d.doc_id not in shared]
+    rest = [d for d in docs if LEAD_LABEL not in d.labels and len(d.body.split()) >= 150 and d.doc_id not in shared]
     rng.shuffle(lead_pool)
     rng.shuffle(rest)
     # lead: the state outlet on lead_days days (none in the last 2 days, so every follow-up fits in the world)

@@ -129,9 +129,9 @@ def test_the_permutation_interval_excludes_zero_for_a_lead_and_not_for_noise() -
     for _ in range(20):
         a = (rng.random(42) < 0.25).astype(float)
         follow = np.concatenate([[0, 0], a[:-2]]) + (rng.random(42) < 0.1)
-        lead_found += lead_lag(a, follow, params, tests=10, rng=rng).significant
-        noise_found += lead_lag(a, (rng.random(42) < 0.3).astype(float), params, tests=10, rng=rng).significant
-    assert lead_found >= 18 and noise_found == 0, (lead_found, noise_found)
+        lead_found += lead_lag(a, follow, params, rng=rng).significant
+        noise_found += lead_lag(a, (rng.random(42) < 0.3).astype(float), params, rng=rng).significant
+    assert lead_found >= 18 and noise_found <= 3, (lead_found, noise_found)  # alpha 0.05 per pair here
 
 
 def test_leadlag_pairs_name_leader_and_follower_and_skip_thin_series() -> None:
@@ -142,7 +142,7 @@ def test_leadlag_pairs_name_leader_and_follower_and_skip_thin_series() -> None:
     rows += [("n1", "alt", start + timedelta(days=d + 2), 2) for d in days if d + 2 < 42]
     rows += [("n1", "mainstream", start + timedelta(days=3), 1)]  # one article: too thin
     series = daily_series(rows, start, 42)
-    out = leadlag_pairs(series, "tier", LeadLagParams(permutations=500))
+    out = leadlag_pairs({"tier": series}, LeadLagParams(permutations=500))
     assert [(r.leader, r.follower, r.lag_days) for r in out] == [("state", "alt", 2)]
     assert out[0].result.significant and out[0].leader_articles == 10
 
