@@ -22,7 +22,6 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.doc_head import _folds, fit_head
-from models.embedder import Embedder
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
 from models.narratives import build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
@@ -59,7 +58,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     settings = Settings()
-    embedder = Embedder(settings.model)
+    embedder = settings.embedder()
     semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
     labels = [n.label for n in semeval.narratives] + [OTHER]
     cache = EmbeddingCache(embedder, args.cache)

@@ -98,7 +98,7 @@ def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | 
     not in the cache. A run with nothing new reads the cache and classifies nothing.
     """
     logger = get_run_logger()
-    embedder = embedder or Embedder(settings.model)  # lazy: nothing is loaded until a text is encoded
+    embedder = embedder or settings.embedder()  # lazy: nothing is loaded until a text is encoded
     if settings.task_runner == "dask":
         embedded = embed_fanned_out(writer, embedder)
     else:

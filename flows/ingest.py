@@ -116,7 +116,7 @@ def daily_ingest(
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
 
     outcomes: list[FeedOutcome] = []
-    embedder = embedder or Embedder(settings.model)  # lazy: loaded by the first text to encode
+    embedder = embedder or settings.embedder()  # lazy: loaded by the first text to encode
     # Threads share this process, so passages are encoded while other feeds are still fetched; Dask workers
     # cannot reach this process's encoder and leave encoding to the fanned-out embed step.
     streaming = classify and settings.task_runner != "dask"

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     )
     hypotheses: Path = Field(_ROOT / "config" / "hypotheses.yaml", description="forecast tracker hypotheses")
     model: str = Field("", description="embedding model name or path; empty = the packaged all-MiniLM-L6-v2")
+    encoder_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="torch, or the same model exported to ONNX (fp32 or int8) and run with onnxruntime")
+    onnx_dir: Path = Field(_ROOT / ".cache" / "onnx", description="where the ONNX export of the model is kept")
     concurrency: int = Field(8, ge=1, description="feeds processed at once")
     task_runner: Literal["threads", "dask"] = Field("threads", description="threads, or a Dask cluster for scale-out")
     dask_address: str | None = Field(None, description="scheduler of an existing Dask cluster; none = a local one")
@@ -76,10 +79,10 @@ class Settings(BaseSettings):
     discovery_window_weeks: int = Field(2, ge=1, le=12, description="trailing weeks clustered for each week's discovery")
     discovery_reference_weeks: int = Field(2, ge=1, le=12, description="weeks before the window it is compared with (novelty)")
     discovery_novelty_k: int = Field(10, ge=2, description="nearest neighbours behind a passage's novelty share")
-    discovery_novelty_share: float = Field(0.7, gt=0, le=1, description="share of window neighbours (vs the reference period) for a passage to be clustered")
+    discovery_novelty_share: float = Field(0.65, gt=0, le=1, description="share of window neighbours (vs the reference period) for a passage to be clustered")
     discovery_max_score: float = Field(0.55, gt=0, description="passages whose best catalogue narrative scores below this are clustered")
-    discovery_min_cluster_size: int = Field(10, ge=2, description="HDBSCAN min_cluster_size (passages)")
-    discovery_min_samples: int = Field(5, ge=1, description="HDBSCAN min_samples")
+    discovery_min_cluster_size: int = Field(6, ge=2, description="HDBSCAN min_cluster_size (passages)")
+    discovery_min_samples: int = Field(3, ge=1, description="HDBSCAN min_samples")
     discovery_min_outlets: int = Field(2, ge=1, description="a cluster must span this many outlets to be kept")
     discovery_boilerplate_min_articles: int = Field(3, ge=2, description="near-identical passage in this many articles of one outlet = boilerplate")
     discovery_boilerplate_similarity: float = Field(0.95, gt=0, le=1, description="cosine of near-identical passages")
@@ -89,7 +92,7 @@ class Settings(BaseSettings):
     discovery_alert_min_outlets: int = Field(3, ge=1, description="outlets this week for a new or growing cluster to alert")
     discovery_alert_cooldown_days: int = Field(14, ge=0, description="at most one emerging alert per cluster in this many days")
     discovery_max_points: int = Field(12000, ge=100, description="larger windows are clustered on a seeded sample of this size")
-    discovery_selection: Literal["eom", "leaf"] = Field("eom", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")
+    discovery_selection: Literal["eom", "leaf"] = Field("leaf", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")
     discovery_dims: int = Field(32, ge=0, description="PCA dimensions before clustering (0 = none)")
     alert_webhook: SecretStr | None = Field(None, description="Slack-compatible webhook URL (secret)")
     schedule_cron: str = "0 6 * * *"
@@ -141,6 +144,11 @@ class Settings(BaseSettings):
         return LeadLagParams(max_lag=self.leadlag_max_lag_days, window_days=self.leadlag_window_days,
                              permutations=self.leadlag_permutations, alpha=self.leadlag_alpha,
                              min_articles=self.leadlag_min_articles, wave_gap_days=self.leadlag_wave_gap_days)
+
+    def embedder(self):  # -> models.embedder.Embedder; lazy, loads nothing
+        from models.embedder import Embedder
+
+        return Embedder(self.model, backend=self.encoder_backend, onnx_dir=self.onnx_dir)
 
     def task_runner_instance(self):  # -> a Prefect TaskRunner
         """The task runner the settings ask for; Dask fans fetching and embedding out to its workers."""

@@ -22,20 +22,37 @@ def default_model_path() -> str:
 
 
 class Embedder:
-    """Loads the model lazily; `model_id` is what gets stored beside every vector."""
+    """Loads the model lazily; `model_id` is what gets stored beside every vector.
 
-    def __init__(self, model: str = "", batch_size: int = 64, device: str = "cpu") -> None:
+    `backend` "onnx" or "onnx-int8" runs the same weights exported to ONNX with onnxruntime (models/onnx_backend.py;
+    exported on first use into `onnx_dir`); their vectors differ slightly, so they get their own model id.
+    """
+
+    def __init__(self, model: str = "", batch_size: int = 64, device: str = "cpu", backend: str = "torch",
+                 onnx_dir: Path | None = None) -> None:
         self.model_ref = model or default_model_path()
         self.model_id = model or DEFAULT_MODEL_ID
         if model and Path(model).exists():
             self.model_id = Path(model).resolve().name
+        self.base_model_id = self.model_id
+        if backend != "torch":
+            self.model_id = f"{self.model_id}+{backend}"
+        self.backend = backend
+        self.onnx_dir = onnx_dir or Path.home() / ".cache" / "narrative-radar" / "onnx"
         self.batch_size = batch_size
         self.device = device
         self.encoded_texts = 0  # counted so tests can prove a step did not re-embed passages
 
     def __getstate__(self) -> dict:
         """Travel without the loaded model: a Dask worker loads its own copy from the same path."""
-        return {k: v for k, v in self.__dict__.items() if k != "model"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("model", "onnx")}
+
+    @cached_property
+    def onnx(self):  # -> OnnxEncoder
+        from models.onnx_backend import OnnxEncoder
+
+        log.info("loading embedding model %s (%s) from %s", self.base_model_id, self.backend, self.model_ref)
+        return OnnxEncoder(self.model_ref, self.base_model_id, self.backend, self.onnx_dir)
 
     @cached_property
     def model(self):  # -> SentenceTransformer
@@ -47,6 +64,8 @@ class Embedder:
 
     @property
     def dim(self) -> int:
+        if self.backend != "torch":
+            return self.onnx.dim
         return int(self.model.get_embedding_dimension())
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
@@ -54,6 +73,8 @@ class Embedder:
         self.encoded_texts += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.backend != "torch":
+            return self.onnx.encode(list(texts), self.batch_size)
         vectors = self.model.encode(
             list(texts),
             batch_size=self.batch_size,
