@@ -254,7 +254,6 @@ def eval_semeval(
     """Coarse-narrative F1 on SemEval-2025 Task 10 subtask 2 with two baselines, as JSON: fit on --train and
     score on --test, or cross-validate on DIRECTORY."""
     from models.catalogue import CatalogueError, load_catalogue
-    from models.embedder import Embedder
     from models.evaluation import evaluate, evaluate_train_test
 
     _logging(False)
@@ -264,12 +263,12 @@ def eval_semeval(
     try:
         catalogue = load_catalogue(settings.narratives)
         if train is not None and test is not None:
-            result = evaluate_train_test(train, test, Embedder(settings.model), catalogue, lang, cache)
+            result = evaluate_train_test(train, test, settings.embedder(), catalogue, lang, cache)
             result.pop("predictions")
             results = [result]
         else:
             assert directory is not None  # the check above
-            results = evaluate(directory, Embedder(settings.model), catalogue, lang, folds, cache, train_other_languages)
+            results = evaluate(directory, settings.embedder(), catalogue, lang, folds, cache, train_other_languages)
     except (FileNotFoundError, CatalogueError) as exc:
         fail(str(exc))
     sys.stdout.write(json.dumps(results, indent=1) + "\n")
@@ -297,7 +296,6 @@ def narratives_fit(
 ) -> None:
     """Fit the document-level narrative head on labelled data; use it with RADAR_NARRATIVE_HEAD=OUT."""
     from models.catalogue import CatalogueError, load_catalogue
-    from models.embedder import Embedder
     from models.evaluation import EmbeddingCache, fit_semeval_head
     from models.semeval import language_dirs, read_annotated
 
@@ -307,7 +305,7 @@ def narratives_fit(
     if not dirs:
         fail(f"{train}: no SemEval subtask-2 folder (subtask-2-annotations.txt) found")
     docs = [d for folder in dirs for d in read_annotated(folder)]
-    embedder = Embedder(settings.model)
+    embedder = settings.embedder()
     store = EmbeddingCache(embedder, cache)
     try:
         head = fit_semeval_head(docs, embedder, load_catalogue(settings.narratives), store)
