@@ -65,6 +65,21 @@ def control(db: Path, world, settings: Settings) -> dict:
     return {"clusters": len(clusters), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
 
 
+def rediscover(db: Path, settings: Settings) -> Path:
+    """Discovery recomputed from scratch on an ingested warehouse with the current settings (no re-ingest)."""
+    from flows.discovery_step import compute_discovery
+    from warehouse.writer import Writer
+
+    writer = Writer(db)
+    with writer.transaction() as con:
+        for table in ("emerging_clusters", "emerging_cluster_weekly", "emerging_cluster_passages",
+                      "emerging_cluster_events", "emerging_weeks"):
+            con.execute(f"DELETE FROM {table}")
+        con.execute("DELETE FROM alerts WHERE kind = 'emerging'")
+    compute_discovery(writer, settings.model_copy(update={"db": db}))
+    return db
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
@@ -73,6 +88,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery"))
     parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
     parser.add_argument("--no-control", action="store_true")
+    parser.add_argument("--rediscover", action="store_true",
+                        help="reuse a world already ingested under --work: clear discovery's tables and rerun it only")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     from prefect.testing.utilities import prefect_test_harness
@@ -85,17 +102,20 @@ def main() -> None:
             for seed in range(args.first_seed, args.first_seed + args.seeds):
                 started = time.perf_counter()
                 workdir = args.work / f"{narrative_id}-{seed}"
-                shutil.rmtree(workdir, ignore_errors=True)
-                workdir.mkdir(parents=True)
                 world = plan_emerging_world(docs, seed, label)
-                reduced = catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
-                settings = Settings(concurrency=4, fetch_retries=0, narratives=reduced)
-                server = HTTPServer(host="127.0.0.1", port=0)
-                server.start()
-                try:
-                    db = ingest_world(world, workdir, server, settings, args.cache)
-                finally:
-                    server.stop()
+                settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+                if args.rediscover and (workdir / "radar.duckdb").exists():
+                    db = rediscover(workdir / "radar.duckdb", settings)
+                else:
+                    shutil.rmtree(workdir, ignore_errors=True)
+                    workdir.mkdir(parents=True)
+                    catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
+                    server = HTTPServer(host="127.0.0.1", port=0)
+                    server.start()
+                    try:
+                        db = ingest_world(world, workdir, server, settings, args.cache)
+                    finally:
+                        server.stop()
                 clusters = cluster_quality(db, world, label)
                 best = max(clusters, key=lambda c: (c["purity"] * c["recall"], c["purity"]), default=None)
                 alerts = [c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")]

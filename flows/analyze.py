@@ -54,6 +54,13 @@ def reuse_task(writer: Writer, settings: Settings, since: date | None) -> tuple[
     return found.article_copies, weeks
 
 
+@task(name="discovery", cache_policy=NONE)
+def discovery_task(writer: Writer, settings: Settings, since: date) -> int:
+    from flows.discovery_step import compute_discovery
+
+    return sum(r.clusters for r in compute_discovery(writer, settings, since))
+
+
 @task(name="detect-spikes", cache_policy=NONE)
 def spikes_task(writer: Writer, settings: Settings, since: date) -> list[NewAlert]:
     return detect_and_store(writer, settings.spike_params(), since=since)
@@ -89,6 +96,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
         rollups_task(writer, since)
         weeks, crossings = bifurcation_task(writer, settings, since)
         alerts = spikes_task(writer, settings, since)
+        discovery_task(writer, settings, since)  # emerging clusters, incremental by week
         discovery_task(writer, settings, since)  # emerging clusters, incremental by week
     copies, _ = reuse_task(writer, settings, since)  # its own memory (reuse_checked): runs every time
     if since is not None:

@@ -497,5 +497,10 @@ _register_discovery(app, narratives_app)
 from flows.cli_reuse import register as _register_reuse  # noqa: I001  (needs `app`: adds `copies`, `leadlag`)
 _register_reuse(app)
 
+from flows.cli_discovery import register as _register_discovery  # commands in their own module
+
+_register_discovery(app, narratives_app)
+
+
 if __name__ == "__main__":
     app()

@@ -23,6 +23,7 @@ from models.discovery import (
     Previous,
     boilerplate_mask,
     cluster_labels,
+    cluster_novelty,
     describe_clusters,
     match_clusters,
     nearest_narrative,
@@ -159,8 +160,9 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     if n:
         boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
                                   params.boilerplate_min_articles, params.boilerplate_similarity)
-        reference = load_window(writer, start - timedelta(weeks=settings.discovery_reference_weeks),
-                                start - timedelta(days=1), settings.discovery_max_score).vectors
+        ref = load_window(writer, start - timedelta(weeks=settings.discovery_reference_weeks),
+                          start - timedelta(days=1), settings.discovery_max_score)
+        reference = ref.vectors
         share = novelty_share(window.vectors, window.article_ids, reference, params.novelty_k, params.max_points,
                               params.dims, params.seed)
         novel = ~boiler & (share >= params.novelty_share)  # NaN (no reference period yet) is never novel
@@ -168,6 +170,13 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         labels = np.full(n, -1, dtype=int)
         labels[keep] = cluster_labels(window.vectors[keep], params)
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
+        tested = len(clusters)
+        clusters = [c for c in clusters if params.alpha >= 1 or cluster_novelty(
+            c.centroid, float(np.percentile(c.centrality, params.neighbourhood)), window.vectors, window.article_ids, reference,
+            ref.article_ids)[2] <= params.alpha / max(tested, 1)]
+        if tested and params.alpha < 1:
+            log.info("discovery %s: %d of %d clusters denser than the reference period explains", week,
+                     len(clusters), tested)
         if len(reference) == 0:
             log.info("discovery %s: no reference period before %s yet, nothing clustered", week, start)
     first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
@@ -221,9 +230,10 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                 "INSERT INTO emerging_cluster_weekly VALUES ($cluster_id, $week, $passages, $articles, $week_articles, "
                 "$previous_articles, $outlets, $camps, $keywords, $nearest_narrative, $similarity, $match_similarity, "
                 "$status, $central, $centroid)", weekly)
-            con.executemany(
-                "INSERT INTO emerging_cluster_passages VALUES ($cluster_id, $passage_id, $week, $article_id, "
-                "$source_id, $day, $centrality)", members)
+            # one statement over list parameters: tens of thousands of rows at scale, executemany would crawl
+            con.execute(load_sql("queries/discovery_insert_members"),
+                        {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
+                                                              "day", "centrality")} | {"week": week})
         for kind, cluster_id, other, sim in matching.events:
             con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         [week, kind, cluster_id, other, sim])

@@ -11,6 +11,10 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
 3. the rest is clustered with scikit-learn's HDBSCAN on unit vectors reduced by PCA; a window larger than
    `max_points` is clustered on a seeded sample and the other passages join the nearest cluster when they are
    as close to its centroid as the sample's members were;
+   a cluster is kept only when its neighbourhood (cosine to its centroid at least that of 90% of its members)
+   holds more window articles than the reference period explains: one-sided binomial test of the window's share
+   of the articles in it against the window's share of all articles, at `alpha` divided by the clusters tested
+   (a random 'novel' subsample of a steady topic fails it);
 4. each cluster is described: class-based TF-IDF keywords against the window's other passages, the most central
    passages, the nearest catalogue narrative;
 5. identity: a cluster takes the id of the previous cluster whose centroid matches best (cosine >=
@@ -47,15 +51,17 @@ may might since still two three well year years told according including another
 class DiscoveryParams:
     """Thresholds of one discovery run (the settings `discovery_*`)."""
 
-    min_cluster_size: int = 10
-    min_samples: int | None = 5
+    min_cluster_size: int = 6
+    min_samples: int | None = 3
     min_outlets: int = 2            # a cluster must span this many outlets to be kept
     boilerplate_min_articles: int = 3
     boilerplate_similarity: float = 0.95
     match_similarity: float = 0.8
     novelty_k: int = 10
-    novelty_share: float = 0.7
-    selection: str = "eom"          # HDBSCAN cluster_selection_method: eom (larger clusters) or leaf (finer)
+    novelty_share: float = 0.65
+    alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
+    neighbourhood: float = 10.0     # percentile of members' cosine to the centroid bounding the tested neighbourhood
+    selection: str = "leaf"         # HDBSCAN cluster_selection_method: eom (larger clusters) or leaf (finer)
     growth_ratio: float = 1.5
     max_points: int = 12_000
     dims: int = 32
@@ -265,6 +271,26 @@ def describe_clusters(vectors: np.ndarray, labels: np.ndarray, texts: Sequence[s
     clusters = [Cluster(m, c, central, kw, cen) for (m, c, central, cen), kw in zip(groups, keywords, strict=True)]
     clusters.sort(key=lambda c: (-len(c.members), int(c.central[0])))
     return clusters
+
+
+def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, window_articles: Sequence[str],
+                    reference: np.ndarray, reference_articles: Sequence[str]) -> tuple[int, int, float]:
+    """(window articles, reference articles, p-value) in the neighbourhood cosine >= `floor` of `centroid`.
+
+    Under no change an article near the centroid comes from the window with probability window articles / all
+    articles; the p-value is the binomial chance of at least the observed window count.
+    """
+    from scipy.stats import binom
+
+    c = unit(centroid)[0]
+    near_w = {window_articles[int(i)] for i in np.flatnonzero(unit(window) @ c >= floor)} if len(window) else set()
+    near_r = {reference_articles[int(i)] for i in np.flatnonzero(unit(reference) @ c >= floor)} if len(reference) else set()
+    total_w, total_r = len(set(window_articles)), len(set(reference_articles))
+    if not near_w or total_r == 0:
+        return len(near_w), len(near_r), 1.0
+    p0 = total_w / (total_w + total_r)
+    n = len(near_w) + len(near_r)
+    return len(near_w), len(near_r), float(binom.sf(len(near_w) - 1, n, p0))
 
 
 def new_cluster_id(week: str, founding_passage: str) -> str:

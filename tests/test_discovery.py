@@ -124,3 +124,18 @@ def test_nearest_narrative_and_status() -> None:
     assert status_of(False, 4, 3, 1.5) == "stable"
     assert status_of(False, 1, 4, 1.5) == "fading"
     assert status_of(False, 0, 0, 1.5) == "stable"
+
+
+def test_novelty_share_is_high_only_where_the_window_is_denser_than_the_reference() -> None:
+    from models.discovery import novelty_share
+
+    rng = np.random.default_rng(7)
+    topics = unit(rng.standard_normal((3, DIM)))
+    reference = blobs(rng, topics, [40, 40, 40])
+    emerging = unit(rng.standard_normal(DIM))
+    window = np.vstack([blobs(rng, topics, [40, 40, 40]), blobs(rng, emerging[None, :], [30])])
+    articles = [f"a{i // 3}" for i in range(len(window))]  # three passages per article
+    share = novelty_share(window, articles, reference, k=10, dims=16)
+    assert np.median(share[:120]) < 0.65 and np.median(share[120:]) >= 0.9
+    assert (share[120:] >= 0.65).mean() >= 0.9 and (share[:120] >= 0.65).mean() <= 0.25
+    assert np.isnan(novelty_share(window, articles, reference[:0])).all()  # no reference period: no verdict

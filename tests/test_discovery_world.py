@@ -1,0 +1,213 @@
+"""Discovery on a world of real news text (tests/discovery_world.py): a narrative removed from the catalogue
+emerges at six outlets from week 3; the real `daily_ingest` (embed, classify, analyze with discovery) runs over
+local HTTP, first without the world's last day, then with it.
+
+Checked: a surfaced cluster carries the removed narrative above its chance rate; the full-catalogue control
+surfaces no catalogued narrative above chance; ids are stable across a re-run and across the added day;
+`radar discover`, the report and the export show the clusters; promoting a cluster and re-running classify labels
+its passages without re-embedding. Seeds 0-1 here; the defaults were chosen on seeds 200+
+(benchmarks/discovery_quality.py).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import realworld
+from discovery_world import base_rates, catalogue_without, cluster_quality, plan_emerging_world
+from pytest_httpserver import HTTPServer
+from realworld import World, ingest_world, query
+from typer.testing import CliRunner
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.usefixtures("prefect_backend"),
+    pytest.mark.skipif(not realworld.available(), reason=f"SemEval-2025 T10 texts not found at {realworld.SEMEVAL}"),
+]
+ROOT = Path(__file__).resolve().parents[1]
+LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
+SEED = 0
+SNAPSHOT = ("SELECT cluster_id, week, passages, status, array_to_string(keywords, ', ') FROM emerging_cluster_weekly "
+            "ORDER BY week, cluster_id",
+            "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages ORDER BY week, passage_id")
+
+
+def snapshot(db: Path) -> tuple[list, list]:
+    return query(db, SNAPSHOT[0]), query(db, SNAPSHOT[1])
+
+
+def without_last_day(world: World) -> World:
+    last = world.last_day
+    short = World(world.seed, world.planted, world.start, world.weeks, world.outlets,
+                  [p for p in world.postings if p.published.date() < last])
+    return short
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, prefect_backend, semeval_vector_cache) -> dict:
+    """The world ingested without its last day, analyzed again, then ingested with the last day."""
+    from flows.analyze import analyze
+    from flows.settings import Settings
+
+    docs = realworld.load_docs()
+    world = plan_emerging_world(docs, SEED, LABEL)
+    workdir = tmp_path_factory.mktemp("discovery-world")
+    reduced = catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
+    settings = Settings(concurrency=4, fetch_retries=0, narratives=reduced)
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        db = ingest_world(without_last_day(world), workdir, server, settings, semeval_vector_cache)
+        first = snapshot(db)
+        analyze(db_path=str(db), settings=settings.model_copy(update={"db": db}))
+        rerun = snapshot(db)
+        server.clear()
+        ingest_world(world, workdir, server, settings, semeval_vector_cache)
+        added = snapshot(db)
+    finally:
+        server.stop()
+    return {"world": world, "db": db, "settings": settings.model_copy(update={"db": db}), "first": first,
+            "rerun": rerun, "added": added, "workdir": workdir}
+
+
+def test_the_removed_narrative_surfaces_as_a_cluster_above_chance(built) -> None:
+    world, db = built["world"], built["db"]
+    carrying = sum(LABEL in p.doc.labels for p in world.postings)
+    chance = base_rates(db, world, built["settings"].discovery_max_score).get(LABEL, 0.0)
+    clusters = cluster_quality(db, world, LABEL)
+    best = max(clusters, key=lambda c: (c["purity"] * c["recall"], c["purity"]))
+    assert carrying >= 30 and chance < 0.3, (carrying, chance)
+    # more than twice the label's share among the passages discovery may cluster, and a fifth of its articles
+    assert best["purity"] >= 2 * chance and best["recall"] >= 0.2, (best, chance, clusters)
+    statuses = dict(query(db, "SELECT cluster_id, status FROM emerging_cluster_weekly WHERE cluster_id = ? "
+                              "ORDER BY week LIMIT 1", [best["cluster_id"]]))
+    assert statuses[best["cluster_id"]] == "new"
+
+
+def test_ids_are_stable_across_a_rerun_and_an_added_day(built) -> None:
+    first, rerun, added = built["first"], built["rerun"], built["added"]
+    assert first[0], "no cluster at all"
+    assert rerun == first  # re-running analyze recomputes nothing and changes nothing
+    world = built["world"]
+    last_week = world.iso_week(world.weeks - 1)
+    before = {row for row in first[0] if row[1] < last_week}
+    after = {row for row in added[0] if row[1] < last_week}
+    assert before == after  # weeks whose window did not get the new day are untouched
+    old_ids = {c for c, w, *_ in first[0] if w == last_week}
+    new_ids = {c for c, w, *_ in added[0] if w == last_week}
+    kept = old_ids & new_ids
+    assert old_ids and len(kept) >= max(1, len(old_ids) - 1), (old_ids, new_ids)
+    # a cluster that continues keeps its passages mostly
+    old_members = {p: c for w, p, c in first[1] if w == last_week}
+    new_members = {p: c for w, p, c in added[1] if w == last_week}
+    same = [p for p, c in old_members.items() if c in kept and new_members.get(p) == c]
+    assert len(same) >= 0.5 * sum(c in kept for c in old_members.values())
+
+
+def test_discovery_is_incremental_and_tables_are_consistent(built) -> None:
+    db = built["db"]
+    weeks = query(db, "SELECT week, candidates, clustered, clusters FROM emerging_weeks ORDER BY week")
+    assert [w for w, *_ in weeks] == [built["world"].iso_week(i) for i in range(built["world"].weeks)]
+    for week, candidates, clustered, clusters in weeks:
+        rows = query(db, "SELECT count(*), count(DISTINCT cluster_id) FROM emerging_cluster_passages WHERE week = ?", [week])
+        assert rows[0] == (clustered, clusters) and clustered <= candidates
+    # the daily view counts each passage once, in the cluster of its latest window
+    total = query(db, "SELECT sum(passages) FROM emerging_daily")[0][0]
+    assert total == query(db, "SELECT count(DISTINCT passage_id) FROM emerging_cluster_passages")[0][0]
+    summary = query(db, "SELECT cluster_id, first_seen, last_seen, status, size FROM emerging_clusters")
+    assert {c for c, *_ in summary} == {c for (c,) in query(db, "SELECT DISTINCT cluster_id FROM emerging_cluster_weekly")}
+    assert all(f <= last and status in ("new", "growing", "stable", "fading") for _, f, last, status, _ in summary)
+    alerts = query(db, "SELECT narrative_id, day, evidence FROM alerts WHERE kind = 'emerging' ORDER BY narrative_id, day")
+    cooldown = built["settings"].discovery_alert_cooldown_days
+    for i, (narrative_id, day, evidence) in enumerate(alerts):
+        ev = json.loads(evidence)
+        assert narrative_id == f"emerging:{ev['cluster_id']}" and ev["week_outlets"] >= 3 and ev["top_passages"]
+        assert ev["status"] in ("new", "growing")
+        if i and alerts[i - 1][0] == narrative_id:  # once per cooldown
+            assert (day - alerts[i - 1][1]).days >= cooldown
+
+
+def test_discover_command_report_and_export_show_the_clusters(built, tmp_path) -> None:
+    from flows.cli import app
+    from flows.report_html import write_report
+
+    db, world = built["db"], built["world"]
+    runner = CliRunner()
+    result = runner.invoke(app, ["discover", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    clusters = json.loads(result.output)
+    last_week = world.iso_week(world.weeks - 1)
+    assert clusters and all(c["week"] == last_week for c in clusters)
+    members = query(db, "SELECT DISTINCT m.cluster_id, coalesce(a.canonical_url, a.url) FROM emerging_cluster_passages m "
+                        "JOIN articles a USING (article_id) WHERE m.week = ?", [last_week])
+    for c in clusters:
+        assert {"cluster_id", "keywords", "outlets", "camps", "first_seen", "passages", "urls"} <= set(c)
+        assert sorted(c["urls"]) == sorted(u for cid, u in members if cid == c["cluster_id"])
+        assert c["keywords"] and len(c["outlets"]) >= 2
+    table = runner.invoke(app, ["discover", "--db", str(db), "--week", world.iso_week(3)])
+    assert table.exit_code == 0 and "emerging clusters in " + world.iso_week(3) in table.output
+    assert runner.invoke(app, ["discover", "--db", str(db), "--week", "June"]).exit_code == 1
+    out = tmp_path / "report.html"
+    write_report(db, out)
+    text = out.read_text(encoding="utf-8")
+    assert "<h2 id='emerging'>Emerging</h2>" in text and "chart-emerging-" in text
+    assert clusters[0]["cluster_id"] in text
+    result = runner.invoke(app, ["export", "--db", str(db), "--out", str(tmp_path / "parquet")])
+    assert result.exit_code == 0 and (tmp_path / "parquet" / "emerging_daily.parquet").exists()
+
+
+def test_promote_then_classify_labels_the_cluster_without_re_embedding(built, tmp_path) -> None:
+    from flows.classify import classify_flow
+    from flows.cli import app
+
+    db = tmp_path / "promote.duckdb"
+    shutil.copy(built["db"], db)
+    catalogue = tmp_path / "narratives.yaml"
+    shutil.copy(built["settings"].narratives, catalogue)
+    world = built["world"]
+    best = max(cluster_quality(db, world, LABEL), key=lambda c: (c["purity"] * c["recall"], c["purity"]))
+    cluster_id = best["cluster_id"]
+    embeddings = query(db, "SELECT count(*) FROM embeddings")[0][0]
+    result = CliRunner().invoke(app, ["narratives", "promote", cluster_id, "--id", "west_diplomacy_discovered",
+                                      "--label", "Discovered: discrediting Western diplomacy", "--catalogue",
+                                      str(catalogue), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    again = CliRunner().invoke(app, ["narratives", "promote", cluster_id, "--id", "west_diplomacy_discovered",
+                                     "--label", "x", "--catalogue", str(catalogue), "--db", str(db)])
+    assert again.exit_code == 1 and "already exists" in again.output
+    from models.catalogue import load_catalogue
+
+    promoted = {n.narrative_id: n for n in load_catalogue(catalogue).narratives}["west_diplomacy_discovered"]
+    assert len(promoted.claims) == 5 and promoted.keywords
+    settings = built["settings"].model_copy(update={"db": db, "narratives": catalogue})
+    counts = classify_flow(db_path=str(db), settings=settings)
+    assert counts["embedded"] == 0 and query(db, "SELECT count(*) FROM embeddings")[0][0] == embeddings
+    members = [p for (p,) in query(db, "SELECT DISTINCT passage_id FROM emerging_cluster_passages WHERE cluster_id = ?",
+                                   [cluster_id])]
+    labelled = {p for (p,) in query(db, "SELECT passage_id FROM passage_narratives WHERE narrative_id = ?",
+                                    ["west_diplomacy_discovered"])}
+    assert len(labelled & set(members)) >= 0.5 * len(members), (len(labelled & set(members)), len(members))
+
+
+def test_full_catalogue_control_surfaces_no_catalogued_narrative_above_chance(built, tmp_path) -> None:
+    from scipy.stats import binom
+
+    from flows.classify import classify_flow
+
+    db = tmp_path / "control.duckdb"
+    shutil.copy(built["db"], db)
+    settings = built["settings"].model_copy(update={"db": db, "narratives": ROOT / "config" / "narratives.yaml"})
+    classify_flow(db_path=str(db), settings=settings)
+    world = built["world"]
+    rates = base_rates(db, world, settings.discovery_max_score)
+    clusters = cluster_quality(db, world, LABEL)
+    tests = max(len(clusters) * len(rates), 1)
+    for c in clusters:
+        if c["majority"] in (None, "Other"):
+            continue
+        count = round(c["majority_purity"] * c["articles"])
+        p = binom.sf(count - 1, c["articles"], rates[c["majority"]])
+        assert p >= 0.05 / tests, (c, rates[c["majority"]])
