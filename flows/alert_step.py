@@ -153,12 +153,6 @@ def slack_text(evidence: dict) -> str:
                 f"{evidence['week_articles']} articles this week ({evidence['previous_articles']} the week before) "
                 f"from {evidence['week_outlets']} outlets; keywords: {', '.join(evidence['keywords'][:8])}\n"
                 f"> {top[0].get('outlet')}: {str(top[0].get('text', ''))[:200]}… <{top[0].get('url')}>")
-    if evidence.get("kind") == "emerging":
-        top = evidence.get("top_passages") or [{}]
-        return (f"*Emerging cluster* `{evidence['cluster_id']}` ({evidence['status']}) in {evidence['week']}: "
-                f"{evidence['week_articles']} articles this week ({evidence['previous_articles']} the week before) "
-                f"from {evidence['week_outlets']} outlets; keywords: {', '.join(evidence['keywords'][:8])}\n"
-                f"> {top[0].get('outlet')}: {str(top[0].get('text', ''))[:200]}… <{top[0].get('url')}>")
     lines = [
         (
             f"*Narrative spike*: `{evidence['narrative_id']}` in "

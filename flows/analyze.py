@@ -37,13 +37,6 @@ def hypotheses_task(writer: Writer, settings: Settings) -> list[VerdictChange]:
         return []
 
 
-@task(name="discovery", cache_policy=NONE)
-def discovery_task(writer: Writer, settings: Settings, since: date) -> int:
-    from flows.discovery_step import compute_discovery
-
-    return sum(r.clusters for r in compute_discovery(writer, settings, since))
-
-
 @task(name="reuse-and-leadlag", cache_policy=NONE)
 def reuse_task(writer: Writer, settings: Settings, since: date | None) -> tuple[int, int]:
     from flows.reuse_step import compute_leadlag, detect_reuse
@@ -96,7 +89,6 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
         rollups_task(writer, since)
         weeks, crossings = bifurcation_task(writer, settings, since)
         alerts = spikes_task(writer, settings, since)
-        discovery_task(writer, settings, since)  # emerging clusters, incremental by week
         discovery_task(writer, settings, since)  # emerging clusters, incremental by week
     copies, _ = reuse_task(writer, settings, since)  # its own memory (reuse_checked): runs every time
     if since is not None:

@@ -43,9 +43,6 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) 
         rel = con.execute(sql, {"since": since} if "$since" in sql else {})
         cols = [d[0] for d in rel.description]
         tables[name] = [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
-    from flows.report_discovery import load_emerging
-
-    tables["emerging"] = load_emerging(con, since)
     from flows.report_reuse import load_who_leads
 
     tables.update({f"who_leads_{k}": v for k, v in load_who_leads(con, since).items()})
@@ -279,8 +276,6 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
     }
     from flows.report_discovery import emerging_section
 
-    from flows.report_discovery import emerging_section
-
     divs: dict[str, str] = {}
     for i, (name, fig) in enumerate(figures.items()):
         divs[name] = fig.to_html(full_html=False, include_plotlyjs=i == 0, div_id=f"chart-{name}",
@@ -296,7 +291,6 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         f"<h2 id='stance'>{SECTIONS[3]}</h2>{divs['stance']}"
         f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
         f"<h2 id='hypotheses'>{SECTIONS[5]}</h2>{divs['hypotheses']}"
-        f"{emerging_section(t.get('emerging', []))}"
         f"{who_leads_html({'leadlag': t.get('who_leads_leadlag', []), 'graph': t.get('who_leads_graph', [])})}"
         f"{emerging_section(t.get('emerging', []))}"
         "</body></html>"

@@ -80,25 +80,6 @@ class Settings(BaseSettings):
     discovery_reference_weeks: int = Field(2, ge=1, le=12, description="weeks before the window it is compared with (novelty)")
     discovery_novelty_k: int = Field(10, ge=2, description="nearest neighbours behind a passage's novelty share")
     discovery_novelty_share: float = Field(0.65, gt=0, le=1, description="share of window neighbours (vs the reference period) for a passage to be clustered")
-    discovery_max_score: float = Field(0.55, gt=0, description="passages whose best catalogue narrative scores below this are clustered")
-    discovery_min_cluster_size: int = Field(6, ge=2, description="HDBSCAN min_cluster_size (passages)")
-    discovery_min_samples: int = Field(3, ge=1, description="HDBSCAN min_samples")
-    discovery_min_outlets: int = Field(2, ge=1, description="a cluster must span this many outlets to be kept")
-    discovery_boilerplate_min_articles: int = Field(3, ge=2, description="near-identical passage in this many articles of one outlet = boilerplate")
-    discovery_boilerplate_similarity: float = Field(0.95, gt=0, le=1, description="cosine of near-identical passages")
-    discovery_match_similarity: float = Field(0.8, gt=0, le=1, description="centroid cosine for a cluster to keep a previous cluster's id")
-    discovery_memory_weeks: int = Field(4, ge=0, description="weeks back a cluster can be matched to")
-    discovery_growth_ratio: float = Field(1.5, gt=1, description="articles this week / last week for 'growing'")
-    discovery_alert_min_outlets: int = Field(3, ge=1, description="outlets this week for a new or growing cluster to alert")
-    discovery_alert_cooldown_days: int = Field(14, ge=0, description="at most one emerging alert per cluster in this many days")
-    discovery_max_points: int = Field(12000, ge=100, description="larger windows are clustered on a seeded sample of this size")
-    discovery_selection: Literal["eom", "leaf"] = Field("leaf", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")
-    discovery_dims: int = Field(32, ge=0, description="PCA dimensions before clustering (0 = none)")
-    # Emerging-narrative discovery (README "Discovery": defaults measured by benchmarks/discovery_quality.py).
-    discovery_window_weeks: int = Field(2, ge=1, le=12, description="trailing weeks clustered for each week's discovery")
-    discovery_reference_weeks: int = Field(2, ge=1, le=12, description="weeks before the window it is compared with (novelty)")
-    discovery_novelty_k: int = Field(10, ge=2, description="nearest neighbours behind a passage's novelty share")
-    discovery_novelty_share: float = Field(0.65, gt=0, le=1, description="share of window neighbours (vs the reference period) for a passage to be clustered")
     discovery_alpha: float = Field(1.0, gt=0, le=1, description="keep a cluster only when its window/reference article test (Bonferroni over the week's clusters) is below this; 1 = off")
     discovery_neighbourhood: float = Field(10.0, ge=0, le=100, description="percentile of members' cosine to the centroid that bounds a cluster's tested neighbourhood")
     discovery_max_score: float = Field(0.55, gt=0, description="passages whose best catalogue narrative scores below this are clustered")
@@ -183,18 +164,6 @@ class Settings(BaseSettings):
         from prefect.task_runners import ThreadPoolTaskRunner
 
         return ThreadPoolTaskRunner(max_workers=self.concurrency)
-
-    def discovery_params(self):  # -> models.discovery.DiscoveryParams
-        from models.discovery import DiscoveryParams
-
-        return DiscoveryParams(
-            min_cluster_size=self.discovery_min_cluster_size, min_samples=self.discovery_min_samples,
-            min_outlets=self.discovery_min_outlets, boilerplate_min_articles=self.discovery_boilerplate_min_articles,
-            boilerplate_similarity=self.discovery_boilerplate_similarity, match_similarity=self.discovery_match_similarity,
-            growth_ratio=self.discovery_growth_ratio, max_points=self.discovery_max_points, dims=self.discovery_dims,
-            novelty_k=self.discovery_novelty_k, novelty_share=self.discovery_novelty_share,
-            selection=self.discovery_selection,
-        )
 
     def discovery_params(self):  # -> models.discovery.DiscoveryParams
         from models.discovery import DiscoveryParams
