@@ -56,7 +56,7 @@ from models.reuse import (
 )
 
 GRID_COSINE = (0.80, 0.85, 0.90, 0.95)
-GRID_JACCARD = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+GRID_JACCARD = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 class Vectors:
@@ -229,6 +229,7 @@ def main() -> None:
         "grid": table,
         "lead": {"planted_worlds": len(seeds), "state_leads_alt_by_2_days_found": planted_found,
                  "other_significant_leads_in_planted_worlds": len(planted_other_leads),
+                 "other_leads": Counter(s[:5] for s in planted_other_leads).most_common(10),
                  "null_worlds": len(seeds), "significant_leads_in_null_worlds": len(null_leads),
                  "null_leads": null_leads[:20]},
         "seconds": round(time.perf_counter() - started, 1),

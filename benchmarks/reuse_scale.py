@@ -5,7 +5,7 @@ text (60 words from a 5,000-word vocabulary) and real-width vectors (384 dimensi
 noise, so same-topic passages sit near cosine 0.7 as news passages do); older passages are stored without
 vectors (only the window is ever loaded). Every old article is already in `reuse_checked`. The new day adds
 10 M / 730 passages, 1% of them verbatim copies of window passages from other outlets and 1% light edits (one
-word in twenty changed, the vector nudged).
+word of the 60 changed, the vector nudged).
 
     .venv/bin/python benchmarks/reuse_scale.py [--passages 10000000] [--db /tmp/radar-reuse-scale.duckdb]
 
@@ -86,7 +86,7 @@ def add_day(writer: Writer, passages: int, first_window: int, total: int) -> tup
                         SELECT pl.passage_id, pl.article_id, pl.k % 4,
                                CASE WHEN pl.k < ? THEN o.text
                                     WHEN pl.k < ? + ? THEN array_to_string(list_transform(string_split(o.text, ' '),
-                                         lambda w, i: CASE WHEN i % 20 = 0 THEN 'edit' || i ELSE w END), ' ')
+                                         lambda w, i: CASE WHEN i = 30 THEN 'edit' || i ELSE w END), ' ')
                                     ELSE {WORDS.format(seed='(pl.k + 100000000)::BIGINT')} END,
                                CASE WHEN pl.k < ? THEN o.text_hash ELSE 'hn' || pl.k END, 0, 1
                         FROM plan pl LEFT JOIN passages o ON o.passage_id = 'p' || pl.src""",

@@ -50,24 +50,32 @@ def _day(ts: datetime | None) -> date | None:
 
 
 def _ts(value: Any) -> datetime | None:
-    """numpy datetime64 (from fetchnumpy) or datetime -> an aware UTC datetime; NaT -> None."""
-    if value is None:
-        return None
+    """A datetime (aware, UTC) from a fetched value; None for NULL."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, np.datetime64):
-        if np.isnat(value):
-            return None
-        micros = int(value.astype("datetime64[us]").astype(np.int64))
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
     return None
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _times(column: np.ndarray) -> list[datetime | None]:
+    """A fetchnumpy timestamp column (datetime64, NaT for NULL) as aware UTC datetimes, converted in one go."""
+    if column.dtype.kind != "M":
+        return [_ts(v) for v in column.tolist()]
+    masked = np.ma.getmaskarray(column)  # fetchnumpy masks NULLs
+    micros = np.ma.getdata(column).astype("datetime64[us]")
+    missing = np.isnat(micros) | masked
+    ints = np.where(missing, 0, micros.astype(np.int64)).tolist()
+    return [None if gap else _EPOCH + timedelta(microseconds=us) for us, gap in zip(ints, missing.tolist(), strict=True)]
+
+
 def _refs(rows: dict[str, np.ndarray]) -> tuple[list[PassageRef], list[np.ndarray | None]]:
-    refs = [PassageRef(str(p), str(a), str(s), _ts(pub), _ts(fet), str(t)) for p, a, s, pub, fet, t in zip(
-        rows["passage_id"], rows["article_id"], rows["source_id"], rows["published_at"], rows["fetched_at"],
-        rows["text"], strict=True)]
-    vectors = [None if v is None or (isinstance(v, float) and np.isnan(v)) else np.asarray(v, dtype=np.float32)
+    published, fetched = _times(rows["published_at"]), _times(rows["fetched_at"])
+    refs = [PassageRef(p, a, s, pub, fet, t) for p, a, s, pub, fet, t in zip(
+        rows["passage_id"].tolist(), rows["article_id"].tolist(), rows["source_id"].tolist(), published, fetched,
+        rows["text"].tolist(), strict=True)]
+    vectors = [v if isinstance(v, np.ndarray) else (None if v is None else np.asarray(v, dtype=np.float32))
                for v in rows["vector"]]
     return refs, vectors
 
@@ -94,6 +102,7 @@ def detect_reuse(writer: Writer, params: ReuseParams) -> ReuseCounts:
     window_total = 0
     for model_id in sorted(set(models)):
         model_edges = []
+        loaded: dict[str, tuple[PassageRef, np.ndarray | None]] = {}
         idx = [i for i, m in enumerate(models) if m == model_id]
         for batch in _batches([refs[i] for i in idx], [vectors[i] for i in idx]):
             batch_refs, batch_vecs = batch
@@ -115,16 +124,18 @@ def detect_reuse(writer: Writer, params: ReuseParams) -> ReuseCounts:
                     pool_vecs.append(v)
             window_total += len(pool_refs)
             model_edges += find_copies(batch_refs, _stack(batch_vecs), pool_refs, _stack(pool_vecs), params)
+            for r, v in zip(pool_refs, pool_vecs, strict=True):
+                loaded[r.passage_id] = (r, v)
         if model_edges:
-            built, n_copies = _store_clusters(writer, model_edges, model_id, params)
+            built, n_copies = _store_clusters(writer, model_edges, model_id, params, loaded)
             clusters += built
             copies += n_copies
         edges += model_edges
     checked = sorted({r.article_id for r in refs})
     now = datetime.now(UTC)
     with writer.transaction() as con:
-        con.executemany("INSERT INTO reuse_checked VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING",
-                        [(a, now) for a in checked])
+        con.execute("INSERT INTO reuse_checked SELECT unnest($ids), $now ON CONFLICT (article_id) DO NOTHING",
+                    {"ids": checked, "now": now})
     dated = [d for d in (_day(r.published_at or r.fetched_at) for r in refs) if d is not None]
     counts = ReuseCounts(len(checked), len(refs), window_total, len(edges), len(clusters), copies,
                          min(dated) if dated else None)
@@ -152,17 +163,29 @@ def _batches(refs: list[PassageRef], vectors: list[np.ndarray | None]):
         yield [x[0] for x in batch], [x[1] for x in batch]
 
 
-def _store_clusters(writer: Writer, edges, model_id: str, params: ReuseParams) -> tuple[list[Cluster], int]:
-    """Merge the new edges with the stored clusters they touch; replace those clusters and their article copies."""
+def _store_clusters(writer: Writer, edges, model_id: str, params: ReuseParams,
+                    loaded: dict[str, tuple[PassageRef, np.ndarray | None]]) -> tuple[list[Cluster], int]:
+    """Merge the new edges with the stored clusters they touch; replace those clusters and their article copies.
+
+    `loaded` holds the passages already read (the window and the new ones); only stored members outside it
+    (older than the window) are read again.
+    """
     ids = sorted({e.a for e in edges} | {e.b for e in edges})
     with writer.transaction() as con:
         stored = con.execute(load_sql("queries/reuse_touched_members"), {"ids": ids}).fetchall()
         seeds = {str(p): str(c) for p, c in stored}
-        wanted = sorted(set(ids) | set(seeds))
-        rows = con.execute(load_sql("queries/reuse_passages_by_id"), {"ids": wanted, "model_id": model_id}).fetchnumpy()
-    refs, vecs = _refs(rows)
+        missing = sorted((set(ids) | set(seeds)) - set(loaded))
+        rows = con.execute(load_sql("queries/reuse_passages_by_id"),
+                           {"ids": missing, "model_id": model_id}).fetchnumpy() if missing else None
+    refs, vecs = _refs(rows) if rows is not None else ([], [])
     by_id = {r.passage_id: r for r in refs}
     vectors = {r.passage_id: v for r, v in zip(refs, vecs, strict=True) if v is not None}
+    for pid in set(ids) | set(seeds):
+        if pid in loaded:
+            ref, vec = loaded[pid]
+            by_id[pid] = ref
+            if vec is not None:
+                vectors[pid] = vec
     clusters = []
     for group in connected_groups(edges, seeds):
         members = [by_id[p] for p in group if p in by_id]
@@ -211,32 +234,40 @@ def _week_bounds(week_monday: date) -> tuple[date, date]:
 def compute_leadlag(writer: Writer, params: LeadLagParams, since: date) -> int:
     """Lead-lag per narrative and camp/tier pair, and outlet influence, for every ISO week from `since`'s on."""
     with writer.transaction() as con:
-        row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
-    last_day = row[0] if row and row[0] is not None else None
-    if last_day is None:
+        row = con.execute("SELECT min(day), max(day) FROM passage_classifications").fetchone()
+    if not row or row[1] is None:
         return 0
+    first_day, last_day = row
     monday = since - timedelta(days=since.weekday())
     weeks = 0
     while monday <= last_day:
-        _leadlag_week(writer, params, monday)
+        _leadlag_week(writer, params, monday, first_day, last_day)
         monday += timedelta(days=7)
         weeks += 1
     return weeks
 
 
-def _leadlag_week(writer: Writer, params: LeadLagParams, monday: date) -> None:
+def _leadlag_week(writer: Writer, params: LeadLagParams, monday: date, first_day: date, last_day: date) -> None:
     week = iso_week(monday)
     _, sunday = _week_bounds(monday)
-    first = sunday - timedelta(days=params.window_days - 1)
+    # The window holds only days the warehouse has data for: empty days before its first article (or after its
+    # last) would be shuffled like real quiet days and make chance coincidences look like leads.
+    first = max(sunday - timedelta(days=params.window_days - 1), first_day)
+    last = min(sunday, last_day)
+    days = (last - first).days + 1
+    if days < params.min_window_days:
+        log.info("lead-lag %s: only %d days of data in its window (needs %d), not judged", week, days,
+                 params.min_window_days)
     with writer.transaction() as con:
-        series_rows = con.execute(load_sql("queries/leadlag_series"), {"first": first, "last": sunday}).fetchall()
+        series_rows = con.execute(load_sql("queries/leadlag_series"), {"first": first, "last": last}).fetchall() \
+            if days >= params.min_window_days else []
         postings = con.execute(load_sql("queries/leadlag_postings"),
                                {"first": monday - timedelta(days=params.wave_gap_days + params.max_lag),
                                 "last": sunday + timedelta(days=params.max_lag)}).fetchall()
         copy_rows = con.execute(load_sql("queries/leadlag_copies_weekly"), {"first": monday, "last": sunday}).fetchall()
         sources = [str(s) for (s,) in con.execute("SELECT source_id FROM sources").fetchall()]
     groupings = {grouping: daily_series([(str(r[0]), str(r[col]), r[3], int(r[4])) for r in series_rows
-                                         if r[col] is not None], first, params.window_days)
+                                         if r[col] is not None], first, max(days, 1))
                  for grouping, col in (("camp", 1), ("tier", 2))}
     results = leadlag_pairs(groupings, params)
     waves = [w for w in find_waves([Posting(str(n), str(s), _ts(t) or datetime.min.replace(tzinfo=UTC))

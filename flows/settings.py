@@ -59,11 +59,12 @@ class Settings(BaseSettings):
     spike_alpha: float = Field(0.01, gt=0, lt=1, description="false-alarm rate per day across all series (Bonferroni)")
     spike_cooldown_days: int = Field(7, ge=0)
     # Who leads and who copies (README "Who leads and who copies": thresholds measured by benchmarks/reuse_quality.py).
-    reuse_min_cosine: float = Field(0.90, gt=0, le=1, description="cosine of two passages' vectors to be copy candidates")
-    reuse_min_jaccard: float = Field(0.5, gt=0, le=1, description="word 3-shingle Jaccard that confirms a copy (paraphrase stays below)")
+    reuse_min_cosine: float = Field(0.95, gt=0, le=1, description="cosine of two passages' vectors to be copy candidates")
+    reuse_min_jaccard: float = Field(0.85, gt=0, le=1, description="word 3-shingle Jaccard that confirms a copy (paraphrase stays below)")
     reuse_window_days: int = Field(7, ge=1, le=60, description="new passages are compared with those published this many days around them")
     reuse_whole_article_share: float = Field(0.8, gt=0, le=1, description="share of an article's passages copied from one original that flags whole-article republication")
     leadlag_window_days: int = Field(42, ge=14, le=180, description="trailing days behind each week's narrative lead-lag")
+    leadlag_min_window_days: int = Field(28, ge=14, le=180, description="days of data a week's window needs to be judged")
     leadlag_max_lag_days: int = Field(7, ge=1, le=14, description="largest lead tested, in days")
     leadlag_permutations: int = Field(2000, ge=100, description="shuffled-days permutations of the lead-lag null")
     leadlag_alpha: float = Field(0.05, gt=0, lt=1, description="chance of any false lead per week across narratives and pairs (max-T permutation null)")
@@ -144,6 +145,7 @@ class Settings(BaseSettings):
         from models.leadlag import LeadLagParams
 
         return LeadLagParams(max_lag=self.leadlag_max_lag_days, window_days=self.leadlag_window_days,
+                             min_window_days=self.leadlag_min_window_days,
                              permutations=self.leadlag_permutations, alpha=self.leadlag_alpha,
                              min_articles=self.leadlag_min_articles, wave_gap_days=self.leadlag_wave_gap_days)
 

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 class LeadLagParams:
     max_lag: int = 7
     window_days: int = 42
+    min_window_days: int = 28  # a week whose window holds fewer days of data is not judged
     permutations: int = 2000
     alpha: float = 0.05
     min_articles: int = 6  # each series needs this many articles in the window ...
@@ -54,31 +55,34 @@ class LeadLag:
         return self.ci_low > 0
 
 
-def _standardize(x: np.ndarray) -> np.ndarray:
-    """Rows centred and scaled to unit norm; a constant row becomes zeros (correlation 0, never NaN)."""
-    x = x - x.mean(axis=-1, keepdims=True)
-    norm = np.linalg.norm(x, axis=-1, keepdims=True)
-    return np.divide(x, norm, out=np.zeros_like(x), where=norm > 0)
-
-
 def lagged_correlations(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
     """Correlations at lags -max_lag..max_lag (index max_lag + L) of rows of `a` with `b`; at L >= 0, a[t] vs b[t+L].
 
-    `a` may be a matrix of rows (permutations); each lag correlates only the overlapping days.
+    `a` may be a matrix of rows (permutations); each lag correlates only the overlapping days. Sums over each
+    lag's overlap are matrix products with shifted copies of `b` and 0/1 masks, so thousands of shuffles cost a
+    few products. A constant segment has correlation 0 (never NaN).
     """
     a2 = np.atleast_2d(np.asarray(a, dtype=np.float64))
     b1 = np.asarray(b, dtype=np.float64)
     n = a2.shape[1]
-    out = np.zeros((a2.shape[0], 2 * max_lag + 1))
-    for lag in range(-max_lag, max_lag + 1):
-        if n - abs(lag) < 3:
-            continue
-        if lag >= 0:
-            x, y = a2[:, :n - lag], b1[lag:]
-        else:
-            x, y = a2[:, -lag:], b1[:n + lag]
-        out[:, max_lag + lag] = _standardize(x) @ _standardize(y[None])[0]
-    return out
+    lags = np.arange(-max_lag, max_lag + 1)
+    shifted = np.zeros((n, len(lags)))  # shifted[t, k] = b[t + lag_k] where both days exist
+    mask = np.zeros((n, len(lags)))
+    for k, lag in enumerate(lags):
+        lo, hi = max(0, -lag), min(n, n - lag)
+        if hi - lo >= 3:
+            shifted[lo:hi, k] = b1[lo + lag:hi + lag]
+            mask[lo:hi, k] = 1.0
+    count = mask.sum(axis=0)
+    safe = np.where(count > 0, count, 1)
+    sx, sxx, sxy = a2 @ mask, (a2 * a2) @ mask, a2 @ shifted
+    sy, syy = shifted.sum(axis=0), (shifted * shifted).sum(axis=0)
+    cov = sxy - sx * sy / safe
+    var_x = np.maximum(sxx - sx * sx / safe, 0)
+    var_y = np.maximum(syy - sy * sy / safe, 0)
+    denom = np.sqrt(var_x * var_y)
+    ok = (denom > 1e-12) & (count > 0)
+    return np.divide(cov, denom, out=np.zeros_like(cov), where=ok)
 
 
 def best_lag(a: np.ndarray, b: np.ndarray, max_lag: int) -> tuple[int, float]:
@@ -95,7 +99,7 @@ def null_best(a: np.ndarray, b: np.ndarray, perms: np.ndarray, max_lag: int) -> 
 
 
 def lead_lag(a: np.ndarray, b: np.ndarray, params: LeadLagParams, rng: np.random.Generator | None = None,
-             family_null: np.ndarray | None = None) -> LeadLag:
+             family_null: np.ndarray | None = None, own_null: np.ndarray | None = None) -> LeadLag:
     """Best lag of `a` against `b`, with its shuffled-days null.
 
     `family_null` (the largest best-lag correlation over every pair tested together, per permutation) makes the
@@ -103,7 +107,7 @@ def lead_lag(a: np.ndarray, b: np.ndarray, params: LeadLagParams, rng: np.random
     """
     rng = rng or np.random.default_rng(params.seed)
     lag, corr = best_lag(a, b, params.max_lag)
-    own = null_best(a, b, _perms(rng, params.permutations, len(a)), params.max_lag)
+    own = own_null if own_null is not None else null_best(a, b, _perms(rng, params.permutations, len(a)), params.max_lag)
     ref = own if family_null is None else family_null
     upper, lower = np.quantile(ref, [1 - params.alpha, params.alpha])
     p = (1 + int(np.sum(ref >= corr - 1e-12))) / (1 + len(ref))
@@ -163,10 +167,11 @@ def leadlag_pairs(groupings: dict[str, dict[tuple[str, str], np.ndarray]], param
     days = len(pairs[0][2])
     perms = _perms(rng, params.permutations, days)
     # both directions are searched by the lag range, so shuffling one side of each pair is enough
-    family = np.max([null_best(a, b, perms, params.max_lag) for _, _, a, b, _, _ in pairs], axis=0)
+    nulls = [null_best(a, b, perms, params.max_lag) for _, _, a, b, _, _ in pairs]
+    family = np.max(nulls, axis=0)
     out = []
-    for grouping, narrative, a, b, g1, g2 in pairs:
-        res = lead_lag(a, b, params, rng=np.random.default_rng(params.seed), family_null=family)
+    for (grouping, narrative, a, b, g1, g2), own in zip(pairs, nulls, strict=True):
+        res = lead_lag(a, b, params, family_null=family, own_null=own)
         if res.lag >= 0:
             leader, follower, na, nb = g1, g2, a, b
         else:

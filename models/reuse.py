@@ -31,8 +31,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class ReuseParams:
     """Thresholds of the copy test (README "Who leads and who copies" says how they were measured)."""
 
-    min_cosine: float = 0.90
-    min_jaccard: float = 0.5
+    min_cosine: float = 0.95
+    min_jaccard: float = 0.85
     shingle_words: int = 3
     window_days: int = 7
     whole_article_share: float = 0.8
