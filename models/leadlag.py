@@ -65,7 +65,7 @@ def lagged_correlations(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarra
     a2 = np.atleast_2d(np.asarray(a, dtype=np.float64))
     b1 = np.asarray(b, dtype=np.float64)
     n = a2.shape[1]
-    lags = np.arange(-max_lag, max_lag + 1)
+    lags = list(range(-max_lag, max_lag + 1))
     shifted = np.zeros((n, len(lags)))  # shifted[t, k] = b[t + lag_k] where both days exist
     mask = np.zeros((n, len(lags)))
     for k, lag in enumerate(lags):

@@ -227,7 +227,6 @@ def test_the_step_is_incremental_idempotent_and_survives_missing_dates(tmp_path:
 def test_the_family_null_keeps_false_leads_rare_however_many_pairs_are_tested() -> None:
     """30 narratives of independent noise in three tiers (90 pairs) per week, 20 weeks: at alpha 0.05 family-wise,
     a week with any false lead is rare; a planted lead among them is still found."""
-    start = date(2026, 3, 2)
     rng = np.random.default_rng(11)
     params = LeadLagParams(permutations=500)
     weeks_with_false_leads = planted_found = 0
