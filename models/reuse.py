@@ -38,6 +38,7 @@ class ReuseParams:
     whole_article_share: float = 0.8
     min_words: int = 12  # shorter passages (a byline, a boilerplate line) are too generic to call copies
     chunk_rows: int = 512  # new passages per matrix product (memory: chunk_rows x window x 4 bytes)
+    exact_pairs: int = 50_000_000  # up to this many (new x window) pairs every pair is scored; beyond, the index
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def _nearest(vectors: np.ndarray, centroids: np.ndarray, k: int = 1, chunk_rows:
 
 def _indexed_pairs(new_vecs: np.ndarray, pool_vecs: np.ndarray, min_cosine: float, nprobe: int,
                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n_cells = int(np.clip(np.sqrt(len(pool_vecs)), 16, 1024))
+    n_cells = min(int(np.clip(np.sqrt(len(pool_vecs)), 16, 1024)), len(pool_vecs))
     sample = pool_vecs[rng.choice(len(pool_vecs), min(len(pool_vecs), 20 * n_cells), replace=False)]
     centroids = sample[rng.choice(len(sample), n_cells, replace=False)].copy()
     for _ in range(4):  # a few rounds of spherical k-means on the sample
@@ -211,7 +212,7 @@ def find_copies(new: list[PassageRef], new_vecs: np.ndarray, pool: list[PassageR
     pairs published more than `window_days` apart, and passages under `min_words` words.
     """
     new_unit, pool_unit = normalized(new_vecs), normalized(pool_vecs)
-    i_idx, j_idx, sims = close_pairs(new_unit, pool_unit, params.min_cosine, params.chunk_rows)
+    i_idx, j_idx, sims = close_pairs(new_unit, pool_unit, params.min_cosine, params.chunk_rows, params.exact_pairs)
     # identical texts are always compared, whatever the index probed (verbatim republication is never missed)
     same_text: dict[str, list[int]] = defaultdict(list)
     for j, r in enumerate(pool):

@@ -241,3 +241,38 @@ def test_the_family_null_keeps_false_leads_rare_however_many_pairs_are_tested() 
         planted_found += any(r.result.significant and (r.leader, r.follower, r.lag_days) == ("state", "alt", 2)
                              for r in out if r.narrative_id == "planted")
     assert weeks_with_false_leads <= 3 and planted_found >= 18, (weeks_with_false_leads, planted_found)
+
+
+def test_the_window_index_finds_near_duplicates_and_always_identical_texts() -> None:
+    """Beyond `exact_pairs` the inverted-file index scores only pairs sharing a cell: on clustered vectors (topic
+    directions plus noise, as news passages are) it finds the near-duplicates the all-pairs product finds."""
+    from models.reuse import close_pairs, normalized
+
+    rng = np.random.default_rng(7)
+    topics = normalized(rng.normal(size=(50, 64)).astype(np.float32))
+    pool = normalized(topics[rng.integers(0, 50, 6000)] + 0.6 * rng.normal(size=(6000, 64)).astype(np.float32) / 8)
+    new = normalized(topics[rng.integers(0, 50, 600)] + 0.6 * rng.normal(size=(600, 64)).astype(np.float32) / 8)
+    new[:60] = normalized(pool[:60] + 0.01 * rng.normal(size=(60, 64)).astype(np.float32))
+    exact = set(zip(*close_pairs(new, pool, 0.95, exact_pairs=10**9)[:2], strict=True))
+    indexed = set(zip(*close_pairs(new, pool, 0.95, exact_pairs=0)[:2], strict=True))
+    assert {(i, i) for i in range(60)} <= exact and indexed <= exact
+    assert len(indexed & exact) >= 0.95 * len(exact), (len(indexed), len(exact))
+    # forced through the index with a pool smaller than its usual cell count: every identical text still meets
+    refs = [ref(f"n{i}", "mirror", 24, f"{TEXT} Item {i}.") for i in range(40)]
+    pool_refs = [ref(f"o{i}", "origin", 0, f"{TEXT} Item {i}.") for i in range(40)]
+    vecs = normalized(rng.normal(size=(40, 64)).astype(np.float32))
+    edges = find_copies(refs, vecs, pool_refs, vecs, ReuseParams(exact_pairs=0))
+    assert sorted((e.a, e.b) for e in edges) == sorted((f"n{i}", f"o{i}") for i in range(40))
+
+
+def test_commands_fail_in_one_line_on_a_bad_date_or_a_missing_warehouse(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    runner = CliRunner()
+    bad = runner.invoke(app, ["copies", "--db", str(tmp_path / "none.duckdb"), "--since", "last week"])
+    assert bad.exit_code == 1 and "is not a date" in bad.output and "Traceback" not in bad.output
+    for command in (["copies"], ["leadlag"]):
+        out = runner.invoke(app, [*command, "--db", str(tmp_path / "none.duckdb")])
+        assert out.exit_code == 1 and "no database" in out.output, out.output
