@@ -148,8 +148,11 @@ def evaluate_reuse(world, refs: list[PassageRef], vecs: np.ndarray, stats: dict,
                 cell["paraphrase_fp" if world.items[int(a)].kind == "paraphrase" else "independent_fp"] += 1
 
 
-def evaluate_leads(world, refs, owner, vecs, classifier, params: LeadLagParams) -> tuple[bool, list[tuple]]:
-    """(planted lead found with lag 2, every significant pair of the world)."""
+def evaluate_leads(world, refs, owner, vecs, classifier, params: LeadLagParams,
+                   planted_world: bool) -> tuple[bool, list[tuple], int]:
+    """(planted lead found with lag 2 on the full window, every significant pair there, and the number of judged
+    weeks (windows of 28, 35 and 42 days from the world's start, as `analyze` judges them) with a significant
+    lead (in a planted world, of something other than the planted narrative's state->alt pair)."""
     from models.narratives import classify
 
     catalogue, protos, cparams = classifier
@@ -165,12 +168,21 @@ def evaluate_leads(world, refs, owner, vecs, classifier, params: LeadLagParams) 
             rows["camp"].append((narrative, camp, item.published.date(), 1))
             rows["tier"].append((narrative, tier, item.published.date(), 1))
     start: date = world.start
+    weeks_with_other = 0
+    for days in range(params.min_window_days, params.window_days, 7):
+        early = leadlag_pairs({g: daily_series(r, start, days) for g, r in rows.items()}, params)
+        weeks_with_other += any(x.result.significant and not (planted_world and _is_planted(x)) for x in early)
     results = leadlag_pairs({g: daily_series(r, start, params.window_days) for g, r in rows.items()}, params)
-    planted = any(x.narrative_id == reuse_world.LEAD_NARRATIVE and x.grouping == "tier" and x.leader == "state"
-                  and x.follower == "alt" and x.lag_days == 2 and x.result.significant for x in results)
+    weeks_with_other += any(x.result.significant and not (planted_world and _is_planted(x)) for x in results)
+    planted = any(_is_planted(x) and x.lag_days == 2 and x.result.significant for x in results)
     significant = [(x.narrative_id, x.grouping, x.leader, x.follower, x.lag_days, round(x.result.p_value, 5))
                    for x in results if x.result.significant]
-    return planted, significant
+    return planted, significant, weeks_with_other
+
+
+def _is_planted(x) -> bool:
+    return x.narrative_id == reuse_world.LEAD_NARRATIVE and x.grouping == "tier" and {x.leader, x.follower} == {
+        "state", "alt"}
 
 
 def quantiles(values: list[float]) -> dict[str, float]:
@@ -200,6 +212,7 @@ def main() -> None:
     stats: dict[str, list[tuple[float, float]]] = defaultdict(list)
     grid: dict[tuple[float, float], Counter] = defaultdict(Counter)
     planted_found, null_leads, planted_other_leads = 0, [], []
+    null_weeks: list[int] = []
     for seed in seeds:
         for planted in (True, False):
             world = reuse_world.plan_reuse_world(docs, seed, planted)
@@ -207,7 +220,9 @@ def main() -> None:
             vecs = encode([r.text for r in refs])
             if planted:
                 evaluate_reuse(world, refs, vecs, stats, grid)
-            found, significant = evaluate_leads(world, refs, owner, vecs, classifier, lead_params)
+            found, significant, weeks_other = evaluate_leads(world, refs, owner, vecs, classifier, lead_params, planted)
+            if not planted:
+                null_weeks.append(weeks_other)
             if planted:
                 planted_found += found
                 planted_other_leads += [s for s in significant if not (
@@ -216,6 +231,7 @@ def main() -> None:
                 null_leads += [(seed, *s) for s in significant]
         encode.save()
         print(f"seed {seed} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+    judged = len(range(lead_params.min_window_days, lead_params.window_days, 7)) + 1
     table = []
     for (cos, jac), c in sorted(grid.items()):
         precision = c["hits"] / c["found"] if c["found"] else 1.0
@@ -231,6 +247,8 @@ def main() -> None:
                  "other_significant_leads_in_planted_worlds": len(planted_other_leads),
                  "other_leads": Counter(s[:5] for s in planted_other_leads).most_common(10),
                  "null_worlds": len(seeds), "significant_leads_in_null_worlds": len(null_leads),
+                 "null_worlds_with_a_significant_lead_in_any_judged_week": sum(1 for w in null_weeks if w),
+                 "null_judged_weeks_with_a_significant_lead": f"{sum(null_weeks)} of {judged * len(null_weeks)}",
                  "null_leads": null_leads[:20]},
         "seconds": round(time.perf_counter() - started, 1),
     }, indent=1))
