@@ -68,18 +68,29 @@ def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str
     }
     block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=120)
     original = catalogue.read_text(encoding="utf-8")
-    text = original.rstrip("\n") + "\n\n  # promoted from emerging cluster " + cluster_id + "\n" + "".join(
-        "  " + line + "\n" for line in block.splitlines())
+    items = re.findall(r"^( *)- id:", original, flags=re.MULTILINE)
+    indent = items[-1] if items else "  "
+    # appended as text so the file's comments stay; the items' own indentation is kept
+    text = original.rstrip("\n") + f"\n\n{indent}# promoted from emerging cluster {cluster_id}\n" + "".join(
+        indent + line + "\n" for line in block.splitlines())
+    if not _reads_back(catalogue, text, new_id):
+        # 'narratives:' is not the file's last list: rewrite it whole (its comments are lost)
+        data = yaml.safe_load(original)
+        data["narratives"].append(entry)
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+        if not _reads_back(catalogue, text, new_id):
+            catalogue.write_text(original, encoding="utf-8")
+            raise PromoteError(f"{catalogue}: the promoted narrative could not be written back")
+    return entry
+
+
+def _reads_back(catalogue: Path, text: str, new_id: str) -> bool:
+    """Write `text`; True when the catalogue loads and holds `new_id`."""
     catalogue.write_text(text, encoding="utf-8")
     try:
-        promoted = load_catalogue(catalogue)
+        return new_id in load_catalogue(catalogue).ids
     except CatalogueError:
-        catalogue.write_text(original, encoding="utf-8")
-        raise
-    if new_id not in promoted.ids:
-        catalogue.write_text(original, encoding="utf-8")
-        raise PromoteError(f"{catalogue}: the appended entry was not read back (is 'narratives:' the last list?)")
-    return entry
+        return False
 
 
 def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> int:

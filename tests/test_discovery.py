@@ -139,3 +139,38 @@ def test_novelty_share_is_high_only_where_the_window_is_denser_than_the_referenc
     assert np.median(share[:120]) < 0.65 and np.median(share[120:]) >= 0.9
     assert (share[120:] >= 0.65).mean() >= 0.9 and (share[:120] >= 0.65).mean() <= 0.25
     assert np.isnan(novelty_share(window, articles, reference[:0])).all()  # no reference period: no verdict
+
+
+def test_promote_appends_to_the_catalogue_keeping_its_comments(tmp_path) -> None:
+    import json
+    import shutil
+    from pathlib import Path
+
+    import duckdb
+    import pytest
+
+    from flows.cli_discovery import PromoteError, promote_cluster
+    from models.catalogue import load_catalogue
+    from warehouse.writer import Writer
+
+    Writer(tmp_path / "radar.duckdb")
+    con = duckdb.connect(str(tmp_path / "radar.duckdb"))
+    central = [{"text": f"Passage {i} says the  grain corridor deal was a trap."} for i in range(5)]
+    con.execute("INSERT INTO emerging_clusters VALUES ('em-1', '2026-W01', '2026-W02', 'grain, corridor', "
+                "['grain', 'corridor'], 40, 12, ['A', 'B'], ['russia_friendly'], 'urw_hidden_plots', 0.6, 'new', ?, "
+                "NULL, NULL, now())", [json.dumps(central)])
+    catalogue = tmp_path / "narratives.yaml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "config" / "narratives.yaml", catalogue)
+    before = catalogue.read_text(encoding="utf-8")
+    entry = promote_cluster(con, "em-1", "grain_trap", "The grain deal was a trap", catalogue)
+    after = catalogue.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n")) and "# promoted from emerging cluster em-1" in after
+    promoted = {n.narrative_id: n for n in load_catalogue(catalogue).narratives}["grain_trap"]
+    assert promoted.family == "ukraine_war" and promoted.keywords == ("grain", "corridor")
+    assert promoted.claims[0] == "Passage 0 says the grain corridor deal was a trap." and entry["claims"] == list(promoted.claims)
+    for bad, message in ((("em-1", "grain_trap", "x"), "already exists"), (("em-2", "other_id", "y"), "no emerging cluster"),
+                         (("em-1", "Bad Id", "z"), "snake_case")):
+        with pytest.raises(PromoteError, match=message):
+            promote_cluster(con, *bad, catalogue)
+    assert catalogue.read_text(encoding="utf-8") == after  # a refused promotion leaves the file alone
+    con.close()

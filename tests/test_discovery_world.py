@@ -30,8 +30,8 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[1]
 LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
 SEED = 0
-SNAPSHOT = ("SELECT cluster_id, week, passages, status, array_to_string(keywords, ', ') FROM emerging_cluster_weekly "
-            "ORDER BY week, cluster_id",
+SNAPSHOT = (("SELECT cluster_id, week, passages, status, array_to_string(keywords, ', ') FROM emerging_cluster_weekly "
+            "ORDER BY week, cluster_id"),
             "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages ORDER BY week, passage_id")
 
 
@@ -171,6 +171,9 @@ def test_promote_then_classify_labels_the_cluster_without_re_embedding(built, tm
     best = max(cluster_quality(db, world, LABEL), key=lambda c: (c["purity"] * c["recall"], c["purity"]))
     cluster_id = best["cluster_id"]
     embeddings = query(db, "SELECT count(*) FROM embeddings")[0][0]
+    # its passages as surfaced (classifying again reruns discovery, which no longer sees the passages it labels)
+    members = [p for (p,) in query(db, "SELECT DISTINCT passage_id FROM emerging_cluster_passages WHERE cluster_id = ?",
+                                   [cluster_id])]
     result = CliRunner().invoke(app, ["narratives", "promote", cluster_id, "--id", "west_diplomacy_discovered",
                                       "--label", "Discovered: discrediting Western diplomacy", "--catalogue",
                                       str(catalogue), "--db", str(db)])
@@ -185,14 +188,15 @@ def test_promote_then_classify_labels_the_cluster_without_re_embedding(built, tm
     settings = built["settings"].model_copy(update={"db": db, "narratives": catalogue})
     counts = classify_flow(db_path=str(db), settings=settings)
     assert counts["embedded"] == 0 and query(db, "SELECT count(*) FROM embeddings")[0][0] == embeddings
-    members = [p for (p,) in query(db, "SELECT DISTINCT passage_id FROM emerging_cluster_passages WHERE cluster_id = ?",
-                                   [cluster_id])]
     labelled = {p for (p,) in query(db, "SELECT passage_id FROM passage_narratives WHERE narrative_id = ?",
                                     ["west_diplomacy_discovered"])}
     assert len(labelled & set(members)) >= 0.5 * len(members), (len(labelled & set(members)), len(members))
 
 
 def test_full_catalogue_control_surfaces_no_catalogued_narrative_above_chance(built, tmp_path) -> None:
+    """With the whole catalogue, no cluster's majority gold label is above chance, except the emerging narrative
+    itself when the catalogue's exemplar classifier leaves most of its passages unlabelled (then the catalogue
+    does not name them in practice, and surfacing them is what discovery is for)."""
     from scipy.stats import binom
 
     from flows.classify import classify_flow
@@ -204,10 +208,19 @@ def test_full_catalogue_control_surfaces_no_catalogued_narrative_above_chance(bu
     world = built["world"]
     rates = base_rates(db, world, settings.discovery_max_score)
     clusters = cluster_quality(db, world, LABEL)
+    assert clusters
     tests = max(len(clusters) * len(rates), 1)
+    above = []
     for c in clusters:
         if c["majority"] in (None, "Other"):
             continue
         count = round(c["majority_purity"] * c["articles"])
-        p = binom.sf(count - 1, c["articles"], rates[c["majority"]])
-        assert p >= 0.05 / tests, (c, rates[c["majority"]])
+        if binom.sf(count - 1, c["articles"], rates[c["majority"]]) < 0.05 / tests:
+            above.append(c)
+    for c in above:
+        assert c["majority"] == LABEL, (c, rates[c["majority"]])
+        members = query(db, "SELECT count(DISTINCT m.passage_id), count(DISTINCT pn.passage_id) "
+                            "FROM emerging_cluster_passages m LEFT JOIN passage_narratives pn ON pn.passage_id = "
+                            "m.passage_id AND pn.narrative_id = ? WHERE m.cluster_id = ?", [NARRATIVE, c["cluster_id"]])
+        passages, labelled = members[0]
+        assert labelled < 0.5 * passages, (c, passages, labelled)
