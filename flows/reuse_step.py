@@ -101,8 +101,6 @@ def detect_reuse(writer: Writer, params: ReuseParams) -> ReuseCounts:
     copies = 0
     window_total = 0
     for model_id in sorted(set(models)):
-        model_edges = []
-        loaded: dict[str, tuple[PassageRef, np.ndarray | None]] = {}
         idx = [i for i, m in enumerate(models) if m == model_id]
         for batch in _batches([refs[i] for i in idx], [vectors[i] for i in idx]):
             batch_refs, batch_vecs = batch
@@ -123,14 +121,13 @@ def detect_reuse(writer: Writer, params: ReuseParams) -> ReuseCounts:
                     pool_refs.append(r)
                     pool_vecs.append(v)
             window_total += len(pool_refs)
-            model_edges += find_copies(batch_refs, _stack(batch_vecs), pool_refs, _stack(pool_vecs), params)
-            for r, v in zip(pool_refs, pool_vecs, strict=True):
-                loaded[r.passage_id] = (r, v)
-        if model_edges:
-            built, n_copies = _store_clusters(writer, model_edges, model_id, params, loaded)
-            clusters += built
-            copies += n_copies
-        edges += model_edges
+            batch_edges = find_copies(batch_refs, _stack(batch_vecs), pool_refs, _stack(pool_vecs), params)
+            if batch_edges:  # stored batch by batch: a back-fill of months holds one window in memory at a time
+                loaded = {r.passage_id: (r, v) for r, v in zip(pool_refs, pool_vecs, strict=True)}
+                built, n_copies = _store_clusters(writer, batch_edges, model_id, params, loaded)
+                clusters += built
+                copies += n_copies
+            edges += batch_edges
     checked = sorted({r.article_id for r in refs})
     now = datetime.now(UTC)
     with writer.transaction() as con:

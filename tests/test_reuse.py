@@ -276,3 +276,28 @@ def test_commands_fail_in_one_line_on_a_bad_date_or_a_missing_warehouse(tmp_path
     for command in (["copies"], ["leadlag"]):
         out = runner.invoke(app, [*command, "--db", str(tmp_path / "none.duckdb")])
         assert out.exit_code == 1 and "no database" in out.output, out.output
+
+
+def test_a_backfill_of_a_month_is_compared_batch_by_batch_into_one_cluster(tmp_path: Path) -> None:
+    """Articles over 30 days arrive in one run: batches of 14 days, each with its own window; a copy across a batch
+    boundary lands in one cluster (found from both sides, merged through the stored members)."""
+    from flows.reuse_step import detect_reuse
+    from warehouse.writer import Writer
+
+    writer = Writer(tmp_path / "radar.duckdb")
+    rng = np.random.default_rng(2)
+    with writer.transaction() as con:
+        for s in ("origin", "mirror", "other"):
+            con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language) VALUES (?, ?, ?, 'resistance', 'en')",
+                        [s, s.title(), f"http://127.0.0.1/{s}"])
+        for day in range(30):
+            _add_article(con, f"d{day}", "other", T0 + timedelta(days=day), [f"{TEXT} Day {day} alone."],
+                         rng.normal(size=(1, 384)).astype(np.float32))
+        vec = rng.normal(size=(1, 384)).astype(np.float32)
+        _add_article(con, "orig", "origin", T0 + timedelta(days=14, hours=2), [TEXT], vec)
+        _add_article(con, "copy", "mirror", T0 + timedelta(days=16), [TEXT], vec)
+    counts = detect_reuse(writer, ReuseParams())
+    assert counts.articles == 32
+    with writer.transaction() as con:
+        members = con.execute("SELECT cluster_id, article_id, is_first, lag_hours FROM reuse_members ORDER BY 2").fetchall()
+    assert members == [("orig-0", "copy", False, 46.0), ("orig-0", "orig", True, 0.0)]
