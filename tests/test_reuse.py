@@ -301,3 +301,24 @@ def test_a_backfill_of_a_month_is_compared_batch_by_batch_into_one_cluster(tmp_p
     with writer.transaction() as con:
         members = con.execute("SELECT cluster_id, article_id, is_first, lag_hours FROM reuse_members ORDER BY 2").fetchall()
     assert members == [("orig-0", "copy", False, 46.0), ("orig-0", "orig", True, 0.0)]
+
+
+def test_an_article_waits_until_every_passage_is_classified(tmp_path: Path) -> None:
+    from flows.reuse_step import detect_reuse
+    from warehouse.writer import Writer
+
+    writer = Writer(tmp_path / "radar.duckdb")
+    vec = np.random.default_rng(4).normal(size=(1, 384)).astype(np.float32)
+    with writer.transaction() as con:
+        _add_article(con, "orig", "origin", T0, [TEXT], vec)
+        _add_article(con, "copy", "mirror", T0 + timedelta(hours=20), [TEXT], vec)
+        # a second passage of the copy, embedded but not classified yet (a run killed between the two steps)
+        con.execute("INSERT INTO passages VALUES ('copy-1', 'copy', 1, 'A late paragraph.', 'copy-1', 0, 1)")
+    assert detect_reuse(writer, ReuseParams()).articles == 1  # the original only
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, params_hash, source_id, "
+                    "day, article_id) VALUES ('copy-1', 'm', 'c', 'x', 'mirror', ?, 'copy')", [T0.date()])
+        con.execute("INSERT INTO embeddings (text_hash, model_id, dim, vector) VALUES ('copy-1', 'm', 384, ?)",
+                    [vec[0].tolist()])
+    later = detect_reuse(writer, ReuseParams())
+    assert later.articles == 1 and later.article_copies == 1
