@@ -489,7 +489,6 @@ def show_config() -> None:
     print_rows(["setting", "value", "env"], [(k, v, f"RADAR_{k.upper()}") for k, v in settings.masked().items()])
 
 
-
 from flows.cli_reuse import register as _register_reuse  # noqa: I001  (needs `app`: adds `copies`, `leadlag`)
 _register_reuse(app)
 
