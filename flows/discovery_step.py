@@ -73,10 +73,26 @@ def load_window(writer: Writer, start: date, end: date, max_score: float) -> Win
     with writer.transaction() as con:
         rows = con.execute(load_sql("queries/discovery_window"),
                            {"start": start, "end": end, "max_score": max_score}).fetchnumpy()
-    n = len(rows["passage_id"])
-    vectors = np.stack(list(rows["vector"])).astype(np.float32) if n else np.zeros((0, 0), dtype=np.float32)
-    return Window(rows["passage_id"].tolist(), rows["article_id"].tolist(), rows["source_id"].tolist(),
-                  [_as_date(d) for d in rows["day"].tolist()], rows["text"].tolist(), vectors)
+    raw = list(rows["vector"])
+    if not raw:
+        return Window([], [], [], [], [], np.zeros((0, 0), dtype=np.float32))
+    # a vector of another width or with non-finite values is bad input: dropped and logged, the window goes on
+    width = max(set(map(len, raw)), key=[len(v) for v in raw].count)
+    good = [i for i, v in enumerate(raw) if len(v) == width and np.isfinite(np.asarray(v, dtype=np.float32)).all()]
+    if len(good) < len(raw):
+        bad = sorted(set(range(len(raw))) - set(good))
+        log.warning("discovery %s..%s: %d passages with unusable vectors left out (e.g. %s)", start, end, len(bad),
+                    rows["passage_id"][bad[0]])
+    if not good:
+        return Window([], [], [], [], [], np.zeros((0, 0), dtype=np.float32))
+    vectors = np.stack([np.asarray(raw[i], dtype=np.float32) for i in good]).astype(np.float32)
+
+    def pick(column: str) -> list:
+        values = rows[column].tolist()
+        return [values[i] for i in good]
+
+    return Window(pick("passage_id"), pick("article_id"), pick("source_id"), [_as_date(d) for d in pick("day")],
+                  pick("text"), vectors)
 
 
 def narrative_vectors(writer: Writer, catalogue_path: Path, model_id: str) -> dict[str, np.ndarray]:

@@ -1,0 +1,126 @@
+"""The discovery step on a real DuckDB file with synthetic vectors: incremental, idempotent, stable ids, bad
+vectors left out, an emerging topic found and alerted (the real-text version is tests/test_discovery_world.py)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from flows.discovery_step import compute_discovery
+from flows.settings import Settings
+from models.discovery import unit
+from warehouse.writer import Writer
+
+DIM = 48
+START = date(2026, 3, 2)  # a Monday
+WEEKS = 5
+OUTLETS = [f"s{i}" for i in range(8)]
+EMERGING_FROM = 3  # weeks 3-4: five outlets write about a new topic
+RNG_TOPICS = np.random.default_rng(11)
+TOPICS = unit(RNG_TOPICS.standard_normal((5, DIM)))
+NEW_TOPIC = unit(RNG_TOPICS.standard_normal(DIM))[0]
+WORDS = ["budget", "minister", "harbour", "election", "weather", "football", "museum", "railway", "bank", "school"]
+
+
+def vector(rng: np.random.Generator, centre: np.ndarray) -> list[float]:
+    return unit(centre + 0.5 * rng.standard_normal(DIM) / np.sqrt(DIM) * 2)[0].tolist()
+
+
+def add_articles(writer: Writer, days: list[date], seed: int) -> None:
+    """Every outlet publishes on the given days: four passages per article on a steady topic, plus the new
+    topic at outlets s0-s4 from week EMERGING_FROM on."""
+    rng = np.random.default_rng(seed)
+    with writer.transaction() as con:
+        for day in days:
+            week = (day - START).days // 7
+            for o, outlet in enumerate(OUTLETS):
+                if (day.toordinal() + o) % 3:  # about two days in three
+                    continue
+                emerging = week >= EMERGING_FROM and o < 5 and day.weekday() in (1, 3)
+                article = f"a-{outlet}-{day}"
+                con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status, title) "
+                            "VALUES (?, ?, ?, ?, now(), 'ok', 't')",
+                            [article, outlet, f"http://127.0.0.1/{outlet}/{day}", f"{day} 09:00:00+00"])
+                for i in range(4):
+                    pid = f"{article}-{i}"
+                    if emerging:
+                        centre, text = NEW_TOPIC, "the grain pipeline deal was a trap says the pipeline deal report"
+                    else:
+                        k = int(rng.integers(5))
+                        centre, text = TOPICS[k], " ".join(rng.choice(WORDS, 12)) + f" topic{k}"
+                    con.execute("INSERT INTO passages VALUES (?, ?, ?, ?, ?, 0, 1)", [pid, article, i, text, pid])
+                    con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, classified_at, "
+                                "params_hash, source_id, day, article_id) VALUES (?, 'm', 'c', now(), 'x', ?, ?, ?)",
+                                [pid, outlet, day, article])
+                    con.execute("INSERT INTO embeddings (text_hash, model_id, dim, vector) VALUES (?, 'm', ?, ?)",
+                                [pid, DIM, vector(rng, centre)])
+
+
+def build(tmp_path: Path) -> tuple[Writer, Settings]:
+    writer = Writer(tmp_path / "radar.duckdb")
+    with writer.transaction() as con:
+        for o, outlet in enumerate(OUTLETS):
+            con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES (?, ?, ?, ?, 'en', ?)",
+                        [outlet, f"Outlet {o}", f"http://127.0.0.1/{outlet}.xml", "russia_friendly" if o % 2 else
+                         "china_friendly", "http://127.0.0.1/"])
+    add_articles(writer, [START + timedelta(days=d) for d in range(7 * WEEKS - 1)], seed=1)  # the last day held back
+    return writer, Settings(db=tmp_path / "radar.duckdb", discovery_dims=16)
+
+
+def rows(db: Path) -> tuple[list, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return (con.execute("SELECT cluster_id, week, passages, status FROM emerging_cluster_weekly ORDER BY 2, 1").fetchall(),
+                con.execute("SELECT week, passage_id, cluster_id FROM emerging_cluster_passages ORDER BY 1, 2").fetchall())
+    finally:
+        con.close()
+
+
+def test_the_step_finds_the_new_topic_incrementally_with_stable_ids(tmp_path, caplog) -> None:
+    writer, settings = build(tmp_path)
+    db = settings.db
+    with writer.transaction() as con:  # one passage with a vector of another width, one with NaN: bad input
+        con.execute("UPDATE embeddings SET vector = [1.0, 2.0] WHERE text_hash = (SELECT min(text_hash) FROM embeddings)")
+        con.execute("UPDATE embeddings SET vector = list_transform(vector, lambda x: CAST('nan' AS FLOAT)) "
+                    "WHERE text_hash = (SELECT max(text_hash) FROM embeddings)")
+    with caplog.at_level(logging.WARNING):
+        results = compute_discovery(writer, settings)
+    assert [r.week for r in results] == [(START + timedelta(weeks=w)).strftime("%G-W%V") for w in range(WEEKS)]
+    assert not any(r.skipped for r in results) and "unusable vectors left out" in caplog.text
+    assert all(r.clusters == 0 for r in results[:2])  # no reference period before week 2: nothing is clustered
+    weekly, members = rows(db)
+    con = duckdb.connect(str(db), read_only=True)
+    new_topic = {pid for (pid,) in con.execute("SELECT passage_id FROM passages WHERE text LIKE '%pipeline%'").fetchall()}
+    alerts = con.execute("SELECT narrative_id, evidence FROM alerts WHERE kind = 'emerging'").fetchall()
+    con.close()
+    last_week = results[-1].week
+    found = {}
+    for week, pid, cluster in members:
+        found.setdefault((week, cluster), set()).add(pid)
+    best = max(found.items(), key=lambda kv: len(kv[1] & new_topic))
+    (week, cluster), passages = best
+    con = duckdb.connect(str(db), read_only=True)
+    in_window = {pid for (pid,) in con.execute(
+        "SELECT passage_id FROM passage_classifications WHERE day >= ?", [START + timedelta(weeks=WEEKS - 2)]).fetchall()}
+    con.close()
+    assert week == last_week and len(passages & new_topic) >= 0.5 * len(new_topic & in_window)  # most of them
+    assert len(passages & new_topic) >= 0.9 * len(passages)  # and little else
+    first_week, first_status = min((w, s) for c, w, _, s in weekly if c == cluster)
+    # first seen as new once the topic exists (its first week has few passages: found then or a week later)
+    assert first_week >= (START + timedelta(weeks=EMERGING_FROM)).strftime("%G-W%V") and first_status == "new"
+    assert f"emerging:{cluster}" in [n for n, _ in alerts]
+    # re-running changes nothing; the held-back day recomputes only the last week and keeps its ids
+    assert all(r.skipped for r in compute_discovery(writer, settings))
+    assert rows(db) == (weekly, members)
+    add_articles(writer, [START + timedelta(days=7 * WEEKS - 1)], seed=2)
+    again = compute_discovery(writer, settings, since=START + timedelta(days=7 * WEEKS - 1))
+    assert [r.week for r in again if not r.skipped] == [last_week]
+    weekly2, _ = rows(db)
+    assert [r for r in weekly2 if r[1] < last_week] == [r for r in weekly if r[1] < last_week]
+    before = {c for c, w, *_ in weekly if w == last_week}
+    after = {c for c, w, *_ in weekly2 if w == last_week}
+    assert cluster in before and cluster in after
