@@ -137,12 +137,13 @@ def boilerplate_mask(source_ids: Sequence[str], article_ids: Sequence[str], vect
 
 
 def _reduce(v: np.ndarray, dims: int, seed: int, fit_rows: np.ndarray | None = None) -> np.ndarray:
-    if dims <= 0 or v.shape[1] <= dims or v.shape[0] <= dims:
+    fit = v if fit_rows is None else v[fit_rows]
+    if dims <= 0 or v.shape[1] <= dims or fit.shape[0] <= dims:  # too few rows to fit `dims` components
         return v
     from sklearn.decomposition import PCA
 
     pca = PCA(n_components=dims, random_state=seed, svd_solver="randomized")
-    pca.fit(v if fit_rows is None else v[fit_rows])
+    pca.fit(fit)
     return pca.transform(v).astype(np.float32)  # not re-normalised: an off-topic passage stays far from clusters
 
 

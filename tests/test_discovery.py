@@ -174,3 +174,15 @@ def test_promote_appends_to_the_catalogue_keeping_its_comments(tmp_path) -> None
             promote_cluster(con, *bad, catalogue)
     assert catalogue.read_text(encoding="utf-8") == after  # a refused promotion leaves the file alone
     con.close()
+
+
+def test_a_thin_week_is_judged_without_reduction_instead_of_failing() -> None:
+    """A window and reference period with fewer passages than PCA dimensions (a sparse outlet's quiet week)."""
+    from models.discovery import novelty_share
+
+    rng = np.random.default_rng(3)
+    window, reference = unit(rng.standard_normal((30, DIM))), unit(rng.standard_normal((4, DIM)))
+    share = novelty_share(window, [f"a{i}" for i in range(30)], reference, k=5, dims=32)
+    assert share.shape == (30,) and np.isfinite(share).all()
+    labels = cluster_labels(window[:20], DiscoveryParams(dims=32, min_cluster_size=6, min_samples=3))
+    assert labels.shape == (20,)
