@@ -43,7 +43,8 @@ def reuse_task(writer: Writer, settings: Settings, since: date | None) -> tuple[
 
     found = detect_reuse(writer, settings.reuse_params())
     starts = [d for d in (since, found.first_day) if d is not None]
-    weeks = compute_leadlag(writer, settings.leadlag_params(), min(starts)) if starts else 0
+    with writer.session():  # one connection for the per-week transactions of a back-fill
+        weeks = compute_leadlag(writer, settings.leadlag_params(), min(starts)) if starts else 0
     return found.article_copies, weeks
 
 
@@ -51,7 +52,8 @@ def reuse_task(writer: Writer, settings: Settings, since: date | None) -> tuple[
 def discovery_task(writer: Writer, settings: Settings, since: date) -> int:
     from flows.discovery_step import compute_discovery
 
-    return sum(r.clusters for r in compute_discovery(writer, settings, since))
+    with writer.session():  # one connection for the per-week transactions of a back-fill
+        return sum(r.clusters for r in compute_discovery(writer, settings, since))
 
 
 @task(name="detect-spikes", cache_policy=NONE)

@@ -34,3 +34,25 @@ def test_queries_succeed_during_an_ingest(httpserver, tmp_path):
     assert len(answers) >= 5
     assert answers == sorted(answers) and answers[-1] > answers[0]
     assert stored_articles(db) >= answers[-1]
+
+
+def test_a_session_keeps_one_connection_for_its_transactions(tmp_path) -> None:
+    """Steps with one transaction per week of a back-fill open the file once inside `session()`; outside it
+    every transaction opens and closes its own, and a failed transaction inside leaves the session usable."""
+    from warehouse.writer import Writer
+
+    writer = Writer(tmp_path / "radar.duckdb")
+    with writer.transaction() as first, writer.transaction() as second:
+        assert first is not second
+    with writer.session():
+        with writer.transaction() as a:
+            a.execute("CREATE TABLE t (x INTEGER)")
+            a.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(RuntimeError), writer.transaction() as b:
+            b.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("a step failed")
+        with writer.transaction() as c:
+            assert c is a
+            assert c.execute("SELECT list(x) FROM t").fetchone()[0] == [1]  # the failed insert was rolled back
+    with writer.transaction() as d:
+        assert d is not a and d.execute("SELECT count(*) FROM t").fetchone()[0] == 1

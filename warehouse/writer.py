@@ -22,7 +22,8 @@ class Writer:
     def __init__(self, path: str | Path, wait_seconds: float = 60.0) -> None:
         self.path = Path(path)
         self.wait_seconds = wait_seconds
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._local = threading.local()
         with self._lock:
             con = connect(self.path, wait_seconds=wait_seconds)
             try:
@@ -38,12 +39,30 @@ class Writer:
     def __setstate__(self, state: dict) -> None:
         self.path = state["path"]
         self.wait_seconds = state["wait_seconds"]
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._local = threading.local()
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Keep one connection open for this thread's transactions inside: a step that runs hundreds of small
+        transactions (one per week of a back-fill) pays the file open once, not each time (about 25 ms here).
+        Other threads' transactions and other processes wait until it ends, so keep it to one step."""
+        if getattr(self._local, "con", None) is not None:
+            yield
+            return
+        with self._lock:
+            self._local.con = connect(self.path, wait_seconds=self.wait_seconds)
+            try:
+                yield
+            finally:
+                self._local.con.close()
+                self._local.con = None
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._lock:
-            con = connect(self.path, wait_seconds=self.wait_seconds)
+            shared = getattr(self._local, "con", None)
+            con = shared if shared is not None else connect(self.path, wait_seconds=self.wait_seconds)
             try:
                 con.execute("BEGIN")
                 try:
@@ -53,4 +72,5 @@ class Writer:
                     raise
                 con.execute("COMMIT")
             finally:
-                con.close()
+                if shared is None:
+                    con.close()
