@@ -334,7 +334,8 @@ def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
     print_rows(list(counts), [tuple(counts.values())], title="analysis")
 
 
-def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table) -> None:
+def read_query(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Columns and rows of `warehouse/sql/queries/<name>.sql` on a read-only connection; errors as one line."""
     from warehouse.db import load_sql
 
     require_db(db)
@@ -344,11 +345,16 @@ def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputF
         fail(str(exc))
     try:
         rel = con.execute(load_sql(f"queries/{name}"), params)
-        print_rows([d[0] for d in rel.description], rel.fetchall(), fmt, title=title)
+        return [d[0] for d in rel.description], rel.fetchall()
     except duckdb.Error as exc:
         fail(str(exc).splitlines()[0])
     finally:
         con.close()
+
+
+def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table) -> None:
+    columns, rows = read_query(db, name, params)
+    print_rows(columns, rows, fmt, title=title)
 
 
 @app.command("trends")

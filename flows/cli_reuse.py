@@ -8,10 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import duckdb
 import typer
-
-from warehouse.db import WarehouseBusy, connect, load_sql
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
 
@@ -22,21 +19,9 @@ class CopiesFormat(str, Enum):
 
 
 def _read(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    from flows.cli import fail, require_db
-    from flows.settings import Settings
+    from flows.cli import read_query
 
-    require_db(db)
-    try:
-        con = connect(db, read_only=True, wait_seconds=Settings().read_wait_seconds)
-    except WarehouseBusy as exc:
-        fail(str(exc))
-    try:
-        rel = con.execute(load_sql(f"queries/{name}"), params)
-        return [d[0] for d in rel.description], rel.fetchall()
-    except duckdb.Error as exc:
-        fail(str(exc).splitlines()[0])
-    finally:
-        con.close()
+    return read_query(db, name, params)
 
 
 def _since(value: str | None) -> str | None:
