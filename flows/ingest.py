@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import uuid
@@ -23,6 +24,7 @@ from flows.analyze import run_analysis
 from flows.classify import embed_and_classify
 from flows.encode_stream import StreamingEncoder
 from flows.feed_step import FeedOutcome, health_warnings, now, process_feed, set_health_params
+from flows.lifecycle import MARK, guard
 from flows.report import report_task
 from flows.runtime import TimeSplit
 from flows.settings import Settings
@@ -57,6 +59,10 @@ class SettingsTaskRunner(ThreadPoolTaskRunner[Any]):
     """
 
     def duplicate(self) -> Any:  # the TaskRunner the settings ask for, not a copy of this placeholder
+        if os.environ.get("PREFECT__FLOW_RUN_ID") and MARK not in os.environ:
+            # A flow-run process of its own, started by a Prefect worker (no `radar` command guards it): what
+            # this run starts (Dask workers) must die with it too (flows/lifecycle.py).
+            guard()
         return Settings().task_runner_instance()
 
 

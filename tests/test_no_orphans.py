@@ -74,3 +74,28 @@ def test_next_start_ends_processes_of_a_run_whose_owner_and_watchdog_died(tmp_pa
     finally:
         leftover.kill()
         leftover.wait()
+
+
+def test_a_flow_run_process_started_by_a_worker_guards_what_it_starts(tmp_path):
+    """A Prefect worker runs each flow run in a process of its own (PREFECT__FLOW_RUN_ID set, no `radar` command
+    around it): the runner it builds guards the run, so a process the run starts ends when the run's process dies."""
+    probe = uuid.uuid4().hex
+    script = (
+        "import os, subprocess\n"
+        "import flows\n"
+        "from flows.ingest import SettingsTaskRunner\n"
+        "SettingsTaskRunner().duplicate()\n"
+        "subprocess.Popen(['sleep', '120'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(os.environ['RADAR_RUN_MARK'], flush=True)\n"
+        "os._exit(0)\n"  # dies without ending its child, as a killed flow run would
+    )
+    environment = {k: v for k, v in os.environ.items() if k != lifecycle.MARK}
+    environment |= {"PREFECT__FLOW_RUN_ID": str(uuid.uuid4()), PROBE: probe, "PREFECT_HOME": str(tmp_path / "ph")}
+    try:
+        done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True,
+                              timeout=120, check=True)
+        assert done.stdout.strip(), done.stderr  # the run was marked
+        assert wait_until_gone(probe, seconds=30) == {}  # the sleep and the watchdog ended with the run
+    finally:
+        for pid in probed(probe):
+            os.kill(pid, signal.SIGKILL)
