@@ -6,6 +6,8 @@ import csv
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -334,22 +336,30 @@ def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
     print_rows(list(counts), [tuple(counts.values())], title="analysis")
 
 
-def read_query(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Columns and rows of `warehouse/sql/queries/<name>.sql` on a read-only connection; errors as one line."""
-    from warehouse.db import load_sql
-
+@contextmanager
+def read_only(db: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse; a missing or busy file or a failed query ends the command
+    with one line."""
     require_db(db)
     try:
-        con = connect(db, read_only=True, wait_seconds=Settings().read_wait_seconds)
+        con = connect(db, read_only=True, wait_seconds=wait_seconds)
     except WarehouseBusy as exc:
         fail(str(exc))
     try:
-        rel = con.execute(load_sql(f"queries/{name}"), params)
-        return [d[0] for d in rel.description], rel.fetchall()
+        yield con
     except duckdb.Error as exc:
         fail(str(exc).splitlines()[0])
     finally:
         con.close()
+
+
+def read_query(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Columns and rows of `warehouse/sql/queries/<name>.sql` on a read-only connection; errors as one line."""
+    from warehouse.db import load_sql
+
+    with read_only(db, Settings().read_wait_seconds) as con:
+        rel = con.execute(load_sql(f"queries/{name}"), params)
+        return [d[0] for d in rel.description], rel.fetchall()
 
 
 def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table) -> None:

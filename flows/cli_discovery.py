@@ -106,7 +106,7 @@ def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> i
 
 def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
     """Add `discover` to `app` and `promote` to `radar narratives`."""
-    from flows.cli import DbOption, OutputFormat, _settings, console, fail, print_rows, require_db
+    from flows.cli import DbOption, OutputFormat, _settings, console, fail, print_rows, read_only, require_db
 
     @app.command("discover")
     def discover_cmd(
@@ -120,17 +120,8 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
             fail("--format must be table or json")
         if week is not None and not re.match(r"^\d{4}-W\d{2}$", week):
             fail(f"--week {week!r} is not an ISO week (e.g. 2026-W23)")
-        require_db(settings.db)
-        try:
-            con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
-        except WarehouseBusy as exc:
-            fail(str(exc))
-        try:
+        with read_only(settings.db, settings.read_wait_seconds) as con:
             shown, rows = discovered_clusters(con, week)
-        except duckdb.Error as exc:
-            fail(str(exc).splitlines()[0])
-        finally:
-            con.close()
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
             return
