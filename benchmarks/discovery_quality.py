@@ -122,7 +122,7 @@ def main() -> None:
                 row = {"label": label, "seed": seed, "carrying": sum(label in p.doc.labels for p in world.postings),
                        "articles": len(world.postings), "clusters": len(clusters), "best": best,
                        "best_alerted": bool(best and f"emerging:{best['cluster_id']}" in alerts),
-                       "alerts": len(alerts)}
+                       "alerts": len(alerts), "all_clusters": clusters}
                 if not args.no_control:
                     copy = workdir / "control.duckdb"  # the removed-narrative warehouse stays as it was
                     shutil.copy(db, copy)
@@ -130,7 +130,7 @@ def main() -> None:
                     row["control"] = control(copy, world, full)
                 row["seconds"] = round(time.perf_counter() - started, 1)
                 results.append(row)
-                print(json.dumps({k: v for k, v in row.items() if k != "control"} | (
+                print(json.dumps({k: v for k, v in row.items() if k not in ("control", "all_clusters")} | (
                     {"control": {k: v for k, v in row["control"].items() if k != "detail"}} if "control" in row else {}),
                     default=str), flush=True)
     summary = {

@@ -180,7 +180,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                           start - timedelta(days=1), settings.discovery_max_score)
         reference = ref.vectors
         share = novelty_share(window.vectors, window.article_ids, reference, params.novelty_k, params.max_points,
-                              params.dims, params.seed)
+                              params.dims, params.seed, window.passage_ids, ref.passage_ids)
         novel = ~boiler & (share >= params.novelty_share)  # NaN (no reference period yet) is never novel
         keep = np.flatnonzero(novel)
         labels = np.full(n, -1, dtype=int)
@@ -198,11 +198,16 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
     with writer.transaction() as con:
         prev_rows = con.execute(load_sql("queries/discovery_previous"), {"first": first_memory, "week": week}).fetchall()
+        prev_members = dict(con.execute(load_sql("queries/discovery_previous_members"),
+                                        {"first": first_memory, "week": week}).fetchall())
         older = {c: w for c, w in con.execute(
             "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
-    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p)) for c, v, p, _ in prev_rows]
+    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())))
+                for c, v, p, _ in prev_rows]
     matching = match_clusters([c.centroid for c in clusters], [window.passage_ids[c.central[0]] for c in clusters],
-                              week, previous, params.match_similarity)
+                              week, previous, params.match_similarity,
+                              [[window.passage_ids[i] for i in c.members] for c in clusters], window.passage_ids,
+                              params.match_overlap)
     model_id = _model_id(writer, start, end) or ""
     if model_id not in vectors_cache:
         vectors_cache[model_id] = narrative_vectors(writer, settings.narratives, model_id)

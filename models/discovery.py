@@ -17,9 +17,11 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    (a random 'novel' subsample of a steady topic fails it);
 4. each cluster is described: class-based TF-IDF keywords against the window's other passages, the most central
    passages, the nearest catalogue narrative;
-5. identity: a cluster takes the id of the previous cluster whose centroid matches best (cosine >=
-   `match_similarity`, one to one); a second new cluster matching a taken id is a split, a previous cluster
-   matching a cluster that took another id is merged into it.
+5. identity: a cluster first takes the id of the previous cluster whose members (those still in the window) it
+   holds most of (at least `match_overlap`, one to one), then by centroid (cosine >= `match_similarity`). Windows
+   overlap, so members carry identity where a moved centroid or a new most-central passage would not. A second
+   new cluster matching a taken id is a split, a previous cluster matching a cluster that took another id is
+   merged into it.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class DiscoveryParams:
     boilerplate_min_articles: int = 3
     boilerplate_similarity: float = 0.95
     match_similarity: float = 0.8
+    match_overlap: float = 0.5      # share of a previous cluster's members (still in the window) for its id
     novelty_k: int = 10
     novelty_share: float = 0.65
     alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
@@ -83,11 +86,12 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Previous:
-    """A cluster already known: its id, centroid and size, for matching."""
+    """A cluster already known: its id, centroid, size and member passage ids, for matching."""
 
     cluster_id: str
     centroid: np.ndarray
     size: int
+    members: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -147,19 +151,31 @@ def _reduce(v: np.ndarray, dims: int, seed: int, fit_rows: np.ndarray | None = N
     return pca.transform(v).astype(np.float32)  # not re-normalised: an off-topic passage stays far from clusters
 
 
+def stable_pick(n: int, m: int, seed: int, keys: Sequence[str] | None = None) -> np.ndarray:
+    """`m` of `n` rows, sorted: with `keys`, the m whose keys hash lowest, so that adding rows displaces only a few
+    picks (a window that grows by a day keeps almost the same sample); without keys, a seeded random choice."""
+    if m >= n:
+        return np.arange(n)
+    if keys is None:
+        return np.sort(np.random.default_rng(seed).choice(n, m, replace=False))
+    ranks = [hashlib.blake2b(f"{seed}\x00{k}".encode(), digest_size=8).digest() for k in keys]
+    return np.sort(np.argsort(np.asarray(ranks, dtype="S8"), kind="stable")[:m])
+
+
 def novelty_share(window: np.ndarray, window_articles: Sequence[str], reference: np.ndarray, k: int = 10,
-                  max_points: int = 12_000, dims: int = 32, seed: int = 0) -> np.ndarray:
+                  max_points: int = 12_000, dims: int = 32, seed: int = 0, window_keys: Sequence[str] | None = None,
+                  reference_keys: Sequence[str] | None = None) -> np.ndarray:
     """Per window passage: the share of its `k` nearest neighbours that come from the window, in a pool of equally
     many window and reference passages (neighbours from its own article left out). About 0.5 where the window
-    is as dense as the reference period; near 1 where something new gathers. NaN without a reference."""
+    is as dense as the reference period; near 1 where something new gathers. NaN without a reference.
+    With passage ids as keys the pool is picked by hash, stable when the window grows."""
     n = len(window)
     out = np.full(n, np.nan)
     if n == 0 or len(reference) == 0:
         return out
-    rng = np.random.default_rng(seed)
     m = min(n, len(reference), max_points)
-    w_pick = np.sort(rng.choice(n, m, replace=False))
-    r_pick = np.sort(rng.choice(len(reference), m, replace=False))
+    w_pick = stable_pick(n, m, seed, window_keys)
+    r_pick = stable_pick(len(reference), m, seed + 1, reference_keys)
     both = unit(np.vstack([window, reference[r_pick]]))
     reduced = _reduce(both, dims, seed, np.r_[w_pick, n + np.arange(m)])
     pool = np.vstack([reduced[w_pick], reduced[n:]])
@@ -299,12 +315,28 @@ def new_cluster_id(week: str, founding_passage: str) -> str:
     return "em-" + hashlib.sha256(f"{week}\x00{founding_passage}".encode()).hexdigest()[:10]
 
 
+def _overlaps(members: Sequence[Sequence[str]], previous: Sequence[Previous], window: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(kept, origin): share of previous j's members still in the window that cluster i holds, and share of i from j."""
+    kept = np.zeros((len(members), len(previous)))
+    origin = np.zeros_like(kept)
+    for j, p in enumerate(previous):
+        alive = p.members & window
+        if not alive:
+            continue
+        for i, m in enumerate(members):
+            shared = len(alive.intersection(m))
+            kept[i, j], origin[i, j] = shared / len(alive), shared / max(len(m), 1)
+    return kept, origin
+
+
 def match_clusters(centroids: Sequence[np.ndarray], founders: Sequence[str], week: str,
-                   previous: Sequence[Previous], threshold: float) -> Matching:
-    """Ids for this window's clusters: one-to-one greedy by centroid cosine (>= threshold) against `previous`.
+                   previous: Sequence[Previous], threshold: float, members: Sequence[Sequence[str]] | None = None,
+                   window: Sequence[str] = (), overlap: float = 0.5) -> Matching:
+    """Ids for this window's clusters against `previous`, one to one and greedy: first by members (cluster i holds
+    at least `overlap` of previous j's members still in `window`), then by centroid cosine (>= threshold).
 
     A cluster whose best previous match was taken by another is new and recorded as a split of it; a previous
-    cluster matching (>= threshold) a cluster that took another id is recorded as merged into that id.
+    cluster matching a cluster that took another id is recorded as merged into that id.
     """
     n = len(centroids)
     ids: list[str | None] = [None] * n
@@ -312,27 +344,30 @@ def match_clusters(centroids: Sequence[np.ndarray], founders: Sequence[str], wee
     events: list[tuple[str, str, str, float]] = []
     if n == 0:
         return Matching([], [], events)
-    if previous:
-        s = unit(np.stack(centroids)) @ unit(np.stack([p.centroid for p in previous])).T
-        pairs = sorted(((float(s[i, j]), -previous[j].size, i, j) for i in range(n) for j in range(len(previous))
-                        if s[i, j] >= threshold), key=lambda x: (-x[0], x[1], x[2], x[3]))
-        taken: set[int] = set()
-        for sim, _, i, j in pairs:
-            if ids[i] is None and j not in taken:
-                ids[i], sims[i] = previous[j].cluster_id, sim
-                taken.add(j)
-        for i in range(n):
-            if ids[i] is None:
-                ids[i] = new_cluster_id(week, founders[i])
-                best = int(s[i].argmax())
-                if s[i, best] >= threshold:
-                    events.append(("split", str(ids[i]), previous[best].cluster_id, float(s[i, best])))
-        for j in set(range(len(previous))) - taken:
-            best = int(s[:, j].argmax())
-            if s[best, j] >= threshold:
-                events.append(("merge", previous[j].cluster_id, str(ids[best]), float(s[best, j])))
-    else:
-        ids = [new_cluster_id(week, f) for f in founders]
+    if not previous:
+        return Matching([new_cluster_id(week, f) for f in founders], sims, events)
+    s = unit(np.stack(centroids)) @ unit(np.stack([p.centroid for p in previous])).T
+    kept, origin = _overlaps(members or [[] for _ in range(n)], previous, set(window))
+    by_members = sorted(((float(kept[i, j]), -previous[j].size, i, j) for i in range(n) for j in range(len(previous))
+                         if kept[i, j] >= overlap), key=lambda x: (-x[0], x[1], x[2], x[3]))
+    by_centroid = sorted(((float(s[i, j]), -previous[j].size, i, j) for i in range(n) for j in range(len(previous))
+                          if s[i, j] >= threshold), key=lambda x: (-x[0], x[1], x[2], x[3]))
+    taken: set[int] = set()
+    for _, _, i, j in by_members + by_centroid:
+        if ids[i] is None and j not in taken:
+            ids[i], sims[i] = previous[j].cluster_id, float(s[i, j])
+            taken.add(j)
+    related = np.maximum(s, np.where(np.maximum(kept, origin) >= overlap, 1.0, -1.0))  # either rule relates them
+    for i in range(n):
+        if ids[i] is None:
+            ids[i] = new_cluster_id(week, founders[i])
+            best = int(related[i].argmax())
+            if related[i, best] >= threshold:
+                events.append(("split", str(ids[i]), previous[best].cluster_id, float(s[i, best])))
+    for j in set(range(len(previous))) - taken:
+        best = int(related[:, j].argmax())
+        if related[best, j] >= threshold:
+            events.append(("merge", previous[j].cluster_id, str(ids[best]), float(s[best, j])))
     return Matching([str(x) for x in ids], sims, events)
 
 

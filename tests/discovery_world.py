@@ -84,6 +84,7 @@ def cluster_quality(db: Path, world: World, label: str) -> list[dict]:
     members: dict[str, set[str]] = {}
     for cluster_id, article_id in query(db, "SELECT DISTINCT cluster_id, article_id FROM emerging_cluster_passages"):
         members.setdefault(cluster_id, set()).add(article_id)
+    nearest = {c: (n, s) for c, n, s in query(db, "SELECT cluster_id, nearest_narrative, similarity FROM emerging_clusters")}
     out = []
     for cluster_id, articles in sorted(members.items()):
         counts: dict[str, int] = {}
@@ -94,7 +95,9 @@ def cluster_quality(db: Path, world: World, label: str) -> list[dict]:
         out.append({"cluster_id": cluster_id, "articles": len(articles),
                     "purity": len(articles & carrying) / len(articles),
                     "recall": len(articles & carrying) / max(len(carrying), 1),
-                    "majority": majority, "majority_purity": counts.get(majority, 0) / len(articles) if majority else 0.0})
+                    "majority": majority, "majority_purity": counts.get(majority, 0) / len(articles) if majority else 0.0,
+                    "nearest_narrative": nearest.get(cluster_id, (None, None))[0],
+                    "nearest_similarity": nearest.get(cluster_id, (None, None))[1]})
     return out
 
 

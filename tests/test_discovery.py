@@ -14,6 +14,7 @@ from models.discovery import (
     match_clusters,
     nearest_narrative,
     new_cluster_id,
+    stable_pick,
     status_of,
     unit,
 )
@@ -110,6 +111,33 @@ def test_matching_keeps_ids_records_splits_and_merges() -> None:
     # a and b merge into one cluster between them: it keeps the larger one's id, the other is merged into it
     merged = match_clusters([a + b], ["p9"], "2026-W12", previous, 0.7)
     assert merged.ids == ["em-a"] and merged.events[0][:3] == ("merge", "em-b", "em-a")
+
+
+def test_members_carry_identity_where_the_centroid_moved() -> None:
+    rng = np.random.default_rng(7)
+    a, b, c = unit(rng.standard_normal((3, DIM)))
+    old_a = frozenset(f"a{k}" for k in range(10))
+    previous = [Previous("em-a", a, 10, old_a), Previous("em-b", b, 10, frozenset({"b0", "b1"}))]
+    window = [f"a{k}" for k in range(2, 10)] + ["b0", "n0", "n1", "n2"]  # a0, a1 left the window; b1 too
+    # the new cluster holds 6 of a's 8 surviving members but its centroid moved to c: it keeps a's id
+    moved = match_clusters([c], ["n0"], "2026-W13", previous, 0.8,
+                           [[f"a{k}" for k in range(2, 8)] + ["n0", "n1", "n2"]], window, 0.5)
+    assert moved.ids == ["em-a"] and moved.events == []
+    # holding under half of a's members (and a far centroid) is a new cluster; split off a (it came mostly from a)
+    piece = match_clusters([c], ["n0"], "2026-W13", previous, 0.8, [["a2", "a3", "a4", "n0"]], window, 0.5)
+    assert piece.ids == [new_cluster_id("2026-W13", "n0")] and piece.events[0][:3] == ("split", piece.ids[0], "em-a")
+    # members outside the window say nothing: b's only surviving member b0 is in the new cluster, so it keeps b
+    only_b0 = match_clusters([c], ["n0"], "2026-W13", previous, 0.8, [["b0", "n1"]], window, 0.5)
+    assert only_b0.ids == ["em-b"]
+
+
+def test_a_growing_window_keeps_almost_the_same_novelty_pool() -> None:
+    keys = [f"p{i}" for i in range(1000)]
+    before = stable_pick(1000, 400, 0, keys)
+    after = stable_pick(1050, 400, 0, keys + [f"new{i}" for i in range(50)])  # a day of 50 passages more
+    assert len(before) == len(after) == 400 and list(before) == sorted(before)
+    assert len(set(before) & set(after)) >= 400 - 50  # only the new rows can displace picks
+    assert list(stable_pick(5, 9, 0, keys[:5])) == [0, 1, 2, 3, 4]
 
 
 def test_nearest_narrative_and_status() -> None:

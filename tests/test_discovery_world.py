@@ -99,10 +99,13 @@ def test_ids_are_stable_across_a_rerun_and_an_added_day(built) -> None:
     old_ids = {c for c, w, *_ in first[0] if w == last_week}
     new_ids = {c for c, w, *_ in added[0] if w == last_week}
     kept = old_ids & new_ids
-    # A new day reshapes the last week's density, so leaf clusters may split or merge (recorded as events); most
-    # keep their ids. (All but one kept in one fresh-clone run, 6 of 9 in the next: the shared vectors differ
-    # in the last float bits with the batches the encoder happened to form.)
-    assert old_ids and len(kept) >= max(1, len(old_ids) // 2), (old_ids, new_ids)
+    # A new day reshapes the last week's density, so a leaf cluster may split or merge (recorded as events); the
+    # others keep their ids through their members, however their centroids or most central passages moved.
+    old_m = {p: c for w, p, c in first[1] if w == last_week}
+    new_m = {p: c for w, p, c in added[1] if w == last_week}
+    from collections import Counter
+    fate = {c: Counter(new_m.get(p) for p, cc in old_m.items() if cc == c) for c in old_ids - kept}
+    assert old_ids and len(kept) >= len(old_ids) - 1, (old_ids, new_ids, fate)
     # a cluster that continues keeps its passages mostly
     old_members = {p: c for w, p, c in first[1] if w == last_week}
     new_members = {p: c for w, p, c in added[1] if w == last_week}
