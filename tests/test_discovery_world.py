@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -101,14 +102,12 @@ def test_ids_are_stable_across_a_rerun_and_an_added_day(built) -> None:
     kept = old_ids & new_ids
     # A new day reshapes the last week's density, so a leaf cluster may split or merge (recorded as events); the
     # others keep their ids through their members, however their centroids or most central passages moved.
-    old_m = {p: c for w, p, c in first[1] if w == last_week}
-    new_m = {p: c for w, p, c in added[1] if w == last_week}
-    from collections import Counter
-    fate = {c: Counter(new_m.get(p) for p, cc in old_m.items() if cc == c) for c in old_ids - kept}
-    assert old_ids and len(kept) >= len(old_ids) - 1, (old_ids, new_ids, fate)
-    # a cluster that continues keeps its passages mostly
     old_members = {p: c for w, p, c in first[1] if w == last_week}
     new_members = {p: c for w, p, c in added[1] if w == last_week}
+    # where the members of each lost cluster went (None: unclustered), for the failure message
+    fate = {c: Counter(new_members.get(p) for p, cc in old_members.items() if cc == c) for c in old_ids - kept}
+    assert old_ids and len(kept) >= len(old_ids) - 1, (old_ids, new_ids, fate)
+    # a cluster that continues keeps its passages mostly
     same = [p for p, c in old_members.items() if c in kept and new_members.get(p) == c]
     assert len(same) >= 0.5 * sum(c in kept for c in old_members.values())
 
