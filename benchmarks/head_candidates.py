@@ -22,7 +22,7 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.doc_head import _folds, fit_head
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
+from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
 from models.narratives import build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
 
@@ -50,21 +50,30 @@ def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[s
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def split_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every candidate benchmark shares: the split's two folders, a vector cache, CV seeds."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--test", type=Path, required=True)
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--seeds", type=int, default=3)
-    args = parser.parse_args()
+    return parser
+
+
+def load_split(train_dir: Path, test_dir: Path, cache_path: Path | None) -> tuple[EmbeddedDocs, EmbeddedDocs, list[str], np.ndarray, np.ndarray]:
+    """Both parts embedded with the configured encoder: (train, test, labels, train features, test features)."""
     settings = Settings()
-    embedder = settings.embedder()
     semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
     labels = [n.label for n in semeval.narratives] + [OTHER]
-    cache = EmbeddingCache(embedder, args.cache)
-    train, test = embed_documents(read_annotated(args.train), cache), embed_documents(read_annotated(args.test), cache)
+    cache = EmbeddingCache(settings.embedder(), cache_path)
+    train, test = embed_documents(read_annotated(train_dir), cache), embed_documents(read_annotated(test_dir), cache)
     protos = build_prototypes(semeval, cache.encode)
-    Xtr, Xte = train.features(protos), test.features(protos)
+    return train, test, labels, train.features(protos), test.features(protos)
+
+
+def main() -> None:
+    args = split_arguments(__doc__.splitlines()[0]).parse_args()
+    train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     candidates = {
         "one inner split (before)": head_recipe(repeats=1),
         "C=3": head_recipe(C=3.0, repeats=1),
