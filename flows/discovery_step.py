@@ -184,7 +184,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         novel = ~boiler & (share >= params.novelty_share)  # NaN (no reference period yet) is never novel
         keep = np.flatnonzero(novel)
         labels = np.full(n, -1, dtype=int)
-        labels[keep] = cluster_labels(window.vectors[keep], params)
+        labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
         tested = len(clusters)
         clusters = [c for c in clusters if params.alpha >= 1 or cluster_novelty(

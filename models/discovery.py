@@ -195,8 +195,9 @@ def novelty_share(window: np.ndarray, window_articles: Sequence[str], reference:
     return out
 
 
-def cluster_labels(vectors: np.ndarray, params: DiscoveryParams) -> np.ndarray:
-    """HDBSCAN labels (-1 = outlier) of the rows of `vectors`; deterministic for the same rows and seed."""
+def cluster_labels(vectors: np.ndarray, params: DiscoveryParams, keys: Sequence[str] | None = None) -> np.ndarray:
+    """HDBSCAN labels (-1 = outlier) of the rows of `vectors`; deterministic for the same rows and seed. Above
+    `max_points` rows the fit sample is picked by `keys` (passage ids) when given, stable when the window grows."""
     from sklearn.cluster import HDBSCAN
 
     n = len(vectors)
@@ -204,8 +205,7 @@ def cluster_labels(vectors: np.ndarray, params: DiscoveryParams) -> np.ndarray:
     if n < max(params.min_cluster_size, 2):
         return labels
     v = unit(vectors)
-    rng = np.random.default_rng(params.seed)
-    sample = np.sort(rng.choice(n, params.max_points, replace=False)) if n > params.max_points else np.arange(n)
+    sample = stable_pick(n, params.max_points, params.seed, keys)
     reduced = _reduce(v, params.dims, params.seed, sample)
     model = HDBSCAN(min_cluster_size=params.min_cluster_size, min_samples=params.min_samples,
                     metric="euclidean", cluster_selection_method=params.selection, copy=True)
