@@ -22,18 +22,13 @@ from pathlib import Path
 import numpy as np
 
 import flows  # noqa: F401  (environment defaults)
-from extractors.passages import split_passages
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.doc_head import _folds, document_features, fit_head
 from models.embedder import default_model_path
-from models.evaluation import SEMEVAL_FAMILIES
+from models.evaluation import SEMEVAL_FAMILIES, document_passages
 from models.narratives import build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
-
-
-def passages_of(docs) -> list[list[str]]:
-    return [[p.text for p in split_passages(d.text)] or [d.text[:2000] or "(empty)"] for d in docs]
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -108,7 +103,7 @@ def main() -> None:
     labels = [n.label for n in semeval.narratives] + [OTHER]
     train_docs, test_docs = read_annotated(args.train), read_annotated(args.test)
     gold = [set(d.narratives) for d in train_docs]
-    passages = passages_of(train_docs)
+    passages = document_passages(train_docs)
 
     def features(model, vectors: list[np.ndarray]) -> np.ndarray:
         protos = build_prototypes(semeval, lambda texts: model.encode(list(texts), batch_size=64, normalize_embeddings=True))
@@ -137,7 +132,7 @@ def main() -> None:
                "cv_tuned": round(f1_samples(gold, pred_tuned), 4)}
     if args.held_out:
         test_gold = [set(d.narratives) for d in test_docs]
-        test_passages = passages_of(test_docs)
+        test_passages = document_passages(test_docs)
         tuned = fine_tune(make_pairs(passages, gold, args.pairs, args.seed + 99), 99, lr=args.lr)
         for name, model in (("base", base), ("tuned", tuned)):
             X_tr = features(model, encode_all(model, passages))

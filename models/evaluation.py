@@ -67,8 +67,13 @@ class EmbeddedDocs:
         return np.stack([document_features(v, protos) for v in self.vectors])
 
 
+def document_passages(docs: Sequence[LabelledDocument]) -> list[list[str]]:
+    """Each document's passage texts as the pipeline splits them (a document with none: its opening, or a marker)."""
+    return [[p.text for p in split_passages(d.text)] or [d.text[:2000] or "(empty)"] for d in docs]
+
+
 def embed_documents(docs: list[LabelledDocument], cache: EmbeddingCache) -> EmbeddedDocs:
-    passages = [[p.text for p in split_passages(d.text)] or [d.text[:2000] or "(empty)"] for d in docs]
+    passages = document_passages(docs)
     flat = [t for ps in passages for t in ps]
     vectors = cache.encode(flat)
     out, start = [], 0
