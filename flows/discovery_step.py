@@ -28,6 +28,7 @@ from models.discovery import (
     match_clusters,
     nearest_narrative,
     novelty_share,
+    retain_clusters,
     status_of,
 )
 from models.weeks import iso_week, week_start, weeks_between
@@ -171,7 +172,17 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         return WeekResult(week, 0, 0, 0, True)
     window = load_window(writer, start, end, settings.discovery_max_score)
     n = len(window.passage_ids)
+    first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
+    with writer.transaction() as con:
+        prev_rows = con.execute(load_sql("queries/discovery_previous"), {"first": first_memory, "week": week}).fetchall()
+        prev_members = dict(con.execute(load_sql("queries/discovery_previous_members"),
+                                        {"first": first_memory, "week": week}).fetchall())
+        older = {c: w for c, w in con.execute(
+            "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
+    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())))
+                for c, v, p, _ in prev_rows]
     clusters = []
+    retained: dict[str, float] = {}
     boiler = np.zeros(n, dtype=bool)
     if n:
         boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
@@ -185,6 +196,10 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         keep = np.flatnonzero(novel)
         labels = np.full(n, -1, dtype=int)
         labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
+        labels, retained = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
+                                           previous, params.min_cluster_size, params.match_overlap)
+        if retained:
+            log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
         tested = len(clusters)
         clusters = [c for c in clusters if params.alpha >= 1 or cluster_novelty(
@@ -195,15 +210,6 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                      len(clusters), tested)
         if len(reference) == 0:
             log.info("discovery %s: no reference period before %s yet, nothing clustered", week, start)
-    first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
-    with writer.transaction() as con:
-        prev_rows = con.execute(load_sql("queries/discovery_previous"), {"first": first_memory, "week": week}).fetchall()
-        prev_members = dict(con.execute(load_sql("queries/discovery_previous_members"),
-                                        {"first": first_memory, "week": week}).fetchall())
-        older = {c: w for c, w in con.execute(
-            "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
-    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())))
-                for c, v, p, _ in prev_rows]
     matching = match_clusters([c.centroid for c in clusters], [window.passage_ids[c.central[0]] for c in clusters],
                               week, previous, params.match_similarity,
                               [[window.passage_ids[i] for i in c.members] for c in clusters], window.passage_ids,
@@ -255,7 +261,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
             con.execute(load_sql("queries/discovery_insert_members"),
                         {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
                                                               "day", "centrality")} | {"week": week})
-        for kind, cluster_id, other, sim in matching.events:
+        for kind, cluster_id, other, sim in [*matching.events, *(("retained", c, c, r) for c, r in retained.items()
+                                                                   if c in matching.ids)]:
             con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         [week, kind, cluster_id, other, sim])
         con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",

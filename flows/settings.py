@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     discovery_boilerplate_similarity: float = Field(0.95, gt=0, le=1, description="cosine of near-identical passages")
     discovery_match_similarity: float = Field(0.8, gt=0, le=1, description="centroid cosine for a cluster to keep a previous cluster's id")
     discovery_match_overlap: float = Field(0.5, gt=0, le=1, description="share of a previous cluster's members (still in the window) for a cluster to keep its id; checked before the centroid")
+    discovery_retain_share: float = Field(0.5, gt=0, le=1, description="novelty share a lost cluster's passages need to be kept under its id (hysteresis; below discovery_novelty_share)")
     discovery_memory_weeks: int = Field(4, ge=0, description="weeks back a cluster can be matched to")
     discovery_growth_ratio: float = Field(1.5, gt=1, description="articles this week / last week for 'growing'")
     discovery_alert_min_outlets: int = Field(3, ge=1, description="outlets this week for a new or growing cluster to alert")
@@ -175,7 +176,7 @@ class Settings(BaseSettings):
             min_cluster_size=self.discovery_min_cluster_size, min_samples=self.discovery_min_samples,
             min_outlets=self.discovery_min_outlets, boilerplate_min_articles=self.discovery_boilerplate_min_articles,
             boilerplate_similarity=self.discovery_boilerplate_similarity, match_similarity=self.discovery_match_similarity,
-            match_overlap=self.discovery_match_overlap,
+            match_overlap=self.discovery_match_overlap, retain_share=self.discovery_retain_share,
             growth_ratio=self.discovery_growth_ratio, max_points=self.discovery_max_points, dims=self.discovery_dims,
             novelty_k=self.discovery_novelty_k, novelty_share=self.discovery_novelty_share,
             selection=self.discovery_selection, alpha=self.discovery_alpha,

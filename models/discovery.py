@@ -22,6 +22,10 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    overlap, so members carry identity where a moved centroid or a new most-central passage would not. A second
    new cluster matching a taken id is a split, a previous cluster matching a cluster that took another id is
    merged into it.
+6. hysteresis: a previous cluster that this window's clustering lost (most of its members still in the window
+   unclustered, none of this window's clusters holding `match_overlap` of them) is formed again from those
+   members when they are at least `min_cluster_size`, not boilerplate and still at novelty share `retain_share`
+   or more (a lower bar than `novelty_share`, so a cluster does not flicker when one day shifts the density).
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class DiscoveryParams:
     boilerplate_similarity: float = 0.95
     match_similarity: float = 0.8
     match_overlap: float = 0.5      # share of a previous cluster's members (still in the window) for its id
+    retain_share: float = 0.5       # novelty share a lost cluster's passages need to keep it (hysteresis)
     novelty_k: int = 10
     novelty_share: float = 0.65
     alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
@@ -308,6 +313,33 @@ def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, wind
     p0 = total_w / (total_w + total_r)
     n = len(near_w) + len(near_r)
     return len(near_w), len(near_r), float(binom.sf(len(near_w) - 1, n, p0))
+
+
+def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Sequence[str],
+                    previous: Sequence[Previous], min_size: int, overlap: float) -> tuple[np.ndarray, dict[str, float]]:
+    """Hysteresis: labels with each previous cluster this clustering lost formed again from its free members.
+
+    Lost: no cluster of `labels` holds `overlap` of its members still in the window, and at least `overlap` of
+    them are unclustered (-1) and `eligible`. Formed again when those free members are at least `min_size`; member
+    matching then gives the new label the previous id. Returns the labels and {previous id: share kept}.
+    """
+    out = labels.copy()
+    index = {p: i for i, p in enumerate(passage_ids)}
+    fresh = int(out.max()) + 1 if len(out) else 0
+    kept: dict[str, float] = {}
+    for p in sorted(previous, key=lambda q: (-q.size, q.cluster_id)):
+        alive = np.asarray(sorted(index[m] for m in p.members if m in index), dtype=int)
+        if len(alive) == 0:
+            continue
+        held = Counter(out[alive][out[alive] >= 0].tolist())
+        if held and max(held.values()) >= overlap * len(alive):
+            continue  # continued by a cluster of this window: member matching carries the id
+        free = alive[(out[alive] == -1) & eligible[alive]]
+        if len(free) >= min_size and len(free) >= overlap * len(alive):
+            out[free] = fresh
+            fresh += 1
+            kept[p.cluster_id] = len(free) / len(alive)
+    return out, kept
 
 
 def new_cluster_id(week: str, founding_passage: str) -> str:

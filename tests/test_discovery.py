@@ -14,6 +14,7 @@ from models.discovery import (
     match_clusters,
     nearest_narrative,
     new_cluster_id,
+    retain_clusters,
     stable_pick,
     status_of,
     unit,
@@ -129,6 +130,28 @@ def test_members_carry_identity_where_the_centroid_moved() -> None:
     # members outside the window say nothing: b's only surviving member b0 is in the new cluster, so it keeps b
     only_b0 = match_clusters([c], ["n0"], "2026-W13", previous, 0.8, [["b0", "n1"]], window, 0.5)
     assert only_b0.ids == ["em-b"]
+
+
+def test_a_cluster_the_new_clustering_lost_is_kept_under_its_id() -> None:
+    ids = [f"p{i}" for i in range(20)]
+    old = Previous("em-old", np.ones(DIM, dtype=np.float32), 8, frozenset(ids[:8]) | {"gone"})
+    held = Previous("em-held", np.ones(DIM, dtype=np.float32), 6, frozenset(ids[8:14]))
+    labels = np.full(20, -1)
+    labels[8:12] = 0  # this clustering continues em-held (4 of its 6) and lost em-old (all 8 unclustered)
+    eligible = np.ones(20, dtype=bool)
+    eligible[7] = False  # boilerplate, or under the retain share: stays out
+    out, kept = retain_clusters(labels, eligible, ids, [old, held], min_size=6, overlap=0.5)
+    assert kept == {"em-old": 7 / 8} and list(out[:7]) == [1] * 7 and out[7] == -1 and list(out[8:12]) == [0] * 4
+    # its id then follows through member matching
+    v = unit(np.random.default_rng(3).standard_normal((2, DIM)))
+    matched = match_clusters([v[0], v[1]], [ids[8], ids[0]], "2026-W13", [old, held], 0.8,
+                             [ids[8:12], ids[:7]], ids, 0.5)
+    assert matched.ids == ["em-held", "em-old"]
+    # too few free members (under min_size), or most of them taken by another cluster: not kept
+    assert retain_clusters(labels, eligible, ids, [old], min_size=8, overlap=0.5)[1] == {}
+    taken = labels.copy()
+    taken[:5] = 2
+    assert retain_clusters(taken, eligible, ids, [old], min_size=2, overlap=0.5)[1] == {}
 
 
 def test_a_growing_window_keeps_almost_the_same_novelty_pool() -> None:
