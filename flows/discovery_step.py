@@ -29,6 +29,7 @@ from models.discovery import (
     nearest_narrative,
     novelty_share,
     retain_clusters,
+    retain_size,
     status_of,
 )
 from models.weeks import iso_week, week_start, weeks_between
@@ -197,7 +198,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         labels = np.full(n, -1, dtype=int)
         labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
         labels, retained = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
-                                           previous, params.min_cluster_size, params.match_overlap)
+                                           previous, retain_size(params), params.match_overlap)
         if retained:
             log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)

@@ -24,8 +24,9 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    merged into it.
 6. hysteresis: a previous cluster that this window's clustering lost (most of its members still in the window
    unclustered, none of this window's clusters holding `match_overlap` of them) is formed again from those
-   members when they are at least `min_cluster_size`, not boilerplate and still at novelty share `retain_share`
-   or more (a lower bar than `novelty_share`, so a cluster does not flicker when one day shifts the density).
+   members when they are not boilerplate, still at novelty share `retain_share` or more and at least
+   `match_overlap` x `min_cluster_size` (lower bars than a new cluster's, so that a cluster does not flicker when
+   one day shifts the density or takes one of its passages).
 """
 
 from __future__ import annotations
@@ -313,6 +314,11 @@ def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, wind
     p0 = total_w / (total_w + total_r)
     n = len(near_w) + len(near_r)
     return len(near_w), len(near_r), float(binom.sf(len(near_w) - 1, n, p0))
+
+
+def retain_size(params: DiscoveryParams) -> int:
+    """Passages a lost cluster needs to be kept: `match_overlap` of `min_cluster_size` (at least 2)."""
+    return max(2, math.ceil(params.min_cluster_size * params.match_overlap))
 
 
 def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Sequence[str],

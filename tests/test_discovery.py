@@ -15,6 +15,7 @@ from models.discovery import (
     nearest_narrative,
     new_cluster_id,
     retain_clusters,
+    retain_size,
     stable_pick,
     status_of,
     unit,
@@ -152,6 +153,7 @@ def test_a_cluster_the_new_clustering_lost_is_kept_under_its_id() -> None:
     taken = labels.copy()
     taken[:5] = 2
     assert retain_clusters(taken, eligible, ids, [old], min_size=2, overlap=0.5)[1] == {}
+    assert retain_size(DiscoveryParams()) == 3  # half of a new cluster's min_cluster_size keeps an old one
 
 
 def test_a_growing_window_keeps_almost_the_same_novelty_pool() -> None:
