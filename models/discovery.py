@@ -24,7 +24,8 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    merged into it.
 6. hysteresis: a previous cluster that this window's clustering lost (most of its members still in the window
    unclustered, none of this window's clusters holding `match_overlap` of them) is formed again from those
-   members when they are not boilerplate, still at novelty share `retain_share` or more and at least
+   members when they are not boilerplate, at novelty share `retain_share` or more (default 0: a cluster, once
+   found, lasts while its passages are in the window and unclaimed) and at least
    `match_overlap` x `min_cluster_size` (lower bars than a new cluster's, so that a cluster does not flicker when
    one day shifts the density or takes one of its passages).
 """
@@ -65,7 +66,7 @@ class DiscoveryParams:
     boilerplate_similarity: float = 0.95
     match_similarity: float = 0.8
     match_overlap: float = 0.5      # share of a previous cluster's members (still in the window) for its id
-    retain_share: float = 0.5       # novelty share a lost cluster's passages need to keep it (hysteresis)
+    retain_share: float = 0.0       # novelty share a lost cluster's passages need to keep it (0: none)
     novelty_k: int = 10
     novelty_share: float = 0.65
     alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
