@@ -23,11 +23,10 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    new cluster matching a taken id is a split, a previous cluster matching a cluster that took another id is
    merged into it.
 6. hysteresis: a previous cluster that this window's clustering lost (most of its members still in the window
-   unclustered, none of this window's clusters holding `match_overlap` of them) is formed again from those
-   members when they are not boilerplate, at novelty share `retain_share` or more (default 0: a cluster, once
-   found, lasts while its passages are in the window and unclaimed) and at least
-   `match_overlap` x `min_cluster_size` (lower bars than a new cluster's, so that a cluster does not flicker when
-   one day shifts the density or takes one of its passages).
+   unclustered, none of this window's clusters holding more than `match_overlap` of them) is formed again from those
+   members when they are not boilerplate, at novelty share `retain_share` or more (default 0) and span
+   `min_outlets` outlets: a cluster, once found, lasts while half of its passages are in the window and unclaimed,
+   so one day's density shift or a passage joining a neighbour does not dissolve it.
 """
 
 from __future__ import annotations
@@ -318,15 +317,16 @@ def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, wind
 
 
 def retain_size(params: DiscoveryParams) -> int:
-    """Passages a lost cluster needs to be kept: `match_overlap` of `min_cluster_size` (at least 2)."""
-    return max(2, math.ceil(params.min_cluster_size * params.match_overlap))
+    """Passages a lost cluster needs to be kept: as few as can span `min_outlets` outlets (at least 2). A bar like a
+    new cluster's left 3-passage leftovers to dissolve when one passage joined a neighbour."""
+    return max(2, params.min_outlets)
 
 
 def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Sequence[str],
                     previous: Sequence[Previous], min_size: int, overlap: float) -> tuple[np.ndarray, dict[str, float]]:
     """Hysteresis: labels with each previous cluster this clustering lost formed again from its free members.
 
-    Lost: no cluster of `labels` holds `overlap` of its members still in the window, and at least `overlap` of
+    Lost: no cluster of `labels` holds more than `overlap` of its members still in the window, and at least `overlap` of
     them are unclustered (-1) and `eligible`. Formed again when those free members are at least `min_size`; member
     matching then gives the new label the previous id. Returns the labels and {previous id: share kept}.
     """
@@ -339,7 +339,7 @@ def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Seque
         if len(alive) == 0:
             continue
         held = Counter(out[alive][out[alive] >= 0].tolist())
-        if held and max(held.values()) >= overlap * len(alive):
+        if held and max(held.values()) > overlap * len(alive):
             continue  # continued by a cluster of this window: member matching carries the id
         free = alive[(out[alive] == -1) & eligible[alive]]
         if len(free) >= min_size and len(free) >= overlap * len(alive):

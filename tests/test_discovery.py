@@ -153,7 +153,10 @@ def test_a_cluster_the_new_clustering_lost_is_kept_under_its_id() -> None:
     taken = labels.copy()
     taken[:5] = 2
     assert retain_clusters(taken, eligible, ids, [old], min_size=2, overlap=0.5)[1] == {}
-    assert retain_size(DiscoveryParams()) == 3  # half of a new cluster's min_cluster_size keeps an old one
+    assert retain_size(DiscoveryParams()) == 2  # as few as span the 2 outlets every cluster needs
+    half = labels.copy()
+    half[:4] = 3  # a neighbour took exactly half of em-old's 8: the other half keeps em-old
+    assert retain_clusters(half, np.ones(20, dtype=bool), ids, [old], min_size=2, overlap=0.5)[1] == {"em-old": 0.5}
 
 
 def test_a_growing_window_keeps_almost_the_same_novelty_pool() -> None:
