@@ -1,0 +1,98 @@
+"""Do discovery's cluster ids survive one more day? The world test's scenario (tests/test_discovery_world.py) over
+many seeds.
+
+    .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE]
+
+Per seed: the removed-narrative world of tests/discovery_world.py ingested by the real `daily_ingest` without its
+last day, then with it. Of the last week's clusters before the added day, counted: kept (same id after),
+dissolved (half or more of their passages unclustered after) and lost otherwise (merged into or split by another
+cluster, recorded as events). Article and passage ids hash the server's URL, whose port changes every run, so the
+same seed is a new draw of pool and sample order each time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from discovery_world import catalogue_without, plan_emerging_world
+from pytest_httpserver import HTTPServer
+from realworld import World, ingest_world, load_docs, query
+
+import flows  # noqa: F401  (environment defaults)
+from flows.settings import Settings
+
+LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
+CLUSTERS = "SELECT cluster_id, week FROM emerging_cluster_weekly"
+MEMBERS = "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages"
+
+
+def without_last_day(world: World) -> World:
+    return World(world.seed, world.planted, world.start, world.weeks, world.outlets,
+                 [p for p in world.postings if p.published.date() < world.last_day])
+
+
+def fates(world: World, before: tuple[list, list], after: tuple[list, list]) -> dict:
+    week = world.iso_week(world.weeks - 1)
+    old_ids = {c for c, w in before[0] if w == week}
+    new_ids = {c for c, w in after[0] if w == week}
+    old_members = {p: c for w, p, c in before[1] if w == week}
+    new_members = {p: c for w, p, c in after[1] if w == week}
+    lost = old_ids - new_ids
+    where = {c: Counter(new_members.get(p) for p, cc in old_members.items() if cc == c) for c in lost}
+    dissolved = {c for c, w in where.items() if w[None] * 2 >= sum(w.values())}
+    return {"clusters": len(old_ids), "kept": len(old_ids & new_ids), "dissolved": len(dissolved),
+            "merged_or_split": len(lost - dissolved), "fate": {c: {str(k): v for k, v in w.items()} for c, w in where.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery-ids"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    from prefect.testing.utilities import prefect_test_harness
+
+    docs = load_docs()
+    args.cache.parent.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with prefect_test_harness(server_startup_timeout=120):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            world = plan_emerging_world(docs, seed, LABEL)
+            workdir = args.work / f"seed-{seed}"
+            shutil.rmtree(workdir, ignore_errors=True)
+            workdir.mkdir(parents=True)
+            catalogue = catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
+            settings = Settings(concurrency=4, fetch_retries=0, narratives=catalogue)
+            server = HTTPServer(host="127.0.0.1", port=0)
+            server.start()
+            try:
+                db = ingest_world(without_last_day(world), workdir, server, settings, args.cache)
+                before = (query(db, CLUSTERS), query(db, MEMBERS))
+                server.clear()
+                ingest_world(world, workdir, server, settings, args.cache)
+                after = (query(db, CLUSTERS), query(db, MEMBERS))
+            finally:
+                server.stop()
+            row = {"seed": seed} | fates(world, before, after)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    summary = {"worlds": len(rows), "clusters": sum(r["clusters"] for r in rows), "kept": sum(r["kept"] for r in rows),
+               "dissolved": sum(r["dissolved"] for r in rows), "merged_or_split": sum(r["merged_or_split"] for r in rows),
+               "worlds_with_a_dissolved_cluster": sum(r["dissolved"] > 0 for r in rows)}
+    print(json.dumps(summary, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps({"summary": summary, "results": rows}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
