@@ -30,6 +30,7 @@ from models.discovery import (
     novelty_share,
     retain_clusters,
     retain_size,
+    spanning,
     status_of,
 )
 from models.weeks import iso_week, week_start, weeks_between
@@ -197,6 +198,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         keep = np.flatnonzero(novel)
         labels = np.full(n, -1, dtype=int)
         labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
+        labels = spanning(labels, window.source_ids, params.min_outlets)
         labels, retained = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
                                            previous, retain_size(params), params.match_overlap)
         if retained:

@@ -316,6 +316,17 @@ def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, wind
     return len(near_w), len(near_r), float(binom.sf(len(near_w) - 1, n, p0))
 
 
+def spanning(labels: np.ndarray, source_ids: Sequence[str], min_outlets: int) -> np.ndarray:
+    """Labels with every cluster of fewer than `min_outlets` outlets made noise (-1), as `describe_clusters` drops
+    them: hysteresis must not count a cluster that will not be kept as continuing a previous one."""
+    out = labels.copy()
+    for label in set(out.tolist()) - {-1}:
+        members = np.flatnonzero(out == label)
+        if len({source_ids[int(i)] for i in members}) < min_outlets:
+            out[members] = -1
+    return out
+
+
 def retain_size(params: DiscoveryParams) -> int:
     """Passages a lost cluster needs to be kept: as few as can span `min_outlets` outlets (at least 2). A bar like a
     new cluster's left 3-passage leftovers to dissolve when one passage joined a neighbour."""

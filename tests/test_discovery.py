@@ -16,6 +16,7 @@ from models.discovery import (
     new_cluster_id,
     retain_clusters,
     retain_size,
+    spanning,
     stable_pick,
     status_of,
     unit,
@@ -157,6 +158,10 @@ def test_a_cluster_the_new_clustering_lost_is_kept_under_its_id() -> None:
     half = labels.copy()
     half[:4] = 3  # a neighbour took exactly half of em-old's 8: the other half keeps em-old
     assert retain_clusters(half, np.ones(20, dtype=bool), ids, [old], min_size=2, overlap=0.5)[1] == {"em-old": 0.5}
+    # a cluster of one outlet is dropped later, so it does not count as continuing em-old: em-old is kept
+    one_outlet = spanning(half, ["a"] * 4 + ["b", "c"] * 8, 2)
+    assert list(one_outlet[:4]) == [-1] * 4 and list(one_outlet[8:12]) == [0] * 4
+    assert retain_clusters(one_outlet, np.ones(20, dtype=bool), ids, [old], 2, 0.5)[1] == {"em-old": 1.0}
 
 
 def test_a_growing_window_keeps_almost_the_same_novelty_pool() -> None:
