@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     discovery_boilerplate_similarity: float = Field(0.95, gt=0, le=1, description="cosine of near-identical passages")
     discovery_match_similarity: float = Field(0.8, gt=0, le=1, description="centroid cosine for a cluster to keep a previous cluster's id")
     discovery_match_overlap: float = Field(0.5, gt=0, le=1, description="share of a previous cluster's members (still in the window) for a cluster to keep its id; checked before the centroid")
-    discovery_retain_share: float = Field(0.0, ge=0, le=1, description="novelty share a lost cluster's passages need to be kept under its id (hysteresis; 0 = none: kept while half its members are still in the window and unclaimed)")
+    discovery_retain_share: float = Field(0.5, ge=0, le=1, description="novelty share a lost cluster's passages need to be kept under its id (hysteresis, below discovery_novelty_share; 0 = kept while half its members are in the window and unclaimed)")
     discovery_memory_weeks: int = Field(4, ge=0, description="weeks back a cluster can be matched to")
     discovery_growth_ratio: float = Field(1.5, gt=1, description="articles this week / last week for 'growing'")
     discovery_alert_min_outlets: int = Field(3, ge=1, description="outlets this week for a new or growing cluster to alert")

@@ -24,9 +24,10 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    merged into it.
 6. hysteresis: a previous cluster that this window's clustering lost (most of its members still in the window
    unclustered, none of this window's clusters holding more than `match_overlap` of them) is formed again from those
-   members when they are not boilerplate, at novelty share `retain_share` or more (default 0) and span
-   `min_outlets` outlets: a cluster, once found, lasts while half of its passages are in the window and unclaimed,
-   so one day's density shift or a passage joining a neighbour does not dissolve it.
+   members when they are not boilerplate, at novelty share `retain_share` or more (0.5, below `novelty_share`:
+   as dense as in the reference period) and span `min_outlets` outlets: a cluster, once found, lasts while half of
+   its passages are in the window, unclaimed and not thinner than before, so one day's density shift or a passage
+   joining a neighbour does not dissolve it.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class DiscoveryParams:
     boilerplate_similarity: float = 0.95
     match_similarity: float = 0.8
     match_overlap: float = 0.5      # share of a previous cluster's members (still in the window) for its id
-    retain_share: float = 0.0       # novelty share a lost cluster's passages need to keep it (0: none)
+    retain_share: float = 0.5       # novelty share a lost cluster's passages need to keep it (hysteresis)
     novelty_k: int = 10
     novelty_share: float = 0.65
     alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
