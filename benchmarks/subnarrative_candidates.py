@@ -1,0 +1,122 @@
+"""Subnarratives as extra targets for the document head: per-subnarrative models beside the per-narrative ones, a
+narrative's score mixed with its best subnarrative's. SemEval annotates both levels; the finer label may separate
+articles the coarse one lumps together. Judged by repeated cross-validation on the training part only; the
+held-out part is scored once, after the choice.
+
+    .venv/bin/python benchmarks/subnarrative_candidates.py --train /tmp/semeval-split/train/EN \
+        --test /tmp/semeval-split/test/EN [--cache /tmp/semeval-vectors.duckdb] [--seeds 3] [--first-seed 0]
+
+Each candidate reimplements the shipped fit (inner 5 folds x 3 splits for the decision rule, C = 10) with the
+mixed scores; weight 0 is the shipped recipe itself (a check that the reimplementation matches it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from head_candidates import load_split, split_arguments
+
+import flows  # noqa: F401  (environment defaults)
+from models.doc_head import _fit_linear, _folds, tune_rule
+from models.semeval import OTHER, f1_samples
+
+
+def fine_labels(folder: Path) -> dict[str, set[str]]:
+    """Subnarratives per document file name (third column of subtask-2-annotations.txt), 'Other' left out."""
+    out: dict[str, set[str]] = {}
+    for line in (folder / "subtask-2-annotations.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            out[parts[0].strip()] = {x.strip() for x in parts[2].split(";") if x.strip() and x.strip() != OTHER}
+    return out
+
+
+class MixedHead:
+    """Coarse and fine logistic models; coarse score = (1 - weight) x its own + weight x its best child's."""
+
+    def __init__(self, labels: list[str], fine: list[str], weight: float, C: float = 10.0, fine_C: float = 10.0) -> None:
+        self.labels, self.fine, self.weight, self.C, self.fine_C = labels, fine, weight, C, fine_C
+        self.children = [[j for j, f in enumerate(fine) if f.startswith(label + ": ")] for label in labels]
+
+    def _fit(self, X: np.ndarray, gold: Sequence[set[str]], fine_gold: Sequence[set[str]]):
+        Y = np.array([[label in g for label in self.labels] for g in gold], dtype=int)
+        F = np.array([[f in g for f in self.fine] for g in fine_gold], dtype=int).reshape(len(gold), len(self.fine))
+        coarse = _fit_linear(X, Y, self.C)
+        fine = _fit_linear(X, F, self.fine_C) if self.weight > 0 and self.fine else None
+        return coarse, fine
+
+    def _scores(self, models, X: np.ndarray) -> np.ndarray:
+        (cw, cb), fine = models
+        p = 1.0 / (1.0 + np.exp(-(X @ cw.T + cb)))
+        if fine is None:
+            return p
+        q = 1.0 / (1.0 + np.exp(-(X @ fine[0].T + fine[1])))
+        out = p.copy()
+        for i, kids in enumerate(self.children):
+            if kids:
+                out[:, i] = (1 - self.weight) * p[:, i] + self.weight * q[:, kids].max(axis=1)
+        return out
+
+    def fit(self, X: np.ndarray, gold: Sequence[set[str]], fine_gold: Sequence[set[str]], seed: int,
+            repeats: int = 3, inner: int = 5):
+        oof = np.zeros((repeats * len(gold), len(self.labels)), dtype=np.float32)
+        for r in range(repeats):
+            fold = _folds(len(gold), inner, seed + 7919 * r)
+            for k in range(inner):
+                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+                models = self._fit(X[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr])
+                oof[r * len(gold) + te] = self._scores(models, X[te])
+        rule = tune_rule(oof, list(gold) * repeats, self.labels)
+        models = self._fit(X, gold, fine_gold)
+        return lambda Z: [rule.decide(s, self.labels) for s in self._scores(models, Z)]
+
+
+def main() -> None:
+    parser = split_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--min-docs", type=int, default=3, help="subnarratives with fewer training documents are left out")
+    parser.add_argument("--weights", type=float, nargs="*", default=[0.0, 0.25, 0.5])
+    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
+    args = parser.parse_args()
+    train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
+    fine_of = fine_labels(args.train)
+    fine_gold = [fine_of.get(d.doc_id, set()) for d in train.docs]
+    gold = train.gold
+    for weight in args.weights:
+        cv = []
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            fold = _folds(len(gold), 5, 1000 + seed)
+            predicted: list[set[str]] = [set() for _ in gold]
+            for k in range(5):
+                tr = np.flatnonzero(fold != k)
+                counts: dict[str, int] = {}
+                for i in tr:
+                    for f in fine_gold[i]:
+                        counts[f] = counts.get(f, 0) + 1
+                fine = sorted(f for f, c in counts.items() if c >= args.min_docs)
+                head = MixedHead(labels, fine, weight)
+                predict = head.fit(Xtr[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr], seed + 1 + k)
+                for i, p in zip(np.flatnonzero(fold == k), predict(Xtr[fold == k]), strict=True):
+                    predicted[i] = p
+            cv.append(f1_samples(gold, predicted))
+        row = {"weight": weight, "min_docs": args.min_docs, "cv_mean": round(float(np.mean(cv)), 4),
+               "cv": [round(c, 4) for c in cv]}
+        if args.held_out:
+            counts = {}
+            for g in fine_gold:
+                for f in g:
+                    counts[f] = counts.get(f, 0) + 1
+            head = MixedHead(labels, sorted(f for f, c in counts.items() if c >= args.min_docs), weight)
+            row["held_out"] = round(f1_samples(test.gold, head.fit(Xtr, gold, fine_gold, 0)(Xte)), 4)
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
