@@ -26,8 +26,8 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    unclustered, none of this window's clusters holding more than `match_overlap` of them) is formed again from those
    members when they are not boilerplate, at novelty share `retain_share` or more (0.5, below `novelty_share`:
    as dense as in the reference period) and span `min_outlets` outlets: a cluster, once found, lasts while half of
-   its passages are in the window, unlabelled, unclaimed and not thinner than before, so one day's density shift or
-   a passage joining a neighbour does not dissolve it.
+   its passages are in the window, unclaimed and not thinner than before, so one day's density shift or a passage
+   joining a neighbour does not dissolve it.
 """
 
 from __future__ import annotations
@@ -339,9 +339,8 @@ def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Seque
     """Hysteresis: labels with each previous cluster this clustering lost formed again from its free members.
 
     Lost: no cluster of `labels` holds more than `overlap` of its members still in the window, and at least `overlap` of
-    all its members are in the window, unclustered (-1) and `eligible`. Formed again from those free members when
-    they are at least `min_size`; member matching then gives the new label the previous id. Returns the labels and
-    {previous id: share of its members kept}.
+    them are unclustered (-1) and `eligible`. Formed again when those free members are at least `min_size`; member
+    matching then gives the new label the previous id. Returns the labels and {previous id: share kept}.
     """
     out = labels.copy()
     index = {p: i for i, p in enumerate(passage_ids)}
@@ -355,12 +354,10 @@ def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Seque
         if held and max(held.values()) > overlap * len(alive):
             continue  # continued by a cluster of this window: member matching carries the id
         free = alive[(out[alive] == -1) & eligible[alive]]
-        # of all its members: a cluster most of whose passages aged out of the window or were labelled (a promoted
-        # narrative) is not kept
-        if len(free) >= min_size and len(free) >= overlap * len(p.members):
+        if len(free) >= min_size and len(free) >= overlap * len(alive):
             out[free] = fresh
             fresh += 1
-            kept[p.cluster_id] = len(free) / len(p.members)
+            kept[p.cluster_id] = len(free) / len(alive)
     return out, kept
 
 
