@@ -16,13 +16,12 @@ import argparse
 import json
 import shutil
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import catalogue_without, plan_emerging_world
+from discovery_world import catalogue_without, lost_ids, plan_emerging_world, without_last_day
 from pytest_httpserver import HTTPServer
 from realworld import World, ingest_world, load_docs, query
 
@@ -30,26 +29,14 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 
 LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
-CLUSTERS = "SELECT cluster_id, week FROM emerging_cluster_weekly"
 MEMBERS = "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages"
 
 
-def without_last_day(world: World) -> World:
-    return World(world.seed, world.planted, world.start, world.weeks, world.outlets,
-                 [p for p in world.postings if p.published.date() < world.last_day])
-
-
-def fates(world: World, before: tuple[list, list], after: tuple[list, list]) -> dict:
-    week = world.iso_week(world.weeks - 1)
-    old_ids = {c for c, w in before[0] if w == week}
-    new_ids = {c for c, w in after[0] if w == week}
-    old_members = {p: c for w, p, c in before[1] if w == week}
-    new_members = {p: c for w, p, c in after[1] if w == week}
+def fates(world: World, before: list, after: list) -> dict:
+    old_ids, new_ids, fate, dissolved = lost_ids(world.iso_week(world.weeks - 1), before, after)
     lost = old_ids - new_ids
-    where = {c: Counter(new_members.get(p) for p, cc in old_members.items() if cc == c) for c in lost}
-    dissolved = {c for c, w in where.items() if w[None] * 2 >= sum(w.values())}
     return {"clusters": len(old_ids), "kept": len(old_ids & new_ids), "dissolved": len(dissolved),
-            "merged_or_split": len(lost - dissolved), "fate": {c: {str(k): v for k, v in w.items()} for c, w in where.items()}}
+            "merged_or_split": len(lost - dissolved), "fate": {c: {str(k): v for k, v in w.items()} for c, w in fate.items()}}
 
 
 def main() -> None:
@@ -77,10 +64,10 @@ def main() -> None:
             server.start()
             try:
                 db = ingest_world(without_last_day(world), workdir, server, settings, args.cache)
-                before = (query(db, CLUSTERS), query(db, MEMBERS))
+                before = query(db, MEMBERS)
                 server.clear()
                 ingest_world(world, workdir, server, settings, args.cache)
-                after = (query(db, CLUSTERS), query(db, MEMBERS))
+                after = query(db, MEMBERS)
             finally:
                 server.stop()
             row = {"seed": seed} | fates(world, before, after)

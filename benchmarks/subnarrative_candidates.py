@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +37,12 @@ def fine_labels(folder: Path) -> dict[str, set[str]]:
         if len(parts) >= 3:
             out[parts[0].strip()] = {x.strip() for x in parts[2].split(";") if x.strip() and x.strip() != OTHER}
     return out
+
+
+def frequent(fine_gold: Sequence[set[str]], min_docs: int) -> list[str]:
+    """The subnarratives of at least `min_docs` of these documents."""
+    counts = Counter(f for g in fine_gold for f in g)
+    return sorted(f for f, c in counts.items() if c >= min_docs)
 
 
 class MixedHead:
@@ -96,12 +103,7 @@ def main() -> None:
             predicted: list[set[str]] = [set() for _ in gold]
             for k in range(5):
                 tr = np.flatnonzero(fold != k)
-                counts: dict[str, int] = {}
-                for i in tr:
-                    for f in fine_gold[i]:
-                        counts[f] = counts.get(f, 0) + 1
-                fine = sorted(f for f, c in counts.items() if c >= args.min_docs)
-                head = MixedHead(labels, fine, weight)
+                head = MixedHead(labels, frequent([fine_gold[i] for i in tr], args.min_docs), weight)
                 predict = head.fit(Xtr[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr], seed + 1 + k)
                 for i, p in zip(np.flatnonzero(fold == k), predict(Xtr[fold == k]), strict=True):
                     predicted[i] = p
@@ -109,11 +111,7 @@ def main() -> None:
         row = {"weight": weight, "min_docs": args.min_docs, "cv_mean": round(float(np.mean(cv)), 4),
                "cv": [round(c, 4) for c in cv]}
         if args.held_out:
-            counts = {}
-            for g in fine_gold:
-                for f in g:
-                    counts[f] = counts.get(f, 0) + 1
-            head = MixedHead(labels, sorted(f for f, c in counts.items() if c >= args.min_docs), weight)
+            head = MixedHead(labels, frequent(fine_gold, args.min_docs), weight)
             row["held_out"] = round(f1_samples(test.gold, head.fit(Xtr, gold, fine_gold, 0)(Xte)), 4)
         print(json.dumps(row), flush=True)
 

@@ -270,6 +270,17 @@ def ctfidf_keywords(cluster_texts: Sequence[Sequence[str]], background: Sequence
     return out
 
 
+def spanning(labels: np.ndarray, source_ids: Sequence[str], min_outlets: int) -> np.ndarray:
+    """Labels with every cluster of fewer than `min_outlets` outlets made noise (-1): one outlet repeating itself is
+    not a narrative. Applied before hysteresis too, so that such a cluster never counts as continuing another."""
+    out = labels.copy()
+    for label in set(out.tolist()) - {-1}:
+        members = np.flatnonzero(out == label)
+        if len({source_ids[int(i)] for i in members}) < min_outlets:
+            out[members] = -1
+    return out
+
+
 def describe_clusters(vectors: np.ndarray, labels: np.ndarray, texts: Sequence[str], params: DiscoveryParams,
                       source_ids: Sequence[str] | None = None) -> list[Cluster]:
     """Clusters (ordered by size, then most central passage) with centroid, central passages and keywords.
@@ -278,11 +289,11 @@ def describe_clusters(vectors: np.ndarray, labels: np.ndarray, texts: Sequence[s
     narrative).
     """
     v = unit(vectors)
+    if source_ids is not None:
+        labels = spanning(labels, source_ids, params.min_outlets)
     groups = []
     for label in sorted(set(labels.tolist()) - {-1}):
         members = np.flatnonzero(labels == label)
-        if source_ids is not None and len({source_ids[int(i)] for i in members}) < params.min_outlets:
-            continue
         centroid = unit(v[members].mean(axis=0))[0]
         centrality = v[members] @ centroid
         order = np.lexsort((members, -centrality))
@@ -315,17 +326,6 @@ def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, wind
     p0 = total_w / (total_w + total_r)
     n = len(near_w) + len(near_r)
     return len(near_w), len(near_r), float(binom.sf(len(near_w) - 1, n, p0))
-
-
-def spanning(labels: np.ndarray, source_ids: Sequence[str], min_outlets: int) -> np.ndarray:
-    """Labels with every cluster of fewer than `min_outlets` outlets made noise (-1), as `describe_clusters` drops
-    them: hysteresis must not count a cluster that will not be kept as continuing a previous one."""
-    out = labels.copy()
-    for label in set(out.tolist()) - {-1}:
-        members = np.flatnonzero(out == label)
-        if len({source_ids[int(i)] for i in members}) < min_outlets:
-            out[members] = -1
-    return out
 
 
 def retain_size(params: DiscoveryParams) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +55,24 @@ def plan_emerging_world(docs: list[Doc], seed: int, label: str, weeks: int = 6, 
 
 def _when(rng: random.Random, day: date) -> datetime:
     return datetime(day.year, day.month, day.day, rng.randrange(6, 22), rng.randrange(60), tzinfo=UTC)
+
+
+def without_last_day(world: World) -> World:
+    """The same world with its last day's postings left out (to add that day later)."""
+    return World(world.seed, world.planted, world.start, world.weeks, world.outlets,
+                 [p for p in world.postings if p.published.date() < world.last_day])
+
+
+def lost_ids(week: str, before: list, after: list) -> tuple[set[str], set[str], dict[str, Counter], set[str]]:
+    """(ids before, ids after, fate, dissolved) of `week`'s clusters across a recomputation, from
+    (week, passage_id, cluster_id) member rows before and after: fate says where each lost cluster's passages went
+    (None: unclustered); dissolved are the lost ones with half or more of their passages unclustered."""
+    old_members = {p: c for w, p, c in before if w == week}
+    new_members = {p: c for w, p, c in after if w == week}
+    old_ids, new_ids = set(old_members.values()), set(new_members.values())
+    fate = {c: Counter(new_members.get(p) for p, cc in old_members.items() if cc == c) for c in old_ids - new_ids}
+    dissolved = {c for c, where in fate.items() if where[None] * 2 >= sum(where.values())}
+    return old_ids, new_ids, fate, dissolved
 
 
 def catalogue_without(source: Path, narrative_id: str, out: Path) -> Path:

@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pytest
 import realworld
-from discovery_world import base_rates, catalogue_without, cluster_quality, plan_emerging_world
+from discovery_world import (
+    base_rates,
+    catalogue_without,
+    cluster_quality,
+    lost_ids,
+    plan_emerging_world,
+    without_last_day,
+)
 from pytest_httpserver import HTTPServer
-from realworld import World, ingest_world, query
+from realworld import ingest_world, query
 from typer.testing import CliRunner
 
 pytestmark = [
@@ -38,13 +44,6 @@ SNAPSHOT = (("SELECT cluster_id, week, passages, status, array_to_string(keyword
 
 def snapshot(db: Path) -> tuple[list, list]:
     return query(db, SNAPSHOT[0]), query(db, SNAPSHOT[1])
-
-
-def without_last_day(world: World) -> World:
-    last = world.last_day
-    short = World(world.seed, world.planted, world.start, world.weeks, world.outlets,
-                  [p for p in world.postings if p.published.date() < last])
-    return short
 
 
 @pytest.fixture(scope="module")
@@ -97,20 +96,16 @@ def test_ids_are_stable_across_a_rerun_and_an_added_day(built) -> None:
     before = {row for row in first[0] if row[1] < last_week}
     after = {row for row in added[0] if row[1] < last_week}
     assert before == after  # weeks whose window did not get the new day are untouched
-    old_ids = {c for c, w, *_ in first[0] if w == last_week}
-    new_ids = {c for c, w, *_ in added[0] if w == last_week}
+    old_ids, new_ids, fate, dissolved = lost_ids(last_week, first[1], added[1])
     kept = old_ids & new_ids
-    old_members = {p: c for w, p, c in first[1] if w == last_week}
-    new_members = {p: c for w, p, c in added[1] if w == last_week}
-    # where the members of each lost cluster went (None: unclustered)
-    fate = {c: Counter(new_members.get(p) for p, cc in old_members.items() if cc == c) for c in old_ids - kept}
-    dissolved = {c for c, where in fate.items() if where[None] * 2 >= sum(where.values())}
     # Identity: a cluster keeps its id however the new day moved its centroid or most central passage, and one the
     # new day's clustering lost is kept by hysteresis. At most one id is lost, to a split or merge or by dissolving
     # into noise (benchmarks/discovery_id_stability.py, 12 draws: 2 of 98 clusters lost, to splits or merges, never
     # 2 in a world; before hysteresis 17 of 84, 14 of them dissolved).
     assert old_ids and len(old_ids - kept) <= 1, (old_ids, new_ids, fate, dissolved)
     # a cluster that continues keeps its passages mostly
+    old_members = {p: c for w, p, c in first[1] if w == last_week}
+    new_members = {p: c for w, p, c in added[1] if w == last_week}
     same = [p for p, c in old_members.items() if c in kept and new_members.get(p) == c]
     assert len(same) >= 0.5 * sum(c in kept for c in old_members.values())
 
