@@ -51,6 +51,8 @@ def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str
     current = load_catalogue(catalogue)
     if new_id in current.ids:
         raise PromoteError(f"{catalogue}: a narrative {new_id!r} already exists")
+    if cluster_id in current.promoted_clusters:
+        raise PromoteError(f"{catalogue}: cluster {cluster_id} was already promoted")
     if label in current.by_label():
         raise PromoteError(f"{catalogue}: a narrative labelled {label!r} already exists")
     if family is None:
@@ -64,7 +66,7 @@ def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str
     entry = {
         "id": new_id, "label": label, "family": family,
         "description": description or f"Promoted from emerging cluster {cluster_id}: {', '.join(list(keywords)[:8])}.",
-        "keywords": [str(k) for k in keywords], "claims": claims,
+        "keywords": [str(k) for k in keywords], "claims": claims, "promoted_from": cluster_id,
     }
     block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=120)
     original = catalogue.read_text(encoding="utf-8")

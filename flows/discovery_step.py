@@ -118,7 +118,16 @@ def narrative_vectors(writer: Writer, catalogue_path: Path, model_id: str) -> di
     return out
 
 
-def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, params: DiscoveryParams) -> str:
+def promoted_clusters(catalogue_path: Path) -> set[str]:
+    """Cluster ids the catalogue names as promoted; empty when it cannot be read (logged by narrative_vectors)."""
+    try:
+        return load_catalogue(catalogue_path).promoted_clusters
+    except CatalogueError:
+        return set()
+
+
+def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, params: DiscoveryParams,
+                 promoted: set[str]) -> str:
     with writer.transaction() as con:
         n, h = con.execute(load_sql("queries/discovery_fingerprint"),
                            {"start": start, "end": end, "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
@@ -127,7 +136,8 @@ def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, par
             "start": start - timedelta(weeks=settings.discovery_reference_weeks), "end": start - timedelta(days=1),
             "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
     text = json.dumps([n, int(h), int(ref[0]), int(ref[1]), vars(params), settings.discovery_window_weeks,
-                       settings.discovery_reference_weeks, settings.discovery_max_score, str(settings.narratives)],
+                       settings.discovery_reference_weeks, settings.discovery_max_score, str(settings.narratives)]
+                      + ([sorted(promoted)] if promoted else []),  # none promoted: the fingerprints of before
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -150,9 +160,10 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
     start_week = iso_week(max(first, since) if since else first)
     results = []
     vectors_cache: dict[str, dict[str, np.ndarray]] = {}
+    promoted = promoted_clusters(settings.narratives)
     for week in weeks_between(start_week, iso_week(last)):
         try:
-            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache))
+            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, promoted))
         except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
             log.error("discovery of %s failed, skipped: %s: %s", week, type(exc).__name__, exc)
     with writer.transaction() as con:
@@ -165,9 +176,12 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
 
 
 def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
-                   sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]]) -> WeekResult:
+                   sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]],
+                   promoted: set[str]) -> WeekResult:
+    """A promoted cluster keeps its id (what the catalogue's new narrative leaves unlabelled still matches it)
+    but is marked `promoted`: never kept by hysteresis, never alerted again."""
     start, end = window_span(week, settings.discovery_window_weeks)
-    fingerprint = _fingerprint(writer, start, end, settings, params)
+    fingerprint = _fingerprint(writer, start, end, settings, params, promoted)
     with writer.transaction() as con:
         row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
     if row and row[0] == fingerprint:
@@ -200,7 +214,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
         labels = spanning(labels, window.source_ids, params.min_outlets)
         labels, retained = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
-                                           previous, retain_size(params), params.match_overlap)
+                                           [p for p in previous if p.cluster_id not in promoted], retain_size(params),
+                                           params.match_overlap)
         if retained:
             log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
@@ -230,7 +245,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         arts = {window.article_ids[i] for i in idx}
         this_week = len({window.article_ids[i] for i in idx if window.days[i] >= monday})
         before = len({window.article_ids[i] for i in idx if monday - timedelta(days=7) <= window.days[i] < monday})
-        status = status_of(cluster_id not in older, this_week, before, params.growth_ratio)
+        status = "promoted" if cluster_id in promoted else status_of(cluster_id not in older, this_week, before,
+                                                                      params.growth_ratio)
         outlet_ids = sorted({window.source_ids[i] for i in idx})
         outlets = sorted({sources.get(s, (s, "?"))[0] for s in outlet_ids})
         camps = sorted({sources.get(s, (s, "?"))[1] for s in outlet_ids})

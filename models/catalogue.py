@@ -27,6 +27,7 @@ class Narrative:
     claims: tuple[str, ...]
     rebuttals: tuple[str, ...]
     keywords: tuple[str, ...] = ()
+    promoted_from: str | None = None  # the emerging cluster it was promoted from (radar narratives promote)
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,19 @@ class Catalogue:
     @property
     def hash(self) -> str:
         """Changes whenever any narrative's text changes; stored with every classification."""
-        canonical = json.dumps([asdict(n) for n in self.narratives], sort_keys=True, ensure_ascii=False)
+        # provenance does not change what is classified, so it stays out (and older hashes stay valid)
+        texts = [{k: v for k, v in asdict(n).items() if k != "promoted_from"} for n in self.narratives]
+        canonical = json.dumps(texts, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     @property
     def ids(self) -> list[str]:
         return [n.narrative_id for n in self.narratives]
+
+    @property
+    def promoted_clusters(self) -> set[str]:
+        """Emerging cluster ids already promoted into this catalogue."""
+        return {n.promoted_from for n in self.narratives if n.promoted_from}
 
     def by_label(self) -> dict[str, Narrative]:
         return {n.label: n for n in self.narratives}
@@ -81,6 +89,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
                 claims=tuple(str(s) for s in item["claims"]),
                 rebuttals=tuple(str(s) for s in item.get("rebuttals") or ()),
                 keywords=tuple(str(s).lower() for s in item.get("keywords") or ()),
+                promoted_from=str(item["promoted_from"]) if item.get("promoted_from") else None,
             )
         )
     return Catalogue(tuple(narratives))

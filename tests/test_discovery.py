@@ -229,8 +229,14 @@ def test_promote_appends_to_the_catalogue_keeping_its_comments(tmp_path) -> None
     promoted = {n.narrative_id: n for n in load_catalogue(catalogue).narratives}["grain_trap"]
     assert promoted.family == "ukraine_war" and promoted.keywords == ("grain", "corridor")
     assert promoted.claims[0] == "Passage 0 says the grain corridor deal was a trap." and entry["claims"] == list(promoted.claims)
+    assert promoted.promoted_from == "em-1" and load_catalogue(catalogue).promoted_clusters == {"em-1"}
+    # provenance is not classified text: the catalogue hash ignores it
+    from dataclasses import replace
+
+    from models.catalogue import Catalogue
+    assert Catalogue((replace(promoted, promoted_from=None),)).hash == Catalogue((promoted,)).hash
     for bad, message in ((("em-1", "grain_trap", "x"), "already exists"), (("em-2", "other_id", "y"), "no emerging cluster"),
-                         (("em-1", "Bad Id", "z"), "snake_case")):
+                         (("em-1", "Bad Id", "z"), "snake_case"), (("em-1", "grain_trap_2", "w"), "already promoted")):
         with pytest.raises(PromoteError, match=message):
             promote_cluster(con, *bad, catalogue)
     assert catalogue.read_text(encoding="utf-8") == after  # a refused promotion leaves the file alone

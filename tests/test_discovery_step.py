@@ -124,3 +124,36 @@ def test_the_step_finds_the_new_topic_incrementally_with_stable_ids(tmp_path, ca
     before = {c for c, w, *_ in weekly if w == last_week}
     after = {c for c, w, *_ in weekly2 if w == last_week}
     assert cluster in before and cluster in after
+
+
+def test_a_promoted_cluster_keeps_its_id_but_is_marked_and_not_alerted_again(tmp_path) -> None:
+    import shutil
+
+    import yaml
+
+    writer, settings = build(tmp_path)
+    compute_discovery(writer, settings)
+    weekly, members = rows(settings.db)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    new_topic = {pid for (pid,) in con.execute("SELECT passage_id FROM passages WHERE text LIKE '%pipeline%'").fetchall()}
+    alerts = con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0]
+    con.close()
+    cluster = max({c for _, _, c in members}, key=lambda c: len({p for _, p, k in members if k == c} & new_topic))
+    catalogue = tmp_path / "narratives.yaml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "config" / "narratives.yaml", catalogue)
+    data = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    data["narratives"].append({"id": "grain_trap", "label": "The grain deal was a trap", "family": "ukraine_war",
+                               "description": "The grain pipeline deal was a trap.", "claims": ["The deal was a trap."],
+                               "promoted_from": cluster})
+    catalogue.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    promoted = settings.model_copy(update={"narratives": catalogue})
+    assert not any(r.skipped for r in compute_discovery(writer, promoted))  # promotion changes every fingerprint
+    weekly2, members2 = rows(settings.db)
+    assert members2 == members  # same clusters and ids: the catalogue's new narrative labelled nothing here
+    assert {s for c, _, _, s in weekly2 if c == cluster} == {"promoted"}
+    assert [r for r in weekly2 if r[0] != cluster] == [r for r in weekly if r[0] != cluster]
+    con = duckdb.connect(str(settings.db), read_only=True)
+    assert con.execute("SELECT status FROM emerging_clusters WHERE cluster_id = ?", [cluster]).fetchall() == [("promoted",)]
+    assert con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0] == alerts
+    con.close()
+    assert all(r.skipped for r in compute_discovery(writer, promoted))

@@ -3,7 +3,7 @@ DELETE FROM emerging_clusters;
 INSERT INTO emerging_clusters
 SELECT w.cluster_id, f.first_seen, w.week, array_to_string(w.keywords, ', '), w.keywords, w.passages, w.articles,
        w.outlets, w.camps, w.nearest_narrative, w.similarity,
-       CASE WHEN w.week < (SELECT max(week) FROM emerging_weeks) THEN 'fading' ELSE w.status END,
+       CASE WHEN w.status <> 'promoted' AND w.week < (SELECT max(week) FROM emerging_weeks) THEN 'fading' ELSE w.status END,
        w.central,
        (SELECT arg_max(e.other_id, e.week) FROM emerging_cluster_events e WHERE e.kind = 'merge' AND e.cluster_id = w.cluster_id),
        (SELECT arg_min(e.other_id, e.week) FROM emerging_cluster_events e WHERE e.kind = 'split' AND e.cluster_id = w.cluster_id),
