@@ -129,7 +129,7 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
             return
         columns = ["cluster_id", "status", "first_seen", "passages", "articles", "outlets", "camps",
                    "nearest_narrative", "similarity", "keywords"]
-        print_rows(columns, [(r["cluster_id"], r["status"], r["first_seen"], r["passages"], r["articles"],
+        print_rows(columns, [(r["cluster_id"], r["status"] + (" (kept)" if r["retained"] else ""), r["first_seen"], r["passages"], r["articles"],
                               len(r["outlets"]), ", ".join(r["camps"]), r["nearest_narrative"],
                               None if r["similarity"] is None else round(r["similarity"], 3),
                               ", ".join(r["keywords"][:8])) for r in rows],

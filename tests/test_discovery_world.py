@@ -150,6 +150,9 @@ def test_discover_command_report_and_export_show_the_clusters(built, tmp_path) -
         assert {"cluster_id", "keywords", "outlets", "camps", "first_seen", "passages", "urls"} <= set(c)
         assert sorted(c["urls"]) == sorted(u for cid, u in members if cid == c["cluster_id"])
         assert c["keywords"] and len(c["outlets"]) >= 2
+    kept = {cid for (cid,) in query(db, "SELECT cluster_id FROM emerging_cluster_events WHERE kind = 'retained' AND week = ?",
+                                    [last_week])}
+    assert {c["cluster_id"] for c in clusters if c["retained"]} == kept
     table = runner.invoke(app, ["discover", "--db", str(db), "--week", world.iso_week(3)])
     assert table.exit_code == 0 and "emerging clusters in " + world.iso_week(3) in table.output
     assert runner.invoke(app, ["discover", "--db", str(db), "--week", "June"]).exit_code == 1
