@@ -1,0 +1,57 @@
+"""Fewer features for the document head: drop blocks of the shipped features (mean pool, max pool, exemplar
+similarities) and refit. Every added feature block has lowered cross-validated F1 on 120-document folds; this asks
+whether one of the shipped blocks is also too many. Judged by repeated cross-validation on the training part only.
+
+    .venv/bin/python benchmarks/feature_ablation.py --train /tmp/semeval-split/train/EN \
+        --test /tmp/semeval-split/test/EN [--cache /tmp/semeval-vectors.duckdb] [--seeds 3] [--first-seed 0] \
+        [--variants shipped mean+protos max+protos protos mean+max]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from head_candidates import head_recipe, load_split, split_arguments
+
+import flows  # noqa: F401  (environment defaults)
+from models.doc_head import _folds
+from models.semeval import f1_samples
+
+
+def main() -> None:
+    parser = split_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--variants", nargs="*", default=["shipped", "mean+protos", "max+protos", "protos", "mean+max"])
+    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
+    args = parser.parse_args()
+    train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
+    d = train.vectors[0].shape[1]  # features: mean pool, max pool, then the exemplar similarities
+    blocks = {"mean": np.r_[0:d], "max": np.r_[d:2 * d], "protos": np.r_[2 * d:Xtr.shape[1]]}
+    recipe = head_recipe()
+    for variant in args.variants:
+        cols = np.r_[0:Xtr.shape[1]] if variant == "shipped" else np.concatenate([blocks[b] for b in variant.split("+")])
+        cv = []
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            fold = _folds(len(train.gold), 5, 1000 + seed)
+            predicted: list[set[str]] = [set() for _ in train.gold]
+            for k in range(5):
+                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+                predict = recipe(Xtr[tr][:, cols], [train.gold[i] for i in tr], labels, seed + 1 + k)
+                for i, p in zip(te, predict(Xtr[te][:, cols]), strict=True):
+                    predicted[i] = p
+            cv.append(f1_samples(train.gold, predicted))
+        row = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1],
+               "cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]}
+        if args.held_out:
+            row["held_out"] = round(f1_samples(test.gold, recipe(Xtr[:, cols], train.gold, labels, 0)(Xte[:, cols])), 4)
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
