@@ -22,11 +22,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import head_recipe, load_split, split_arguments
+from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
-from models.doc_head import PROTOTYPE_SCALE, _folds
+from models.doc_head import PROTOTYPE_SCALE
 from models.evaluation import EmbeddingCache
 from models.semeval import f1_samples
 
@@ -87,20 +87,12 @@ def main() -> None:
         parts = [] if variant == "none" else variant.split("+")
         A = np.hstack([Xtr, *[blocks[p](train) for p in parts]])
         B = np.hstack([Xte, *[blocks[p](test) for p in parts]])
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(train.gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in train.gold]
-            for k in range(5):
-                tr = np.flatnonzero(fold != k)
-                predict = recipe(A[tr], [train.gold[i] for i in tr], labels, seed + 1 + k)
-                for i, p in zip(np.flatnonzero(fold == k), predict(A[fold == k]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(train.gold, predicted))
-        row = {"variant": variant, "cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]}
+        cv = cv_scores(train.gold, lambda tr, te, seed, A=A: recipe(A[tr], [train.gold[i] for i in tr], labels, seed)(A[te]),
+                       range(args.first_seed, args.first_seed + args.seeds))
+        row = {"variant": variant}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, recipe(A, train.gold, labels, 0)(B)), 4)
-        print(json.dumps(row), flush=True)
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":

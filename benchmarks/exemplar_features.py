@@ -12,7 +12,6 @@ Scale 0 is the shipped recipe itself (fit_head: inner 5 folds x 3 splits for the
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import head_recipe, load_split, split_arguments
+from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -55,28 +54,13 @@ def main() -> None:
     recipe = head_recipe()
     for scale in args.scales:
         A = np.hstack([Xtr, scale * Etr]) if scale else Xtr
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            cv.extend(_cv_one(recipe, A, train.gold, labels, seed))
-        row = {"scale": scale, "mean": args.mean, "exemplars": int(exemplars.shape[0]),
-               "cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]}
+        cv = cv_scores(train.gold, lambda tr, te, seed, A=A: recipe(A[tr], [train.gold[i] for i in tr], labels, seed)(A[te]),
+                       range(args.first_seed, args.first_seed + args.seeds))
+        row = {"scale": scale, "mean": args.mean, "exemplars": int(exemplars.shape[0])}
         if args.held_out:
             B = np.hstack([Xte, scale * Ete]) if scale else Xte
             row["held_out"] = round(f1_samples(test.gold, recipe(A, train.gold, labels, 0)(B)), 4)
-        print(json.dumps(row), flush=True)
-
-
-def _cv_one(recipe, X, gold, labels, seed: int) -> list[float]:
-    from models.doc_head import _folds
-
-    fold = _folds(len(gold), 5, 1000 + seed)
-    predicted: list[set[str]] = [set() for _ in gold]
-    for k in range(5):
-        train = np.flatnonzero(fold != k)
-        predict = recipe(X[train], [gold[i] for i in train], labels, seed + 1 + k)
-        for i, p in zip(np.flatnonzero(fold == k), predict(X[fold == k]), strict=True):
-            predicted[i] = p
-    return [f1_samples(gold, predicted)]
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":

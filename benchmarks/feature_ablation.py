@@ -9,7 +9,6 @@ whether one of the shipped blocks is also too many. Judged by repeated cross-val
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -17,10 +16,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import head_recipe, load_split, split_arguments
+from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
-from models.doc_head import _folds
 from models.semeval import f1_samples
 
 
@@ -36,21 +34,13 @@ def main() -> None:
     recipe = head_recipe()
     for variant in args.variants:
         cols = np.r_[0:Xtr.shape[1]] if variant == "shipped" else np.concatenate([blocks[b] for b in variant.split("+")])
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(train.gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in train.gold]
-            for k in range(5):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                predict = recipe(Xtr[tr][:, cols], [train.gold[i] for i in tr], labels, seed + 1 + k)
-                for i, p in zip(te, predict(Xtr[te][:, cols]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(train.gold, predicted))
-        row = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1],
-               "cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]}
+        A = Xtr[:, cols]
+        cv = cv_scores(train.gold, lambda tr, te, seed, A=A: recipe(A[tr], [train.gold[i] for i in tr], labels, seed)(A[te]),
+                       range(args.first_seed, args.first_seed + args.seeds))
+        row = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
         if args.held_out:
-            row["held_out"] = round(f1_samples(test.gold, recipe(Xtr[:, cols], train.gold, labels, 0)(Xte[:, cols])), 4)
-        print(json.dumps(row), flush=True)
+            row["held_out"] = round(f1_samples(test.gold, recipe(A, train.gold, labels, 0)(Xte[:, cols])), 4)
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":

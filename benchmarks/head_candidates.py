@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
-from models.doc_head import _folds, fit_head
+from models.doc_head import DecisionRule, _folds, fit_head, tune_rule
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
 from models.narratives import build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
@@ -36,18 +36,47 @@ def head_recipe(C: float = 10.0, domain_first: bool = False, Cs: Sequence[float]
     return fit
 
 
-def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[str], seeds: int) -> list[float]:
+# (training indices, scored indices, the candidate's own seed) -> predictions for the scored documents
+FitPredict = Callable[[np.ndarray, np.ndarray, int], list[set[str]]]
+
+
+def cv_scores(gold: Sequence[set[str]], fit_predict: FitPredict, seeds: Iterable[int]) -> list[float]:
+    """5-fold CV F1-samples, one per seed: fold split 1000 + seed, the candidate's inner seed seed + 1 + fold (as
+    every candidate benchmark has used, so their figures compare)."""
     out = []
-    for seed in range(seeds):
+    for seed in seeds:
         fold = _folds(len(gold), 5, 1000 + seed)
         predicted: list[set[str]] = [set() for _ in gold]
         for k in range(5):
-            train = np.flatnonzero(fold != k)
-            predict = recipe(X[train], [gold[i] for i in train], labels, seed + 1 + k)
-            for i, p in zip(np.flatnonzero(fold == k), predict(X[fold == k]), strict=True):
+            tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+            for i, p in zip(te, fit_predict(tr, te, seed + 1 + k), strict=True):
                 predicted[i] = p
         out.append(f1_samples(gold, predicted))
     return out
+
+
+def tuned_rule(gold: Sequence[set[str]], labels: list[str], fit_score: Callable[[np.ndarray, np.ndarray, int, int], np.ndarray],
+               seed: int, repeats: int = 3, inner: int = 5) -> DecisionRule:
+    """The shipped rule tuning on a candidate's own scores: out-of-fold scores of `inner` folds pooled over `repeats`
+    splits (fit_score(training indices, scored indices, repeat, fold) -> scores of the scored documents)."""
+    n = len(gold)
+    oof = np.zeros((repeats * n, len(labels)), dtype=np.float32)
+    for r in range(repeats):
+        fold = _folds(n, inner, seed + 7919 * r)
+        for k in range(inner):
+            tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+            oof[r * n + te] = fit_score(tr, te, r, k)
+    return tune_rule(oof, list(gold) * repeats, labels)
+
+
+def summary(row: dict, cv: list[float]) -> str:
+    return json.dumps(row | {"cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]})
+
+
+def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[str], seeds: int) -> list[float]:
+    def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int) -> list[set[str]]:
+        return recipe(X[tr], [gold[i] for i in tr], labels, seed)(X[te])
+    return cv_scores(gold, fit_predict, range(seeds))
 
 
 def split_arguments(description: str) -> argparse.ArgumentParser:

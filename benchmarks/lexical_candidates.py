@@ -12,7 +12,6 @@ mixed scores; weight 0 is the shipped recipe itself (a check that the reimplemen
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,10 +20,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import load_split, split_arguments
+from head_candidates import cv_scores, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
-from models.doc_head import _fit_linear, _folds, tune_rule
+from models.doc_head import _fit_linear
 from models.semeval import f1_samples
 
 
@@ -66,15 +65,12 @@ class LexicalMix:
                              for m in per_label])
         return (1 - self.weight) * p + self.weight * q
 
-    def fit(self, X: np.ndarray, texts: Sequence[str], gold: Sequence[set[str]], seed: int, repeats: int = 3, inner: int = 5):
-        oof = np.zeros((repeats * len(gold), len(self.labels)), dtype=np.float32)
-        for r in range(repeats):
-            fold = _folds(len(gold), inner, seed + 7919 * r)
-            for k in range(inner):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                models = self._fit(X[tr], [texts[i] for i in tr], [gold[i] for i in tr])
-                oof[r * len(gold) + te] = self._scores(models, X[te], [texts[i] for i in te])
-        rule = tune_rule(oof, list(gold) * repeats, self.labels)
+    def fit(self, X: np.ndarray, texts: Sequence[str], gold: Sequence[set[str]], seed: int):
+        def fit_score(tr: np.ndarray, te: np.ndarray, r: int, k: int) -> np.ndarray:
+            models = self._fit(X[tr], [texts[i] for i in tr], [gold[i] for i in tr])
+            return self._scores(models, X[te], [texts[i] for i in te])
+
+        rule = tuned_rule(gold, self.labels, fit_score, seed)
         models = self._fit(X, texts, gold)
         return lambda Z, Zt: [rule.decide(s, self.labels) for s in self._scores(models, Z, Zt)]
 
@@ -89,23 +85,16 @@ def main() -> None:
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     texts, gold = [d.text for d in train.docs], train.gold
     for weight in args.weights:
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in gold]
-            for k in range(5):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                head = LexicalMix(labels, weight, lexical_C=args.lexical_C)
-                predict = head.fit(Xtr[tr], [texts[i] for i in tr], [gold[i] for i in tr], seed + 1 + k)
-                for i, p in zip(te, predict(Xtr[te], [texts[i] for i in te]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(gold, predicted))
-        row = {"weight": weight, "lexical_C": args.lexical_C, "cv_mean": round(float(np.mean(cv)), 4),
-               "cv": [round(c, 4) for c in cv]}
+        def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int, weight: float = weight) -> list[set[str]]:
+            head = LexicalMix(labels, weight, lexical_C=args.lexical_C)
+            return head.fit(Xtr[tr], [texts[i] for i in tr], [gold[i] for i in tr], seed)(Xtr[te], [texts[i] for i in te])
+
+        cv = cv_scores(gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        row = {"weight": weight, "lexical_C": args.lexical_C}
         if args.held_out:
             head = LexicalMix(labels, weight, lexical_C=args.lexical_C)
             row["held_out"] = round(f1_samples(test.gold, head.fit(Xtr, texts, gold, 0)(Xte, [d.text for d in test.docs])), 4)
-        print(json.dumps(row), flush=True)
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":

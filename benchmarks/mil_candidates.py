@@ -14,7 +14,6 @@ document), so the head never learns from scores of passages the passage classifi
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import load_split, split_arguments
+from head_candidates import cv_scores, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from models.doc_head import _fit_linear, _folds, fit_head
@@ -77,18 +76,11 @@ def main() -> None:
     for name, (C, scale) in candidates.items():
         if args.only and name not in args.only:
             continue
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in gold]
-            for k in range(5):
-                tr, va = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                for i, p in zip(va, recipe(tr, C, scale, seed + 1 + k, Xtr[va], [train.vectors[i] for i in va]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(gold, predicted))
+        cv = cv_scores(gold, lambda tr, va, seed, C=C, scale=scale: recipe(tr, C, scale, seed, Xtr[va],
+                                                                           [train.vectors[i] for i in va]),
+                       range(args.first_seed, args.first_seed + args.seeds))
         held_out = f1_samples(test.gold, recipe(np.arange(len(gold)), C, scale, 0, Xte, test.vectors))
-        print(json.dumps({"candidate": name, "cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv],
-                          "held_out": round(held_out, 4)}), flush=True)
+        print(summary({"candidate": name, "held_out": round(held_out, 4)}, cv), flush=True)
 
 
 if __name__ == "__main__":

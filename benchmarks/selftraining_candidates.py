@@ -13,7 +13,6 @@ Candidates: every pseudo-labelled article added, or only those whose best label 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -21,12 +20,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import load_split, split_arguments
+from head_candidates import cv_scores, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
-from models.doc_head import _folds, fit_head
+from models.doc_head import fit_head
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
 from models.narratives import build_prototypes
 from models.semeval import OTHER, LabelledDocument, f1_samples, without_repeated_paragraphs
@@ -67,21 +66,13 @@ def main() -> None:
     gold = train.gold
     for confidence in args.confidences:
         conf = None if confidence < 0 else confidence
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in gold]
-            for k in range(5):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                predict = self_trained(Xtr[tr], [gold[i] for i in tr], labels, U, seed + 1 + k, conf)
-                for i, p in zip(te, predict(Xtr[te]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(gold, predicted))
-        row = {"confidence": conf, "unlabelled": len(U), "cv_mean": round(float(np.mean(cv)), 4),
-               "cv": [round(c, 4) for c in cv]}
+        cv = cv_scores(gold, lambda tr, te, seed, conf=conf: self_trained(Xtr[tr], [gold[i] for i in tr], labels, U, seed,
+                                                                          conf)(Xtr[te]),
+                       range(args.first_seed, args.first_seed + args.seeds))
+        row = {"confidence": conf, "unlabelled": len(U)}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, self_trained(Xtr, gold, labels, U, 0, conf)(Xte)), 4)
-        print(json.dumps(row), flush=True)
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Weight 0 is the shipped recipe itself (inner 5 folds x 3 splits for the decision
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,10 +19,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import load_split, split_arguments
+from head_candidates import cv_scores, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
-from models.doc_head import _fit_linear, _folds, tune_rule
+from models.doc_head import _fit_linear, _folds
 from models.semeval import f1_samples
 
 
@@ -61,15 +60,10 @@ class StackedHead:
         q = _sigmoid(_logit(p) @ second[0].T + second[1])
         return (1 - self.weight) * p + self.weight * q
 
-    def fit(self, X: np.ndarray, gold: Sequence[set[str]], seed: int, repeats: int = 3, inner: int = 5):
+    def fit(self, X: np.ndarray, gold: Sequence[set[str]], seed: int):
         Y = np.array([[label in g for label in self.labels] for g in gold], dtype=int)
-        oof = np.zeros((repeats * len(gold), len(self.labels)), dtype=np.float32)
-        for r in range(repeats):
-            fold = _folds(len(gold), inner, seed + 7919 * r)
-            for k in range(inner):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                oof[r * len(gold) + te] = self._scores(self._fit(X[tr], Y[tr], seed + 31 * k + r), X[te])
-        rule = tune_rule(oof, list(gold) * repeats, self.labels)
+        rule = tuned_rule(gold, self.labels,
+                          lambda tr, te, r, k: self._scores(self._fit(X[tr], Y[tr], seed + 31 * k + r), X[te]), seed)
         models = self._fit(X, Y, seed)
         return lambda Z: [rule.decide(s, self.labels) for s in self._scores(models, Z)]
 
@@ -84,21 +78,14 @@ def main() -> None:
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     gold = train.gold
     for weight in args.weights:
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in gold]
-            for k in range(5):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                predict = StackedHead(labels, weight, stack_C=args.stack_C).fit(Xtr[tr], [gold[i] for i in tr], seed + 1 + k)
-                for i, p in zip(te, predict(Xtr[te]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(gold, predicted))
-        row = {"weight": weight, "stack_C": args.stack_C, "cv_mean": round(float(np.mean(cv)), 4),
-               "cv": [round(c, 4) for c in cv]}
+        def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int, weight: float = weight) -> list[set[str]]:
+            return StackedHead(labels, weight, stack_C=args.stack_C).fit(Xtr[tr], [gold[i] for i in tr], seed)(Xtr[te])
+
+        cv = cv_scores(gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        row = {"weight": weight, "stack_C": args.stack_C}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, StackedHead(labels, weight, stack_C=args.stack_C).fit(Xtr, gold, 0)(Xte)), 4)
-        print(json.dumps(row), flush=True)
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":

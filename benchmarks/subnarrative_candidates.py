@@ -12,7 +12,6 @@ mixed scores; weight 0 is the shipped recipe itself (a check that the reimplemen
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -22,10 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import load_split, split_arguments
+from head_candidates import cv_scores, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
-from models.doc_head import _fit_linear, _folds, tune_rule
+from models.doc_head import _fit_linear
 from models.semeval import OTHER, f1_samples
 
 
@@ -71,16 +70,11 @@ class MixedHead:
                 out[:, i] = (1 - self.weight) * p[:, i] + self.weight * q[:, kids].max(axis=1)
         return out
 
-    def fit(self, X: np.ndarray, gold: Sequence[set[str]], fine_gold: Sequence[set[str]], seed: int,
-            repeats: int = 3, inner: int = 5):
-        oof = np.zeros((repeats * len(gold), len(self.labels)), dtype=np.float32)
-        for r in range(repeats):
-            fold = _folds(len(gold), inner, seed + 7919 * r)
-            for k in range(inner):
-                tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-                models = self._fit(X[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr])
-                oof[r * len(gold) + te] = self._scores(models, X[te])
-        rule = tune_rule(oof, list(gold) * repeats, self.labels)
+    def fit(self, X: np.ndarray, gold: Sequence[set[str]], fine_gold: Sequence[set[str]], seed: int):
+        def fit_score(tr: np.ndarray, te: np.ndarray, r: int, k: int) -> np.ndarray:
+            return self._scores(self._fit(X[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr]), X[te])
+
+        rule = tuned_rule(gold, self.labels, fit_score, seed)
         models = self._fit(X, gold, fine_gold)
         return lambda Z: [rule.decide(s, self.labels) for s in self._scores(models, Z)]
 
@@ -97,23 +91,16 @@ def main() -> None:
     fine_gold = [fine_of.get(d.doc_id, set()) for d in train.docs]
     gold = train.gold
     for weight in args.weights:
-        cv = []
-        for seed in range(args.first_seed, args.first_seed + args.seeds):
-            fold = _folds(len(gold), 5, 1000 + seed)
-            predicted: list[set[str]] = [set() for _ in gold]
-            for k in range(5):
-                tr = np.flatnonzero(fold != k)
-                head = MixedHead(labels, frequent([fine_gold[i] for i in tr], args.min_docs), weight)
-                predict = head.fit(Xtr[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr], seed + 1 + k)
-                for i, p in zip(np.flatnonzero(fold == k), predict(Xtr[fold == k]), strict=True):
-                    predicted[i] = p
-            cv.append(f1_samples(gold, predicted))
-        row = {"weight": weight, "min_docs": args.min_docs, "cv_mean": round(float(np.mean(cv)), 4),
-               "cv": [round(c, 4) for c in cv]}
+        def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int, weight: float = weight) -> list[set[str]]:
+            head = MixedHead(labels, frequent([fine_gold[i] for i in tr], args.min_docs), weight)
+            return head.fit(Xtr[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr], seed)(Xtr[te])
+
+        cv = cv_scores(gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        row = {"weight": weight, "min_docs": args.min_docs}
         if args.held_out:
             head = MixedHead(labels, frequent(fine_gold, args.min_docs), weight)
             row["held_out"] = round(f1_samples(test.gold, head.fit(Xtr, gold, fine_gold, 0)(Xte)), 4)
-        print(json.dumps(row), flush=True)
+        print(summary(row, cv), flush=True)
 
 
 if __name__ == "__main__":
