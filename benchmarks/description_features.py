@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
+from head_candidates import cv_score, cv_seeds, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -64,10 +64,8 @@ def features(vectors: list[np.ndarray], sentence_vectors: np.ndarray, owners: np
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--descriptions", type=Path, default=DESCRIPTIONS)
     parser.add_argument("--variants", nargs="*", default=["none", "narrative", "narrative+sub"])
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     rows = description_sentences(args.descriptions, labels)
@@ -87,8 +85,7 @@ def main() -> None:
         parts = [] if variant == "none" else variant.split("+")
         A = np.hstack([Xtr, *[blocks[p](train) for p in parts]])
         B = np.hstack([Xte, *[blocks[p](test) for p in parts]])
-        cv = cv_scores(train.gold, lambda tr, te, seed, A=A: recipe(A[tr], [train.gold[i] for i in tr], labels, seed)(A[te]),
-                       range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_score(recipe, A, train.gold, labels, cv_seeds(args))
         row = {"variant": variant}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, recipe(A, train.gold, labels, 0)(B)), 4)

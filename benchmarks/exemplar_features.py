@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
+from head_candidates import cv_score, cv_seeds, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -40,10 +40,8 @@ def exemplar_maxima(vectors: list[np.ndarray], exemplars: np.ndarray, mean_too: 
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--scales", type=float, nargs="*", default=[0.0, 1.0, 3.0])
     parser.add_argument("--mean", action="store_true", help="also the mean over passages per exemplar")
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     settings = Settings()
@@ -54,8 +52,7 @@ def main() -> None:
     recipe = head_recipe()
     for scale in args.scales:
         A = np.hstack([Xtr, scale * Etr]) if scale else Xtr
-        cv = cv_scores(train.gold, lambda tr, te, seed, A=A: recipe(A[tr], [train.gold[i] for i in tr], labels, seed)(A[te]),
-                       range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_score(recipe, A, train.gold, labels, cv_seeds(args))
         row = {"scale": scale, "mean": args.mean, "exemplars": int(exemplars.shape[0])}
         if args.held_out:
             B = np.hstack([Xte, scale * Ete]) if scale else Xte

@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
+from head_candidates import cv_score, cv_seeds, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from models.semeval import f1_samples
@@ -24,9 +24,7 @@ from models.semeval import f1_samples
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--variants", nargs="*", default=["shipped", "mean+protos", "max+protos", "protos", "mean+max"])
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     d = train.vectors[0].shape[1]  # features: mean pool, max pool, then the exemplar similarities
@@ -35,8 +33,7 @@ def main() -> None:
     for variant in args.variants:
         cols = np.r_[0:Xtr.shape[1]] if variant == "shipped" else np.concatenate([blocks[b] for b in variant.split("+")])
         A = Xtr[:, cols]
-        cv = cv_scores(train.gold, lambda tr, te, seed, A=A: recipe(A[tr], [train.gold[i] for i in tr], labels, seed)(A[te]),
-                       range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_score(recipe, A, train.gold, labels, cv_seeds(args))
         row = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, recipe(A, train.gold, labels, 0)(Xte[:, cols])), 4)

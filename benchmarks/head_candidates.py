@@ -73,19 +73,28 @@ def summary(row: dict, cv: list[float]) -> str:
     return json.dumps(row | {"cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]})
 
 
-def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[str], seeds: int) -> list[float]:
+def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[str], seeds: Iterable[int]) -> list[float]:
     def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int) -> list[set[str]]:
         return recipe(X[tr], [gold[i] for i in tr], labels, seed)(X[te])
-    return cv_scores(gold, fit_predict, range(seeds))
+    return cv_scores(gold, fit_predict, seeds)
 
 
-def split_arguments(description: str) -> argparse.ArgumentParser:
-    """The options every candidate benchmark shares: the split's two folders, a vector cache, CV seeds."""
+def cv_seeds(args: argparse.Namespace) -> range:
+    """The CV seeds `split_arguments` asks for: first-seed .. first-seed + seeds - 1."""
+    return range(args.first_seed, args.first_seed + args.seeds)
+
+
+def split_arguments(description: str, held_out_option: bool = True) -> argparse.ArgumentParser:
+    """The options every candidate benchmark shares: the split's two folders, a vector cache, CV seeds (fold splits
+    first-seed .. first-seed + seeds - 1), and `--held-out` where the held-out part is not always scored."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--test", type=Path, required=True)
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
+    if held_out_option:
+        parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     return parser
 
 
@@ -101,7 +110,7 @@ def load_split(train_dir: Path, test_dir: Path, cache_path: Path | None) -> tupl
 
 
 def main() -> None:
-    args = split_arguments(__doc__.splitlines()[0]).parse_args()
+    args = split_arguments(__doc__.splitlines()[0], held_out_option=False).parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     candidates = {
         "one inner split (before)": head_recipe(repeats=1),
@@ -113,7 +122,7 @@ def main() -> None:
         "C by inner CV, 3 splits, domain first": head_recipe(Cs=(1.0, 3.0, 10.0, 30.0), repeats=3, domain_first=True),
     }
     for name, recipe in candidates.items():
-        cv = cv_score(recipe, Xtr, train.gold, labels, args.seeds)
+        cv = cv_score(recipe, Xtr, train.gold, labels, cv_seeds(args))
         held_out = f1_samples(test.gold, recipe(Xtr, train.gold, labels, 0)(Xte))
         print(json.dumps({"candidate": name, "cv_mean": round(float(np.mean(cv)), 4),
                           "cv": [round(c, 4) for c in cv], "held_out": round(held_out, 4)}), flush=True)

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, load_split, split_arguments, summary, tuned_rule
+from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
 from models.doc_head import _fit_linear
@@ -77,10 +77,8 @@ class LexicalMix:
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--weights", type=float, nargs="*", default=[0.0, 0.25, 0.5])
     parser.add_argument("--lexical-C", type=float, default=10.0)
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     texts, gold = [d.text for d in train.docs], train.gold
@@ -89,7 +87,7 @@ def main() -> None:
             head = LexicalMix(labels, weight, lexical_C=args.lexical_C)
             return head.fit(Xtr[tr], [texts[i] for i in tr], [gold[i] for i in tr], seed)(Xtr[te], [texts[i] for i in te])
 
-        cv = cv_scores(gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_scores(gold, fit_predict, cv_seeds(args))
         row = {"weight": weight, "lexical_C": args.lexical_C}
         if args.held_out:
             head = LexicalMix(labels, weight, lexical_C=args.lexical_C)

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, load_split, split_arguments, summary
+from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from models.doc_head import _fit_linear, _folds, fit_head
@@ -56,8 +56,7 @@ def oof_mil(vectors: Sequence[np.ndarray], gold: Sequence[set[str]], labels: lis
 
 
 def main() -> None:
-    parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
+    parser = split_arguments(__doc__.splitlines()[0], held_out_option=False)
     parser.add_argument("--only", nargs="*", default=None, help="candidate names to run")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
@@ -78,7 +77,7 @@ def main() -> None:
             continue
         cv = cv_scores(gold, lambda tr, va, seed, C=C, scale=scale: recipe(tr, C, scale, seed, Xtr[va],
                                                                            [train.vectors[i] for i in va]),
-                       range(args.first_seed, args.first_seed + args.seeds))
+                       cv_seeds(args))
         held_out = f1_samples(test.gold, recipe(np.arange(len(gold)), C, scale, 0, Xte, test.vectors))
         print(summary({"candidate": name, "held_out": round(held_out, 4)}, cv), flush=True)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, head_recipe, load_split, split_arguments, summary
+from head_candidates import cv_scores, cv_seeds, head_recipe, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -35,10 +35,8 @@ TRAIN_DATA = Path(__file__).resolve().parents[2] / "shared/fixtures/narratives/s
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--train-data", type=Path, default=TRAIN_DATA, help="folder with the BG/HI/PT/RU folders")
     parser.add_argument("--variants", nargs="*", default=["none", "PT", "PT+BG+RU+HI"])
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     settings = Settings()
@@ -60,7 +58,7 @@ def main() -> None:
         def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int, EX: np.ndarray = EX, EG: list = EG) -> list[set[str]]:
             return recipe(np.vstack([Xtr[tr], EX]), [train.gold[i] for i in tr] + EG, labels, seed)(Xtr[te])
 
-        cv = cv_scores(train.gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_scores(train.gold, fit_predict, cv_seeds(args))
         row = {"variant": variant, "extra_documents": len(EG), "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, recipe(np.vstack([Xtr, EX]), train.gold + EG, labels, 0)(Xte)), 4)

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, load_split, split_arguments, summary
+from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -55,11 +55,9 @@ def self_trained(X: np.ndarray, gold: list[set[str]], labels: list[str], U: np.n
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--unlabelled", type=Path, default=UNLABELLED)
     parser.add_argument("--confidences", type=float, nargs="*", default=[-1.0, 0.0, 0.5],
                         help="-1: no self-training (shipped); 0: every unlabelled article")
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     U = unlabelled_features(args.unlabelled, args.cache)
@@ -68,7 +66,7 @@ def main() -> None:
         conf = None if confidence < 0 else confidence
         cv = cv_scores(gold, lambda tr, te, seed, conf=conf: self_trained(Xtr[tr], [gold[i] for i in tr], labels, U, seed,
                                                                           conf)(Xtr[te]),
-                       range(args.first_seed, args.first_seed + args.seeds))
+                       cv_seeds(args))
         row = {"confidence": conf, "unlabelled": len(U)}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, self_trained(Xtr, gold, labels, U, 0, conf)(Xte)), 4)

@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, load_split, split_arguments, summary, tuned_rule
+from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
 from models.doc_head import _fit_linear, _folds
@@ -70,10 +70,8 @@ class StackedHead:
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--weights", type=float, nargs="*", default=[0.0, 0.5, 1.0])
     parser.add_argument("--stack-C", type=float, default=1.0)
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     gold = train.gold
@@ -81,7 +79,7 @@ def main() -> None:
         def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int, weight: float = weight) -> list[set[str]]:
             return StackedHead(labels, weight, stack_C=args.stack_C).fit(Xtr[tr], [gold[i] for i in tr], seed)(Xtr[te])
 
-        cv = cv_scores(gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_scores(gold, fit_predict, cv_seeds(args))
         row = {"weight": weight, "stack_C": args.stack_C}
         if args.held_out:
             row["held_out"] = round(f1_samples(test.gold, StackedHead(labels, weight, stack_C=args.stack_C).fit(Xtr, gold, 0)(Xte)), 4)

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, load_split, split_arguments, summary, tuned_rule
+from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
 from models.doc_head import _fit_linear
@@ -81,10 +81,8 @@ class MixedHead:
 
 def main() -> None:
     parser = split_arguments(__doc__.splitlines()[0])
-    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--min-docs", type=int, default=3, help="subnarratives with fewer training documents are left out")
     parser.add_argument("--weights", type=float, nargs="*", default=[0.0, 0.25, 0.5])
-    parser.add_argument("--held-out", action="store_true", help="also score the held-out part (once, after the choice)")
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     fine_of = fine_labels(args.train)
@@ -95,7 +93,7 @@ def main() -> None:
             head = MixedHead(labels, frequent([fine_gold[i] for i in tr], args.min_docs), weight)
             return head.fit(Xtr[tr], [gold[i] for i in tr], [fine_gold[i] for i in tr], seed)(Xtr[te])
 
-        cv = cv_scores(gold, fit_predict, range(args.first_seed, args.first_seed + args.seeds))
+        cv = cv_scores(gold, fit_predict, cv_seeds(args))
         row = {"weight": weight, "min_docs": args.min_docs}
         if args.held_out:
             head = MixedHead(labels, frequent(fine_gold, args.min_docs), weight)

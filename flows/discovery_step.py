@@ -17,7 +17,7 @@ import numpy as np
 from extractors.identity import text_hash
 from flows.alert_step import alert_id_for
 from flows.settings import Settings
-from models.catalogue import CatalogueError, load_catalogue
+from models.catalogue import Catalogue, CatalogueError, load_catalogue
 from models.discovery import (
     DiscoveryParams,
     Previous,
@@ -98,12 +98,18 @@ def load_window(writer: Writer, start: date, end: date, max_score: float) -> Win
                   pick("text"), vectors)
 
 
-def narrative_vectors(writer: Writer, catalogue_path: Path, model_id: str) -> dict[str, np.ndarray]:
-    """Each catalogue narrative's cached claim-exemplar vectors (and description); empty when not cached yet."""
+def read_catalogue(catalogue_path: Path) -> Catalogue | None:
+    """The catalogue discovery describes against (nearest narratives, promoted clusters); None, logged, when unreadable."""
     try:
-        catalogue = load_catalogue(catalogue_path)
+        return load_catalogue(catalogue_path)
     except CatalogueError as exc:
-        log.warning("discovery: no nearest narrative: %s", exc)
+        log.warning("discovery: no nearest narrative and no promoted clusters: %s", exc)
+        return None
+
+
+def narrative_vectors(writer: Writer, catalogue: Catalogue | None, model_id: str) -> dict[str, np.ndarray]:
+    """Each catalogue narrative's cached claim-exemplar vectors (and description); empty when not cached yet."""
+    if catalogue is None:
         return {}
     texts = {n.narrative_id: [*n.claims, n.description] for n in catalogue.narratives}
     hashes = sorted({text_hash(t) for ts in texts.values() for t in ts})
@@ -116,14 +122,6 @@ def narrative_vectors(writer: Writer, catalogue_path: Path, model_id: str) -> di
         if vs:
             out[narrative_id] = np.stack(vs)
     return out
-
-
-def promoted_clusters(catalogue_path: Path) -> set[str]:
-    """Cluster ids the catalogue names as promoted; empty when it cannot be read (logged by narrative_vectors)."""
-    try:
-        return load_catalogue(catalogue_path).promoted_clusters
-    except CatalogueError:
-        return set()
 
 
 def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, params: DiscoveryParams,
@@ -160,10 +158,10 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
     start_week = iso_week(max(first, since) if since else first)
     results = []
     vectors_cache: dict[str, dict[str, np.ndarray]] = {}
-    promoted = promoted_clusters(settings.narratives)
+    catalogue = read_catalogue(settings.narratives)
     for week in weeks_between(start_week, iso_week(last)):
         try:
-            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, promoted))
+            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue))
         except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
             log.error("discovery of %s failed, skipped: %s: %s", week, type(exc).__name__, exc)
     with writer.transaction() as con:
@@ -177,9 +175,10 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
 
 def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
                    sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]],
-                   promoted: set[str]) -> WeekResult:
+                   catalogue: Catalogue | None) -> WeekResult:
     """A promoted cluster keeps its id (what the catalogue's new narrative leaves unlabelled still matches it)
     but is marked `promoted`: never kept by hysteresis, never alerted again."""
+    promoted = catalogue.promoted_clusters if catalogue else set()
     start, end = window_span(week, settings.discovery_window_weeks)
     fingerprint = _fingerprint(writer, start, end, settings, params, promoted)
     with writer.transaction() as con:
@@ -234,7 +233,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                               params.match_overlap)
     model_id = _model_id(writer, start, end) or ""
     if model_id not in vectors_cache:
-        vectors_cache[model_id] = narrative_vectors(writer, settings.narratives, model_id)
+        vectors_cache[model_id] = narrative_vectors(writer, catalogue, model_id)
     monday = week_start(week)
     articles_meta = _article_meta(writer, sorted({window.article_ids[i] for c in clusters for i in c.central}))
     weekly: list[dict] = []
