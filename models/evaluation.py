@@ -17,7 +17,17 @@ from models.catalogue import Catalogue
 from models.doc_head import DocumentHead, cross_validate, document_features, fit_head, label_documents
 from models.embedder import Embedder
 from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify
-from models.semeval import OTHER, LabelledDocument, f1_samples, fingerprint, language_dirs, macro_f1, read_annotated
+from models.semeval import (
+    OTHER,
+    LabelledDocument,
+    bootstrap_interval,
+    document_f1,
+    f1_samples,
+    fingerprint,
+    language_dirs,
+    macro_f1,
+    read_annotated,
+)
 
 log = logging.getLogger(__name__)
 SEMEVAL_FAMILIES = ("ukraine_war", "climate")
@@ -202,6 +212,8 @@ def evaluate_train_test(
         protos = build_prototypes(semeval, cache.encode)
         predicted, _ = label_documents(head, data.vectors, protos)
         gold = data.gold
+        exemplar = prototype_zero_shot(data, semeval, protos)
+        gain = [a - b for a, b in zip(document_f1(gold, predicted), document_f1(gold, exemplar), strict=True)]
         result = {
             "language": language or test.name,
             "train_documents": len(train_docs),
@@ -209,13 +221,17 @@ def evaluate_train_test(
             "passages": sum(len(p) for p in data.passages),
             "model_id": embedder.model_id,
             "classifier": scores(gold, predicted, labels) | {
+                "f1_samples_95ci": bootstrap_interval(document_f1(gold, predicted)),
+                "minus_exemplar_classifier": {"f1_samples": round(float(np.mean(gain)), 4) if gain else 0.0,
+                                              "95ci": bootstrap_interval(gain)},
                 "protocol": "fit on train, scored on test",
                 "head_fingerprint": head.fingerprint,
                 "training_fingerprint": head.training_fingerprint,
                 "rule": vars(head.rule),
                 "recipe": "logreg on mean+max passage vectors + exemplar similarities, rule tuned by inner CV",
             },
-            "prototypes_zero_shot": scores(gold, prototype_zero_shot(data, semeval, protos), labels),
+            "prototypes_zero_shot": scores(gold, exemplar, labels) | {
+                "f1_samples_95ci": bootstrap_interval(document_f1(gold, exemplar))},
             "baseline_keywords": scores(gold, keyword_baseline(data.docs, semeval), labels),
             "baseline_description_cosine": scores(gold, description_baseline(data, semeval, cache), labels),
             "predictions": {d.doc_id: sorted(p) for d, p in zip(test_docs, predicted, strict=True)},

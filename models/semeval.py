@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 OTHER = "Other"
 
 
@@ -73,14 +75,33 @@ def language_dirs(root: str | Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "subtask-2-annotations.txt").is_file())
 
 
-def f1_samples(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]]) -> float:
-    """Per-document F1 between label sets, averaged over documents; an empty prediction counts as {Other}."""
+def document_f1(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]]) -> list[float]:
+    """F1 between the label sets of each document; an empty prediction counts as {Other}."""
     scores = []
     for g, p in zip(gold, predicted, strict=True):
         g, p = set(g) or {OTHER}, set(p) or {OTHER}
         tp = len(g & p)
         scores.append(0.0 if tp == 0 else 2 * tp / (len(g) + len(p)))
+    return scores
+
+
+def f1_samples(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]]) -> float:
+    """Per-document F1 between label sets, averaged over documents; an empty prediction counts as {Other}."""
+    scores = document_f1(gold, predicted)
     return sum(scores) / len(scores) if scores else 0.0
+
+
+def bootstrap_interval(values: Sequence[float], level: float = 0.95, resamples: int = 4000, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of per-document values (documents resampled with replacement).
+
+    On 50 held-out documents one document moves F1-samples by up to 0.02, so a figure is quoted with its interval;
+    for a paired comparison pass the per-document differences of two systems on the same documents."""
+    v = np.asarray(values, dtype=np.float64)
+    if len(v) == 0:
+        return 0.0, 0.0
+    means = v[np.random.default_rng(seed).integers(0, len(v), size=(resamples, len(v)))].mean(axis=1)
+    tail = (1 - level) / 2
+    return round(float(np.quantile(means, tail)), 4), round(float(np.quantile(means, 1 - tail)), 4)
 
 
 def macro_f1(gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], labels: Iterable[str]) -> float:

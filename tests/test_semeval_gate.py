@@ -57,6 +57,11 @@ def test_held_out_f1_stays_above_floor_and_beats_baselines(held_out):
     assert ours > held_out["prototypes_zero_shot"]["f1_samples"]
     assert ours > held_out["baseline_keywords"]["f1_samples"] + 0.15
     assert ours > held_out["baseline_description_cosine"]["f1_samples"] + 0.15
+    low, high = held_out["classifier"]["f1_samples_95ci"]
+    assert low <= ours <= high and high - low > 0.05  # 50 documents: the interval is wide and honest about it
+    gain = held_out["classifier"]["minus_exemplar_classifier"]
+    assert gain["f1_samples"] == pytest.approx(ours - held_out["prototypes_zero_shot"]["f1_samples"], abs=2e-4)
+    assert gain["95ci"][0] <= gain["f1_samples"] <= gain["95ci"][1]
 
 
 def article_page(text: str) -> bytes:
