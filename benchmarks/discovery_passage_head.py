@@ -34,8 +34,8 @@ from models.catalogue import load_catalogue
 from models.doc_head import DocumentHead, _folds, document_features, fit_head
 from models.embedder import Embedder
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-from models.semeval import OTHER, read_annotated
 from models.narratives import build_prototypes
+from models.semeval import OTHER, read_annotated
 
 BARS = (0.3, 0.5, 0.7, 0.9)
 

@@ -30,7 +30,6 @@ from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
 from models.narratives import build_prototypes, side_scores
 from models.semeval import OTHER, LabelledDocument, f1_samples, without_repeated_paragraphs
 
-
 UNLABELLED = Path(__file__).resolve().parents[2] / "shared/fixtures/narratives/semeval2025-task10/test_data/EN/subtask-2-documents"
 
 
