@@ -125,3 +125,22 @@ def test_ingest_with_the_fitted_head_writes_the_evaluations_decisions(split, hel
     ids = sorted(gold)
     f1 = f1_samples([gold[i] for i in ids], [stored[i] for i in ids])
     assert round(f1, 4) == held_out["classifier"]["f1_samples"]
+
+
+def test_cross_validation_mode_reports_splits_interval_and_baselines(split, held_out, vector_cache):
+    """`radar eval semeval DIR`: repeated cross-validation on one folder (here the 50 held-out documents, whose
+    vectors the gate already cached), with the interval of the repeated-CV figure."""
+    from flows.cli import app
+
+    _, test = split
+    result = CliRunner().invoke(app, ["eval", "semeval", str(test), "--folds", "3", "--cache", str(vector_cache)])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    cv = row["classifier_cv"]
+    assert (row["language"], row["documents"], cv["folds"], len(cv["f1_samples_per_split"])) == ("EN", 50, 3, 3)
+    assert cv["f1_samples"] == pytest.approx(sum(cv["f1_samples_per_split"]) / 3, abs=1e-4)
+    low, high = cv["f1_samples_95ci"]
+    assert low <= cv["f1_samples"] <= high
+    # the exemplar classifier needs no training: same documents, same decisions as in the train/test run
+    assert row["prototypes_zero_shot"] == json.loads(json.dumps(held_out["prototypes_zero_shot"]))
+    assert cv["f1_samples"] > row["baseline_keywords"]["f1_samples"]
