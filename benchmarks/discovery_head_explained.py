@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -47,11 +48,7 @@ WHERE m.cluster_id IN (SELECT unnest(?::VARCHAR[]))"""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=Path, required=True, help="the --out JSON of discovery_quality.py")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/semeval-vectors.duckdb"))
-    args = parser.parse_args()
+    args = world_arguments(__doc__.splitlines()[0]).parse_args()
     train = read_annotated(SEMEVAL / "data" / "train_data" / "EN", "EN")
     test = [LabelledDocument(p.name, "EN", without_repeated_paragraphs(p.read_text(encoding="utf-8", errors="replace")),
                              frozenset()) for p in sorted((SEMEVAL / "test_data" / "EN" / "subtask-2-documents").glob("*.txt"))]
@@ -75,35 +72,55 @@ def main() -> None:
     results = json.loads(args.results.read_text())["results"]
     rows = []
     for label, narrative_id in REMOVABLE.items():
-        worlds = [r for r in results if r["label"] == label]
-        if not worlds:
+        if not any(r["label"] == label for r in results):
             continue
         heads = {"radar": head_labels(label), "control": head_labels(None)}
-        for r in worlds:
-            flagged = {"radar": [r["best"]["cluster_id"]] if r["best"] else [],
-                       "control": [c["cluster_id"] for c in r.get("control", {}).get("detail", []) if c["above_chance"]]}
-            for kind, clusters in flagged.items():
-                if not clusters:
-                    continue
-                with duckdb.connect(str(args.work / f"{narrative_id}-{r['seed']}" / f"{kind}.duckdb"), read_only=True) as con:
-                    members = con.execute(MEMBERS, [clusters]).fetchall()
-                for cluster_id in clusters:
-                    mine = [m for m in members if m[0] == cluster_id]
-                    v = np.asarray([m[3] for m in mine], dtype=np.float32)
-                    v /= np.linalg.norm(v, axis=1, keepdims=True)
-                    best = [max((float(np.sort(exemplars[n] @ v[i])[::-1][:2].mean())
-                                 for n in heads[kind].get(doc_of_url(m[2]), ())), default=-1.0) for i, m in enumerate(mine)]
-                    row = {"world": "removed" if kind == "radar" else "control", "label": label, "seed": r["seed"],
-                           "cluster_id": cluster_id, "passages": len(mine)} | {
-                        f"candidates_at_{bar}": sum(b < bar for b in best) for bar in BARS}
-                    rows.append(row)
-                    print(json.dumps(row), flush=True)
+        for kind, r, cluster_id, mine in clusters_of_interest(results, args.work, label, narrative_id):
+            v = np.asarray([m[3] for m in mine], dtype=np.float32)
+            v /= np.linalg.norm(v, axis=1, keepdims=True)
+            best = [max((float(np.sort(exemplars[n] @ v[i])[::-1][:2].mean())
+                         for n in heads[kind].get(doc_of_url(m[2]), ())), default=-1.0) for i, m in enumerate(mine)]
+            rows.append(candidates_row(kind, label, r, cluster_id, best, BARS))
+            print(json.dumps(rows[-1]), flush=True)
+    print_shares(rows, BARS)
+
+
+def world_arguments(description: str) -> argparse.ArgumentParser:
+    """--results (the --out JSON of discovery_quality.py), --work (its worlds) and --cache (SemEval vectors)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--results", type=Path, required=True, help="the --out JSON of discovery_quality.py")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/semeval-vectors.duckdb"))
+    return parser
+
+
+def clusters_of_interest(results: list[dict], work: Path, label: str, narrative_id: str) -> Iterator[tuple[str, dict, str, list]]:
+    """(kind, world result, cluster id, member rows) for the best cluster of each world where `label` was removed
+    (kind "radar") and each above-chance cluster of its full-catalogue control (kind "control")."""
+    for r in (r for r in results if r["label"] == label):
+        flagged = {"radar": [r["best"]["cluster_id"]] if r["best"] else [],
+                   "control": [c["cluster_id"] for c in r.get("control", {}).get("detail", []) if c["above_chance"]]}
+        for kind, clusters in flagged.items():
+            if not clusters:
+                continue
+            with duckdb.connect(str(work / f"{narrative_id}-{r['seed']}" / f"{kind}.duckdb"), read_only=True) as con:
+                members = con.execute(MEMBERS, [clusters]).fetchall()
+            for cluster_id in clusters:
+                yield kind, r, cluster_id, [m for m in members if m[0] == cluster_id]
+
+
+def candidates_row(kind: str, label: str, r: dict, cluster_id: str, best: list[float], bars: Sequence[float]) -> dict:
+    """How many of a cluster's passages would stay candidates at each bar (those whose best evidence is below it)."""
+    return {"world": "removed" if kind == "radar" else "control", "label": label, "seed": r["seed"],
+            "cluster_id": cluster_id, "passages": len(best)} | {f"candidates_at_{bar}": sum(b < bar for b in best) for bar in bars}
+
+
+def print_shares(rows: list[dict], bars: Sequence[float]) -> None:
     for world in ("removed", "control"):
         mine = [r for r in rows if r["world"] == world]
         kept = {bar: round(sum(r[f"candidates_at_{bar}"] for r in mine) / max(sum(r["passages"] for r in mine), 1), 2)
-                for bar in BARS}
+                for bar in bars}
         print(json.dumps({"world": world, "clusters": len(mine), "share_of_passages_still_candidates": kept}))
-
 
 if __name__ == "__main__":
     main()

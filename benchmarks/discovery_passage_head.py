@@ -13,19 +13,17 @@ the head fitted on all 200. In a removed-narrative world the heads never see the
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from discovery_head_explained import MEMBERS
+from discovery_head_explained import candidates_row, clusters_of_interest, print_shares, world_arguments
 from discovery_world import REMOVABLE, doc_of_url
 from realworld import SEMEVAL
 
@@ -41,11 +39,7 @@ BARS = (0.3, 0.5, 0.7, 0.9)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", type=Path, required=True, help="the --out JSON of discovery_quality.py")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/semeval-vectors.duckdb"))
-    args = parser.parse_args()
+    args = world_arguments(__doc__.splitlines()[0]).parse_args()
     train = read_annotated(SEMEVAL / "data" / "train_data" / "EN", "EN")
     cache = EmbeddingCache(Embedder(), args.cache)
     semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
@@ -69,34 +63,16 @@ def main() -> None:
     results = json.loads(args.results.read_text())["results"]
     rows = []
     for label, narrative_id in REMOVABLE.items():
-        worlds = [r for r in results if r["label"] == label]
-        if not worlds:
+        if not any(r["label"] == label for r in results):
             continue
         fitted = {"radar": heads(label), "control": heads(None)}
-        for r in worlds:
-            flagged = {"radar": [r["best"]["cluster_id"]] if r["best"] else [],
-                       "control": [c["cluster_id"] for c in r.get("control", {}).get("detail", []) if c["above_chance"]]}
-            for kind, clusters in flagged.items():
-                if not clusters:
-                    continue
-                by_doc, on_all = fitted[kind]
-                with duckdb.connect(str(args.work / f"{narrative_id}-{r['seed']}" / f"{kind}.duckdb"), read_only=True) as con:
-                    members = con.execute(MEMBERS, [clusters]).fetchall()
-                for cluster_id in clusters:
-                    mine = [m for m in members if m[0] == cluster_id]
-                    best = [named(by_doc.get(doc_of_url(m[2]), on_all), np.asarray(m[3], dtype=np.float32)) for m in mine]
-                    row = {"world": "removed" if kind == "radar" else "control", "label": label, "seed": r["seed"],
-                           "cluster_id": cluster_id, "passages": len(mine),
-                           "median_best": round(float(np.median(best)), 3) if best else None} | {
-                        f"candidates_at_{bar}": sum(b < bar for b in best) for bar in BARS}
-                    rows.append(row)
-                    print(json.dumps(row), flush=True)
-    for world in ("removed", "control"):
-        mine = [r for r in rows if r["world"] == world]
-        kept = {bar: round(sum(r[f"candidates_at_{bar}"] for r in mine) / max(sum(r["passages"] for r in mine), 1), 2)
-                for bar in BARS}
-        print(json.dumps({"world": world, "clusters": len(mine), "share_of_passages_still_candidates": kept}))
-
+        for kind, r, cluster_id, mine in clusters_of_interest(results, args.work, label, narrative_id):
+            by_doc, on_all = fitted[kind]
+            best = [named(by_doc.get(doc_of_url(m[2]), on_all), np.asarray(m[3], dtype=np.float32)) for m in mine]
+            rows.append(candidates_row(kind, label, r, cluster_id, best, BARS)
+                        | {"median_best": round(float(np.median(best)), 3) if best else None})
+            print(json.dumps(rows[-1]), flush=True)
+    print_shares(rows, BARS)
 
 if __name__ == "__main__":
     main()
