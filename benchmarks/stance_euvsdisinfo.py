@@ -2,7 +2,7 @@
 EUvsDisinfo team's disproof of it), read from the shared fixtures (never copied).
 
     .venv/bin/python benchmarks/stance_euvsdisinfo.py [--cases ../shared/fixtures/narratives/euvsdisinfo/kalkun-full_dataset_formatted.csv]
-        [--cache /tmp/radar-euvsdisinfo-vectors.duckdb] [--counter-weights 1 2] [--fit-head]
+        [--cache /tmp/radar-euvsdisinfo-vectors.duckdb] [--counter-weights 1 2] [--fit-head] [--choose-weight 1 3 10 30]
 
 A case is in the catalogue's scope when its summary is assigned some narrative (relevance above that narrative's
 threshold); both texts are then judged towards the summary's strongest narrative, as the pipeline judges a passage:
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import sys
 from collections import Counter
@@ -29,13 +30,13 @@ from flows.classify_step import NarrativeModel
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
 from models.evaluation import EmbeddingCache
-from models.narratives import StanceEvidence, fit_stance_head
-from models.stance_pairs import pair_stances, read_pairs
+from models.narratives import StanceEvidence, classify, fit_stance_head
+from models.stance_pairs import StancePair, pair_stances, read_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from stance_measure import demo_stance_accuracy
+from stance_measure import demo_paragraphs, demo_stance_accuracy
 
 CASES = ROOT.parent / "shared" / "fixtures" / "narratives" / "euvsdisinfo" / "kalkun-full_dataset_formatted.csv"
 STANCE_SET = yaml.safe_load((ROOT / "tests" / "fixtures" / "stance" / "stance_set.yaml").read_text())["items"]
@@ -51,6 +52,38 @@ def stance_set_accuracy(model: NarrativeModel, cache: EmbeddingCache, part: str)
     return round(sum(hits) / len(hits), 3)
 
 
+def demo_accuracy(model: NarrativeModel, cache: EmbeddingCache) -> float:
+    """The demo's stance accuracy per narrative paragraph (tests/stance_measure.py's measure, vectors cached)."""
+    rows = demo_paragraphs()
+    texts = [t for t, _, _ in rows]
+    found = classify(cache.encode(texts), texts, model.catalogue, model.prototypes, model.params)
+    scored = [(f[0].stance, s) for f, (_, nid, s) in zip(found, rows, strict=True) if f and f[0].narrative_id == nid]
+    return round(sum(a == b for a, b in scored) / len(scored), 3)
+
+
+def choose_catalogue_weight(shipped: NarrativeModel, tune: list[StancePair], cache: EmbeddingCache,
+                            catalogue_weights: list[int]) -> None:
+    """How much the catalogue's own exemplars must weigh beside real pairs for the demo's stance to hold: a stance
+    head fitted on one part of the tune half (by a second hash), the catalogue exemplars repeated `weight` times,
+    judged on the other part and on the demo. Uses the tune half only."""
+    fit_part = [p for p in tune if hashlib.sha256(p.title.encode()).digest()[1] % 2 == 0]
+    judge_part = [p for p in tune if hashlib.sha256(p.title.encode()).digest()[1] % 2 == 1]
+    judge_vectors = cache.encode([p.claim for p in judge_part] + [p.rebuttal for p in judge_part])
+    ex_claims = [t for nar in shipped.catalogue.narratives for t in (*nar.claims, nar.description)]
+    ex_rebuttals = [t for nar in shipped.catalogue.narratives for t in nar.rebuttals]
+    print(json.dumps({"shipped": {"demo": demo_accuracy(shipped, cache)}}), flush=True)
+    for weight in catalogue_weights:
+        texts = [p.claim for p in fit_part] + ex_claims * weight + [p.rebuttal for p in fit_part] + ex_rebuttals * weight
+        weights = fit_stance_head(cache.encode(texts), texts, len(fit_part) + len(ex_claims) * weight)
+        model = dataclasses.replace(shipped, prototypes=dataclasses.replace(shipped.prototypes, stance_weights=weights))
+        claims, rebuttals = pair_stances(judge_vectors, judge_part, model.catalogue, model.prototypes, model.params)
+        print(json.dumps({"catalogue_weight": weight, "fit_pairs": len(fit_part), "judged_in_scope": sum(claims.values()),
+                          "summary": _shares(claims, ("claim", "mention", "rebuttal")),
+                          "disproof": _shares(rebuttals, ("rebuttal", "mention", "claim")),
+                          "demo": demo_accuracy(model, cache),
+                          "stance_set_dev": stance_set_accuracy(model, cache, "dev")}), flush=True)
+
+
 def _shares(counts: Counter, keys: tuple[str, ...]) -> dict[str, float | None]:
     total = sum(counts.values())
     return {k: round(counts[k] / total, 3) if total else None for k in keys}
@@ -62,6 +95,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-euvsdisinfo-vectors.duckdb"))
     parser.add_argument("--counter-weights", type=float, nargs="*", default=[1.0, 2.0])
     parser.add_argument("--fit-head", action="store_true", help="also a stance head fitted on the tune half")
+    parser.add_argument("--choose-weight", type=int, nargs="*", default=None, metavar="WEIGHT",
+                        help="weigh the catalogue's exemplars WEIGHT times beside the pairs (tune half only, e.g. 1 3 10 30)")
     args = parser.parse_args()
     pairs = read_pairs(args.cases)
     cache = EmbeddingCache(Embedder(), args.cache)
@@ -87,6 +122,8 @@ def main() -> None:
                           "stance_set": {part: {"shipped": stance_set_accuracy(shipped, cache, part),
                                                 "fitted head": stance_set_accuracy(fitted, cache, part)}
                                          for part in ("dev", "test")}}), flush=True)
+    if args.choose_weight:
+        choose_catalogue_weight(shipped, halves["tune"], cache, args.choose_weight)
     for name, model in variants.items():
         for half, part in halves.items():
             claims, rebuttals = pair_stances(vectors[half], part, model.catalogue, model.prototypes, model.params)
