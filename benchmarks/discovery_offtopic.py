@@ -17,17 +17,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from conftest import SHARED
-from discovery_world import catalogue_without, cluster_quality, plan_emerging_world
-from pytest_httpserver import HTTPServer
-from realworld import Doc, ingest_world, load_docs, query
+from discovery_quality import ingest_removed_world
+from discovery_world import cluster_quality, plan_emerging_world
+from realworld import Doc, load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -66,17 +66,9 @@ def main() -> None:
     with prefect_test_harness(server_startup_timeout=120):
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             workdir = args.work / f"{NARRATIVE}-{seed}"
-            shutil.rmtree(workdir, ignore_errors=True)
-            workdir.mkdir(parents=True)
             world = plan_emerging_world(docs, seed, LABEL)
-            catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
             settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
-            server = HTTPServer(host="127.0.0.1", port=0)
-            server.start()
-            try:
-                db = ingest_world(world, workdir, server, settings, args.cache)
-            finally:
-                server.stop()
+            db = ingest_removed_world(world, workdir, NARRATIVE, settings, args.cache)
             alerted = {c.removeprefix("emerging:") for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")}
             for c in cluster_quality(db, world, LABEL):
                 kind = "off-topic" if c["majority"] == OFF_TOPIC and c["majority_purity"] > 0.5 else (

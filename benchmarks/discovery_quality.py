@@ -65,6 +65,20 @@ def control(db: Path, world, settings: Settings) -> dict:
     return {"clusters": len(clusters), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
 
 
+def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path) -> Path:
+    """A fresh `workdir` with the catalogue minus `narrative_id` (`settings.narratives` must point at its copy there),
+    `world` served on 127.0.0.1 and ingested by the real daily_ingest; returns the warehouse."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        return ingest_world(world, workdir, server, settings, cache)
+    finally:
+        server.stop()
+
+
 def rediscover(db: Path, settings: Settings) -> Path:
     """Discovery recomputed from scratch on an ingested warehouse with the current settings (no re-ingest)."""
     from flows.discovery_step import compute_discovery
@@ -107,15 +121,7 @@ def main() -> None:
                 if args.rediscover and (workdir / "radar.duckdb").exists():
                     db = rediscover(workdir / "radar.duckdb", settings)
                 else:
-                    shutil.rmtree(workdir, ignore_errors=True)
-                    workdir.mkdir(parents=True)
-                    catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
-                    server = HTTPServer(host="127.0.0.1", port=0)
-                    server.start()
-                    try:
-                        db = ingest_world(world, workdir, server, settings, args.cache)
-                    finally:
-                        server.stop()
+                    db = ingest_removed_world(world, workdir, narrative_id, settings, args.cache)
                 clusters = cluster_quality(db, world, label)
                 best = max(clusters, key=lambda c: (c["purity"] * c["recall"], c["purity"]), default=None)
                 alerts = [c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")]
