@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -86,25 +87,10 @@ def whitened_features(vectors: np.ndarray, protos, transform: tuple[np.ndarray, 
     return np.concatenate([doc_head.pool(z), raw[2 * vectors.shape[1]:]]).astype(np.float32)
 
 
-def _fit_balanced(X: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
-    intercept = np.full(Y.shape[1], -10.0, dtype=np.float32)
-    for k in range(Y.shape[1]):
-        y = Y[:, k]
-        if y.min() == y.max():
-            intercept[k] = 10.0 if y.max() else -10.0
-            continue
-        model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(X, y)
-        coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
-    return coef, intercept
-
-
 @contextmanager
 def balanced_fits() -> Iterator[None]:
     shipped = doc_head._fit_linear
-    doc_head._fit_linear = _fit_balanced
+    doc_head._fit_linear = partial(shipped, class_weight="balanced")
     try:
         yield
     finally:
@@ -140,17 +126,12 @@ def main() -> None:
         elif variant == "top2":
             A = np.stack([top2_features(v, protos) for v in train.vectors])
             B = np.stack([top2_features(v, protos) for v in test.vectors])
-        with balanced_fits() if variant == "balanced" else _plain():
+        with balanced_fits() if variant == "balanced" else nullcontext():
             cv = cv_score(recipe, A, train.gold, labels, cv_seeds(args))
             row = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
             if args.held_out:
                 row["held_out"] = round(f1_samples(test.gold, recipe(A, train.gold, labels, 0)(B)), 4)
         print(summary(row, cv), flush=True)
-
-
-@contextmanager
-def _plain() -> Iterator[None]:
-    yield
 
 
 if __name__ == "__main__":

@@ -23,42 +23,30 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 import flows  # noqa: F401  (environment defaults)
 from flows.classify_step import NarrativeModel
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
 from models.evaluation import EmbeddingCache
-from models.narratives import StanceEvidence, classify, fit_stance_head
+from models.narratives import fit_stance_head
 from models.stance_pairs import StancePair, pair_stances, read_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from stance_measure import demo_paragraphs, demo_stance_accuracy
+from stance_measure import STANCE_SET, demo_stance_accuracy, stance_scores
 
 CASES = ROOT.parent / "shared" / "fixtures" / "narratives" / "euvsdisinfo" / "kalkun-full_dataset_formatted.csv"
-STANCE_SET = yaml.safe_load((ROOT / "tests" / "fixtures" / "stance" / "stance_set.yaml").read_text())["items"]
 
 
 def stance_set_accuracy(model: NarrativeModel, cache: EmbeddingCache, part: str) -> float:
     """Accuracy on one part of our own labelled stance set (tests/fixtures/stance/stance_set.yaml)."""
-    items = [i for i in STANCE_SET if i["part"] == part]
-    texts = [i["text"] for i in items]
-    evidence = StanceEvidence.of(cache.encode(texts), texts, model.prototypes, model.params)
-    ids = model.catalogue.ids
-    hits = [evidence.stance(k, ids.index(i["narrative"]), model.params) == i["stance"] for k, i in enumerate(items)]
-    return round(sum(hits) / len(hits), 3)
+    return round(stance_scores(model, cache, [i for i in STANCE_SET if i["part"] == part])[0], 3)
 
 
 def demo_accuracy(model: NarrativeModel, cache: EmbeddingCache) -> float:
-    """The demo's stance accuracy per narrative paragraph (tests/stance_measure.py's measure, vectors cached)."""
-    rows = demo_paragraphs()
-    texts = [t for t, _, _ in rows]
-    found = classify(cache.encode(texts), texts, model.catalogue, model.prototypes, model.params)
-    scored = [(f[0].stance, s) for f, (_, nid, s) in zip(found, rows, strict=True) if f and f[0].narrative_id == nid]
-    return round(sum(a == b for a, b in scored) / len(scored), 3)
+    """The demo's stance accuracy per narrative paragraph (tests/stance_measure.py), vectors from the cache."""
+    return round(demo_stance_accuracy(cache, [model])[0][0], 3)
 
 
 def choose_catalogue_weight(shipped: NarrativeModel, tune: list[StancePair], cache: EmbeddingCache,
@@ -117,8 +105,8 @@ def main() -> None:
         weights = fit_stance_head(cache.encode(texts), texts, len(tune) + len(ex_claims))
         fitted = dataclasses.replace(shipped, prototypes=dataclasses.replace(shipped.prototypes, stance_weights=weights))
         variants["stance head fitted on the tune half"] = fitted
-        demo = demo_stance_accuracy(cache.embedder, [shipped, fitted])
-        print(json.dumps({"demo_stance_accuracy": {"shipped": round(demo[0][0], 3), "fitted head": round(demo[1][0], 3)},
+        print(json.dumps({"demo_stance_accuracy": {"shipped": demo_accuracy(shipped, cache),
+                                                   "fitted head": demo_accuracy(fitted, cache)},
                           "stance_set": {part: {"shipped": stance_set_accuracy(shipped, cache, part),
                                                 "fitted head": stance_set_accuracy(fitted, cache, part)}
                                          for part in ("dev", "test")}}), flush=True)

@@ -145,7 +145,7 @@ def label_documents(head: DocumentHead, passage_vectors: Sequence[np.ndarray], p
     return [head.rule.decide(s, head.labels) for s in scores], scores
 
 
-def _fit_linear(X: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit_linear(X: np.ndarray, Y: np.ndarray, C: float, class_weight: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
     coef = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
@@ -155,7 +155,7 @@ def _fit_linear(X: np.ndarray, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.
         if y.min() == y.max():
             intercept[k] = 10.0 if y.max() else -10.0
             continue
-        model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
+        model = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight).fit(X, y)
         coef[k], intercept[k] = model.coef_[0], model.intercept_[0]
     return coef, intercept
 

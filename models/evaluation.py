@@ -97,6 +97,11 @@ def scores(gold: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequ
     return {"f1_samples": round(f1_samples(gold, predicted), 4), "macro_f1": round(macro_f1(gold, predicted, labels), 4)}
 
 
+def scores_with_interval(gold: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequence[str]) -> dict:
+    """`scores` plus the 95% bootstrap interval of F1-samples over the documents."""
+    return scores(gold, predicted, labels) | {"f1_samples_95ci": bootstrap_interval(document_f1(gold, predicted))}
+
+
 def keyword_baseline(docs: Sequence[LabelledDocument], catalogue: Catalogue, min_hits: int = 2) -> list[set[str]]:
     """Labels whose catalogue keywords occur at least `min_hits` times in the document."""
     out = []
@@ -172,8 +177,7 @@ def evaluate(
                     "folds": folds, "repeats": repeats,
                     "recipe": "logreg on mean+max passage vectors + exemplar similarities, rule tuned by inner CV",
                 },
-                "prototypes_zero_shot": scores(gold, exemplar, labels) | {
-                    "f1_samples_95ci": bootstrap_interval(document_f1(gold, exemplar))},
+                "prototypes_zero_shot": scores_with_interval(gold, exemplar, labels),
                 "baseline_keywords": scores(gold, keyword_baseline(data.docs, semeval), labels),
                 "baseline_description_cosine": scores(gold, description_baseline(data, semeval, cache), labels),
             })
@@ -226,8 +230,7 @@ def evaluate_train_test(
             "documents": len(test_docs),
             "passages": sum(len(p) for p in data.passages),
             "model_id": embedder.model_id,
-            "classifier": scores(gold, predicted, labels) | {
-                "f1_samples_95ci": bootstrap_interval(document_f1(gold, predicted)),
+            "classifier": scores_with_interval(gold, predicted, labels) | {
                 "minus_exemplar_classifier": {"f1_samples": round(float(np.mean(gain)), 4) if gain else 0.0,
                                               "95ci": bootstrap_interval(gain)},
                 "protocol": "fit on train, scored on test",
@@ -236,8 +239,7 @@ def evaluate_train_test(
                 "rule": vars(head.rule),
                 "recipe": "logreg on mean+max passage vectors + exemplar similarities, rule tuned by inner CV",
             },
-            "prototypes_zero_shot": scores(gold, exemplar, labels) | {
-                "f1_samples_95ci": bootstrap_interval(document_f1(gold, exemplar))},
+            "prototypes_zero_shot": scores_with_interval(gold, exemplar, labels),
             "baseline_keywords": scores(gold, keyword_baseline(data.docs, semeval), labels),
             "baseline_description_cosine": scores(gold, description_baseline(data, semeval, cache), labels),
             "predictions": {d.doc_id: sorted(p) for d, p in zip(test_docs, predicted, strict=True)},

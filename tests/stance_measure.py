@@ -1,6 +1,7 @@
-"""Stance accuracy on the demo corpus, measured per labelled narrative paragraph (shared by tests and a manual run).
+"""Stance measures shared by tests and benchmarks: accuracy on the demo corpus, measured per labelled narrative
+paragraph, and accuracy with per-class recall on our own labelled stance set.
 
-Each ground-truth paragraph that carries a narrative is classified alone, as a passage; among those whose
+Each demo ground-truth paragraph that carries a narrative is classified alone, as a passage; among those whose
 strongest assignment is the true narrative, the share whose stance matches the ground truth.
 """
 
@@ -11,9 +12,14 @@ import json
 import re
 from pathlib import Path
 
-from models.narratives import classify
+import numpy as np
+import yaml
+
+from models.narratives import StanceEvidence, classify
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
+STANCE_SET = yaml.safe_load((Path(__file__).parent / "fixtures" / "stance" / "stance_set.yaml").read_text())["items"]
+CLASSES = ("claim", "rebuttal", "mention")
 _ARTICLE = re.compile(r"<article>(.*?)</article>", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
@@ -48,3 +54,15 @@ def demo_stance_accuracy(embedder, models: list, every: int = 1) -> list[tuple[f
         scored = [(f[0].stance, s) for f, (_, nid, s) in zip(found, rows, strict=True) if f and f[0].narrative_id == nid]
         out.append((sum(a == b for a, b in scored) / len(scored), len(scored)))
     return out
+
+
+def stance_scores(model, embedder, items: list[dict]) -> tuple[float, dict[str, float]]:
+    """Accuracy and per-class recall of the stance towards each item's own narrative (`embedder`: anything with
+    `encode`, e.g. a vector cache)."""
+    texts = [i["text"] for i in items]
+    evidence = StanceEvidence.of(embedder.encode(texts), texts, model.prototypes, model.params)
+    ids = model.catalogue.ids
+    predicted = [evidence.stance(k, ids.index(i["narrative"]), model.params) for k, i in enumerate(items)]
+    hits = [p == i["stance"] for p, i in zip(predicted, items, strict=True)]
+    recall = {c: float(np.mean([h for h, i in zip(hits, items, strict=True) if i["stance"] == c])) for c in CLASSES}
+    return float(np.mean(hits)), recall

@@ -196,7 +196,7 @@ def test_promote_then_classify_labels_the_cluster_without_re_embedding(built, tm
     assert counts["embedded"] == 0 and query(db, "SELECT count(*) FROM embeddings")[0][0] == embeddings
     labelled = {p for (p,) in query(db, "SELECT passage_id FROM passage_narratives WHERE narrative_id = ?",
                                     ["west_diplomacy_discovered"])}
-    # Most of the cluster, and far more of it than of the rest: over 18 draws of this scenario
+    # A good part of the cluster, and far more of it than of the rest: over 18 draws of this scenario
     # (benchmarks/promote_labelling.py) the labelled share of the cluster was 0.375-0.94 and 10-41 times the share
     # among the other passages (a bar of one half failed in about one draw in seven).
     inside = len(labelled & set(members)) / len(members)

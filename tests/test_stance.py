@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
-import numpy as np
 import pytest
-import yaml
 from conftest import ROOT, SHARED
-from stance_measure import demo_stance_accuracy
+from stance_measure import CLASSES, STANCE_SET, demo_stance_accuracy, stance_scores
 
 from extractors.passages import split_passages
 from flows.classify_step import NarrativeModel
 from models.catalogue import load_catalogue
-from models.narratives import StanceEvidence, attribution_cues, classify
+from models.narratives import attribution_cues, classify
 from models.stance_pairs import pair_stances, read_pairs
 
 ANALYSIS = SHARED / "narratives" / "new-detente-analysis.txt"
 EUVSDISINFO = SHARED / "narratives" / "euvsdisinfo" / "kalkun-full_dataset_formatted.csv"
-STANCE_SET = yaml.safe_load((Path(__file__).parent / "fixtures" / "stance" / "stance_set.yaml").read_text())["items"]
-CLASSES = ("claim", "rebuttal", "mention")
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +43,6 @@ def test_founding_analysis_never_claims_sold_out_and_claims_the_new_detente(mode
     predicted = next(i for i, t in enumerate(texts) if "sensationally" in t)
     assert sold_out[opening] == "rebuttal"
     assert sold_out.get(predicted, "mention") == "mention" and attribution_cues(texts[predicted]) > 0
-
-
-def stance_scores(model: NarrativeModel, embedder, items: list[dict]) -> tuple[float, dict[str, float]]:
-    """Accuracy and per-class recall of the stance towards each item's own narrative."""
-    texts = [i["text"] for i in items]
-    evidence = StanceEvidence.of(embedder.encode(texts), texts, model.prototypes, model.params)
-    ids = model.catalogue.ids
-    predicted = [evidence.stance(k, ids.index(i["narrative"]), model.params) for k, i in enumerate(items)]
-    hits = [p == i["stance"] for p, i in zip(predicted, items, strict=True)]
-    recall = {c: float(np.mean([h for h, i in zip(hits, items, strict=True) if i["stance"] == c])) for c in CLASSES}
-    return float(np.mean(hits)), recall
 
 
 def test_held_out_stance_set_accuracy_and_recall(model, before, embedder):
