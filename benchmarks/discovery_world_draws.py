@@ -4,8 +4,8 @@ run is a new draw because ids hash the test server's port), to see how near each
 
     .venv/bin/python benchmarks/discovery_world_draws.py [--draws 8] [--work /tmp/radar-world-draws]
 
-Printed per draw: the best cluster's purity, recall and first status against the test's bars (purity >= 2 x chance,
-recall >= 0.2, status new), and whether the full-catalogue control holds as the test asks (no catalogued narrative
+Printed per draw: the best cluster's purity, recall and first status (the test asks purity >= 2 x chance and
+status new), the recall of the clusters in which most articles carry the label (the test asks 0.2), and whether the full-catalogue control holds as the test asks (no catalogued narrative
 above chance, except the emerging one when the classifier leaves most of its passages unlabelled).
 """
 
@@ -20,7 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import base_rates, catalogue_without, cluster_quality, plan_emerging_world, without_last_day
+from discovery_world import (
+    base_rates,
+    catalogue_without,
+    cluster_quality,
+    gold_by_article,
+    plan_emerging_world,
+    without_last_day,
+)
 from pytest_httpserver import HTTPServer
 from realworld import ingest_world, load_docs, query
 
@@ -30,6 +37,17 @@ from flows.settings import Settings
 LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
 LABELLED = ("SELECT count(DISTINCT m.passage_id), count(DISTINCT pn.passage_id) FROM emerging_cluster_passages m "
             "LEFT JOIN passage_narratives pn ON pn.passage_id = m.passage_id AND pn.narrative_id = ? WHERE m.cluster_id = ?")
+
+
+def majority_recall(db: Path, world) -> float:
+    """Share of the label's articles in clusters where most articles carry the label (the test's recall check)."""
+    gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
+    with_label = {a for a, labels in gold.items() if LABEL in labels}
+    members: dict[str, set[str]] = {}
+    for cluster_id, article_id in query(db, "SELECT DISTINCT cluster_id, article_id FROM emerging_cluster_passages"):
+        members.setdefault(cluster_id, set()).add(article_id)
+    majority = [arts for arts in members.values() if 2 * len(arts & with_label) > len(arts)]
+    return len(set().union(*majority) & with_label) / max(len(with_label), 1)
 
 
 def control_failures(db: Path, world, settings: Settings) -> list:
@@ -93,6 +111,7 @@ def main() -> None:
             full = settings.model_copy(update={"db": control, "narratives": ROOT / "config" / "narratives.yaml"})
             print(json.dumps({"draw": draw, "purity": round(best["purity"], 3), "two_x_chance": round(2 * chance, 3),
                               "recall": round(best["recall"], 3), "status": status,
+                              "majority_clusters_recall": round(majority_recall(db, world), 3),
                               "control_failures": control_failures(control, world, full)}), flush=True)
 
 
