@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS emerging_clusters (
     camps              VARCHAR[] NOT NULL,
     nearest_narrative  VARCHAR,            -- the catalogue narrative closest to its centroid
     similarity         DOUBLE,             -- mean of the two highest cosines to that narrative's claim exemplars
-    status             VARCHAR NOT NULL,   -- new | growing | stable | fading
+    status             VARCHAR NOT NULL,   -- new | growing | stable | fading | promoted (into the catalogue)
     central            JSON,               -- the most central passages: text, outlet, url, day
     merged_into        VARCHAR,            -- set when a later cluster absorbed it
     split_from         VARCHAR,            -- set when it split off another cluster
@@ -56,6 +56,7 @@ CREATE INDEX IF NOT EXISTS emerging_cluster_passages_cluster ON emerging_cluster
 CREATE TABLE IF NOT EXISTS emerging_cluster_events (
     week        VARCHAR NOT NULL,
     kind        VARCHAR NOT NULL,          -- merge (cluster_id merged into other_id) | split (cluster_id split off other_id)
+                                           -- | retained (kept by hysteresis; other_id = cluster_id, similarity = share of its members kept)
     cluster_id  VARCHAR NOT NULL,
     other_id    VARCHAR NOT NULL,
     similarity  DOUBLE NOT NULL,
