@@ -7,7 +7,9 @@ Reads the worlds and the `--out` JSON of `benchmarks/discovery_quality.py`. For 
 warehouse, prints one JSON line: the majority label's articles per ISO week in the world (chance concentration shows
 as most of them inside the cluster's 2-week window), the share of those articles' passages that carry the label's
 catalogue narrative at the discovery candidate bar (`RADAR_DISCOVERY_MAX_SCORE`) and at any score, and which
-narratives the cluster's own passages carry.
+narratives the cluster's own passages carry. Then, per world, the control clusters whose majority label is the planted
+narrative (catalogued in the control) with an uncorrected binomial p below 0.05: how much of the clause's pass rests
+on the correction for clusters x labels.
 """
 
 from __future__ import annotations
@@ -44,7 +46,12 @@ def main() -> None:
     settings = Settings()
     narrative_of = {n.label: n.narrative_id for n in load_catalogue(ROOT / "config" / "narratives.yaml").narratives}
     docs = load_docs()
-    for r in json.loads(args.results.read_text())["results"]:
+    results = json.loads(args.results.read_text())["results"]
+    for r in results:
+        planted = [(c["articles"], round(c["majority_purity"], 2), round(c["p"], 4)) for c in r.get("control", {}).get("detail", [])
+                   if c["majority"] == r["label"] and c["p"] is not None and c["p"] < 0.05]
+        print(json.dumps({"world": f"{r['label']} {r['seed']}", "planted_majority_uncorrected_p_below_0.05": planted}))
+    for r in results:
         flagged = [c for c in r.get("control", {}).get("detail", []) if c["above_chance"]]
         if not flagged:
             continue
