@@ -22,18 +22,16 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from narrative_bars import labels_of
+from narrative_bars import labels_of, paired_comparison
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import Catalogue, load_catalogue
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
 from models.narratives import ClassifierParams, build_prototypes, classify
-from models.semeval import bootstrap_interval, document_f1, f1_samples, read_annotated
+from models.semeval import read_annotated
 
 ANNOTATIONS = (Path(__file__).resolve().parents[2] / "shared/fixtures/narratives/semeval2025-task10/data/train_data/EN"
                / "subtask-3-annotations.txt")
@@ -73,14 +71,7 @@ def main() -> None:
     catalogues = {"shipped": semeval, "explanations": enriched}
     for name, part in (("train (in-sample)", train), ("held-out", test)):
         before, after = (labels_of(part, catalogues[k], protos[k], params) for k in ("shipped", "explanations"))
-        gain = [a - b for a, b in zip(document_f1(part.gold, after), document_f1(part.gold, before), strict=True)]
-        print(json.dumps({"part": name, "documents": len(part.gold),
-                          "shipped": round(f1_samples(part.gold, before), 4),
-                          "shipped_95ci": bootstrap_interval(document_f1(part.gold, before)),
-                          "with_explanations": round(f1_samples(part.gold, after), 4),
-                          "with_explanations_95ci": bootstrap_interval(document_f1(part.gold, after)),
-                          "paired_gain": round(float(np.mean(gain)), 4), "paired_gain_95ci": bootstrap_interval(gain)}),
-              flush=True)
+        print(json.dumps(paired_comparison(name, part.gold, before, after, ("shipped", "with_explanations"))), flush=True)
     recall = {}
     for key in ("shipped", "explanations"):
         cat = catalogues[key]

@@ -50,6 +50,17 @@ def labels_of(data: EmbeddedDocs, semeval, protos, params: ClassifierParams) -> 
     return out
 
 
+def paired_comparison(part: str, gold: list[set[str]], before: list[set[str]], after: list[set[str]],
+                      names: tuple[str, str]) -> dict:
+    """F1-samples of two labellings of the same documents, each with its 95% interval, and the paired gain."""
+    first, second = document_f1(gold, before), document_f1(gold, after)
+    gain = [a - b for a, b in zip(second, first, strict=True)]
+    return {"part": part, "documents": len(gold),
+            names[0]: round(f1_samples(gold, before), 4), f"{names[0].removesuffix('_bar')}_95ci": bootstrap_interval(first),
+            names[1]: round(f1_samples(gold, after), 4), f"{names[1].removesuffix('_bars')}_95ci": bootstrap_interval(second),
+            "paired_gain": round(float(np.mean(gain)), 4), "paired_gain_95ci": bootstrap_interval(gain)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, required=True)
@@ -68,14 +79,7 @@ def main() -> None:
     print(json.dumps({"bars": bars}), flush=True)
     for name, part in (("train (in-sample)", train), ("held-out", test)):
         before, after = labels_of(part, semeval, protos, default), labels_of(part, semeval, protos, tuned)
-        gain = [a - b for a, b in zip(document_f1(part.gold, after), document_f1(part.gold, before), strict=True)]
-        print(json.dumps({"part": name, "documents": len(part.gold),
-                          "default_bar": round(f1_samples(part.gold, before), 4),
-                          "default_95ci": bootstrap_interval(document_f1(part.gold, before)),
-                          "per_narrative_bars": round(f1_samples(part.gold, after), 4),
-                          "per_narrative_95ci": bootstrap_interval(document_f1(part.gold, after)),
-                          "paired_gain": round(float(np.mean(gain)), 4), "paired_gain_95ci": bootstrap_interval(gain)}),
-              flush=True)
+        print(json.dumps(paired_comparison(name, part.gold, before, after, ("default_bar", "per_narrative_bars"))), flush=True)
 
 
 if __name__ == "__main__":
