@@ -30,7 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import REMOVABLE, base_rates, catalogue_without, cluster_quality, plan_emerging_world
+from discovery_world import (
+    REMOVABLE,
+    base_rates,
+    catalogue_without,
+    cluster_quality,
+    plan_emerging_world,
+    without_last_day,
+)
 from pytest_httpserver import HTTPServer
 from realworld import ingest_world, load_docs, query
 
@@ -65,16 +72,26 @@ def control(db: Path, world, settings: Settings) -> dict:
     return {"clusters": len(clusters), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
 
 
-def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path) -> Path:
+def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path,
+                         add_last_day: bool = False) -> Path:
     """A fresh `workdir` with the catalogue minus `narrative_id` (`settings.narratives` must point at its copy there),
-    `world` served on 127.0.0.1 and ingested by the real daily_ingest; returns the warehouse."""
+    `world` served on 127.0.0.1 and ingested by the real daily_ingest; returns the warehouse. `add_last_day`: ingested
+    without its last day, analyzed again, then with it (the world test's two steps)."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     try:
-        return ingest_world(world, workdir, server, settings, cache)
+        if not add_last_day:
+            return ingest_world(world, workdir, server, settings, cache)
+        from flows.analyze import analyze
+
+        db = ingest_world(without_last_day(world), workdir, server, settings, cache)
+        analyze(db_path=str(db), settings=settings.model_copy(update={"db": db}))
+        server.clear()
+        ingest_world(world, workdir, server, settings, cache)
+        return db
     finally:
         server.stop()
 

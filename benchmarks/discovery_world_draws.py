@@ -20,16 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from discovery_quality import ingest_removed_world
 from discovery_world import (
     base_rates,
-    catalogue_without,
     cluster_quality,
     gold_by_article,
     plan_emerging_world,
-    without_last_day,
 )
-from pytest_httpserver import HTTPServer
-from realworld import ingest_world, load_docs, query
+from realworld import load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -83,25 +81,13 @@ def main() -> None:
     args = parser.parse_args()
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.analyze import analyze
 
     world = plan_emerging_world(load_docs(), 0, LABEL)
     with prefect_test_harness(server_startup_timeout=120):
         for draw in range(args.draws):
             workdir = args.work / f"draw-{draw}"
-            shutil.rmtree(workdir, ignore_errors=True)
-            workdir.mkdir(parents=True)
-            reduced = catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
-            settings = Settings(concurrency=4, fetch_retries=0, narratives=reduced)
-            server = HTTPServer(host="127.0.0.1", port=0)
-            server.start()
-            try:
-                db = ingest_world(without_last_day(world), workdir, server, settings, args.cache)
-                analyze(db_path=str(db), settings=settings.model_copy(update={"db": db}))
-                server.clear()
-                ingest_world(world, workdir, server, settings, args.cache)
-            finally:
-                server.stop()
+            settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+            db = ingest_removed_world(world, workdir, NARRATIVE, settings, args.cache, add_last_day=True)
             chance = base_rates(db, world, settings.discovery_max_score).get(LABEL, 0.0)
             best = max(cluster_quality(db, world, LABEL), key=lambda c: (c["purity"] * c["recall"], c["purity"]))
             status = query(db, "SELECT status FROM emerging_cluster_weekly WHERE cluster_id = ? ORDER BY week LIMIT 1",

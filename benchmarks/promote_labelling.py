@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import catalogue_without, cluster_quality, plan_emerging_world, without_last_day
-from pytest_httpserver import HTTPServer
-from realworld import ingest_world, load_docs, query
+from discovery_quality import ingest_removed_world
+from discovery_world import cluster_quality, plan_emerging_world
+from realworld import load_docs, query
 from typer.testing import CliRunner
 
 import flows  # noqa: F401  (environment defaults)
@@ -40,7 +39,6 @@ def main() -> None:
     args = parser.parse_args()
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.analyze import analyze
     from flows.classify import classify_flow
     from flows.cli import app
 
@@ -49,24 +47,13 @@ def main() -> None:
     with prefect_test_harness(server_startup_timeout=120):
         for draw in range(args.first_draw, args.first_draw + args.draws):
             workdir = args.work / f"draw-{draw}"
-            shutil.rmtree(workdir, ignore_errors=True)
-            workdir.mkdir(parents=True)
-            reduced = catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
-            settings = Settings(concurrency=4, fetch_retries=0, narratives=reduced)
-            server = HTTPServer(host="127.0.0.1", port=0)
-            server.start()
-            try:
-                db = ingest_world(without_last_day(world), workdir, server, settings, args.cache)
-                analyze(db_path=str(db), settings=settings.model_copy(update={"db": db}))
-                server.clear()
-                ingest_world(world, workdir, server, settings, args.cache)
-            finally:
-                server.stop()
+            settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+            db = ingest_removed_world(world, workdir, NARRATIVE, settings, args.cache, add_last_day=True)
             best = max(cluster_quality(db, world, LABEL), key=lambda c: (c["purity"] * c["recall"], c["purity"]))
             members = {p for (p,) in query(db, "SELECT DISTINCT passage_id FROM emerging_cluster_passages WHERE cluster_id = ?",
                                            [best["cluster_id"]])}
             result = CliRunner().invoke(app, ["narratives", "promote", best["cluster_id"], "--id", "promoted", "--label", "x",
-                                              "--catalogue", str(reduced), "--db", str(db)])
+                                              "--catalogue", str(settings.narratives), "--db", str(db)])
             assert result.exit_code == 0, result.output
             classify_flow(db_path=str(db), settings=settings.model_copy(update={"db": db}))
             labelled = {p for (p,) in query(db, "SELECT passage_id FROM passage_narratives WHERE narrative_id = 'promoted'")}
