@@ -24,6 +24,7 @@ from discovery_quality import ingest_removed_world
 from discovery_world import (
     base_rates,
     cluster_quality,
+    clusters_above_chance,
     gold_by_article,
     plan_emerging_world,
 )
@@ -50,26 +51,17 @@ def majority_recall(db: Path, world) -> float:
 
 def control_failures(db: Path, world, settings: Settings) -> list:
     """What breaks the test's control clause after reclassifying `db` with the whole catalogue."""
-    from scipy.stats import binom
-
     from flows.classify import classify_flow
 
     classify_flow(db_path=str(db), settings=settings)
-    rates = base_rates(db, world, settings.discovery_max_score)
-    clusters = cluster_quality(db, world, LABEL)
-    tests = max(len(clusters) * len(rates), 1)
     failures = []
-    for c in clusters:
-        if c["majority"] in (None, "Other"):
-            continue
-        count = round(c["majority_purity"] * c["articles"])
-        if binom.sf(count - 1, c["articles"], rates[c["majority"]]) < 0.05 / tests:
-            if c["majority"] != LABEL:
-                failures.append(["catalogued label above chance", c["majority"]])
-            else:
-                passages, labelled = query(db, LABELLED, [NARRATIVE, c["cluster_id"]])[0]
-                if labelled >= 0.5 * passages:
-                    failures.append(["emerging narrative mostly labelled", labelled, passages])
+    for c in clusters_above_chance(db, world, LABEL, settings.discovery_max_score)[1]:
+        if c["majority"] != LABEL:
+            failures.append(["catalogued label above chance", c["majority"]])
+        else:
+            passages, labelled = query(db, LABELLED, [NARRATIVE, c["cluster_id"]])[0]
+            if labelled >= 0.5 * passages:
+                failures.append(["emerging narrative mostly labelled", labelled, passages])
     return failures
 
 

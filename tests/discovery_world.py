@@ -134,3 +134,16 @@ def base_rates(db: Path, world: World, max_score: float) -> dict[str, float]:
         for lab in gold.get(a, frozenset()):
             counts[lab] = counts.get(lab, 0) + 1
     return {k: v / max(len(arts), 1) for k, v in counts.items()}
+
+
+def clusters_above_chance(db: Path, world: World, label: str, max_score: float) -> tuple[list[dict], list[dict], dict[str, float]]:
+    """(every cluster, those whose majority gold label is above chance, the base rates): one-sided binomial p of the
+    majority's count under its base rate below 0.05 / (clusters x labels)."""
+    from scipy.stats import binom
+
+    rates = base_rates(db, world, max_score)
+    clusters = cluster_quality(db, world, label)
+    tests = max(len(clusters) * len(rates), 1)
+    above = [c for c in clusters if c["majority"] not in (None, "Other")
+             and binom.sf(round(c["majority_purity"] * c["articles"]) - 1, c["articles"], rates[c["majority"]]) < 0.05 / tests]
+    return clusters, above, rates
