@@ -25,7 +25,7 @@ from discovery_world import (
     base_rates,
     cluster_quality,
     clusters_above_chance,
-    gold_by_article,
+    majority_clusters,
     plan_emerging_world,
 )
 from realworld import load_docs, query
@@ -40,12 +40,7 @@ LABELLED = ("SELECT count(DISTINCT m.passage_id), count(DISTINCT pn.passage_id) 
 
 def majority_recall(db: Path, world) -> float:
     """Share of the label's articles in clusters where most articles carry the label (the test's recall check)."""
-    gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
-    with_label = {a for a, labels in gold.items() if LABEL in labels}
-    members: dict[str, set[str]] = {}
-    for cluster_id, article_id in query(db, "SELECT DISTINCT cluster_id, article_id FROM emerging_cluster_passages"):
-        members.setdefault(cluster_id, set()).add(article_id)
-    majority = [arts for arts in members.values() if 2 * len(arts & with_label) > len(arts)]
+    majority, with_label = majority_clusters(db, world, LABEL)
     return len(set().union(*majority) & with_label) / max(len(with_label), 1)
 
 

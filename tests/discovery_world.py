@@ -147,3 +147,15 @@ def clusters_above_chance(db: Path, world: World, label: str, max_score: float) 
     above = [c for c in clusters if c["majority"] not in (None, "Other")
              and binom.sf(round(c["majority_purity"] * c["articles"]) - 1, c["articles"], rates[c["majority"]]) < 0.05 / tests]
     return clusters, above, rates
+
+
+def majority_clusters(db: Path, world: World, label: str) -> tuple[list[set[str]], set[str]]:
+    """(the article sets of the clusters in which most articles carry `label`, the world's articles carrying it)."""
+    from realworld import query
+
+    gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
+    with_label = {a for a, labels in gold.items() if label in labels}
+    members: dict[str, set[str]] = {}
+    for cluster_id, article_id in query(db, "SELECT DISTINCT cluster_id, article_id FROM emerging_cluster_passages"):
+        members.setdefault(cluster_id, set()).add(article_id)
+    return [arts for arts in members.values() if 2 * len(arts & with_label) > len(arts)], with_label

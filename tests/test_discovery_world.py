@@ -22,8 +22,8 @@ from discovery_world import (
     catalogue_without,
     cluster_quality,
     clusters_above_chance,
-    gold_by_article,
     lost_ids,
+    majority_clusters,
     plan_emerging_world,
     without_last_day,
 )
@@ -87,12 +87,7 @@ def test_the_removed_narrative_surfaces_as_a_cluster_above_chance(built) -> None
     # clusters in which most articles carry the label, and together a fifth of its articles. The best single
     # cluster's recall is a draw (ids hash the server's port): 0.11-0.31 over 8 draws, below 0.2 in 2
     # (benchmarks/discovery_world_draws.py); the majority clusters together held 0.31-0.57.
-    gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
-    with_label = {a for a, labels in gold.items() if LABEL in labels}
-    members: dict[str, set[str]] = {}
-    for cluster_id, article_id in query(db, "SELECT DISTINCT cluster_id, article_id FROM emerging_cluster_passages"):
-        members.setdefault(cluster_id, set()).add(article_id)
-    majority = [arts for arts in members.values() if 2 * len(arts & with_label) > len(arts)]
+    majority, with_label = majority_clusters(db, world, LABEL)
     found = set().union(*majority) & with_label
     assert majority and len(found) >= 0.2 * len(with_label), (len(majority), len(found), len(with_label))
     statuses = dict(query(db, "SELECT cluster_id, status FROM emerging_cluster_weekly WHERE cluster_id = ? "
