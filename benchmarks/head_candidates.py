@@ -41,8 +41,13 @@ FitPredict = Callable[[np.ndarray, np.ndarray, int], list[set[str]]]
 
 
 def cv_scores(gold: Sequence[set[str]], fit_predict: FitPredict, seeds: Iterable[int]) -> list[float]:
-    """5-fold CV F1-samples, one per seed: fold split 1000 + seed, the candidate's inner seed seed + 1 + fold (as
-    every candidate benchmark has used, so their figures compare)."""
+    """5-fold CV F1-samples, one per seed (see `cv_predictions`)."""
+    return [f1_samples(gold, predicted) for predicted in cv_predictions(gold, fit_predict, seeds)]
+
+
+def cv_predictions(gold: Sequence[set[str]], fit_predict: FitPredict, seeds: Iterable[int]) -> list[list[set[str]]]:
+    """Out-of-fold predictions of 5-fold CV, one list per seed: fold split 1000 + seed, the candidate's inner seed
+    seed + 1 + fold (as every candidate benchmark has used, so their figures compare)."""
     out = []
     for seed in seeds:
         fold = _folds(len(gold), 5, 1000 + seed)
@@ -51,7 +56,7 @@ def cv_scores(gold: Sequence[set[str]], fit_predict: FitPredict, seeds: Iterable
             tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
             for i, p in zip(te, fit_predict(tr, te, seed + 1 + k), strict=True):
                 predicted[i] = p
-        out.append(f1_samples(gold, predicted))
+        out.append(predicted)
     return out
 
 

@@ -2,16 +2,18 @@
 these try to lower its variance rather than add evidence. Passage-subset augmentation (each training article also
 enters as copies pooled from random subsets of its passages; copies stay in their article's fold), PCA of the pooled
 vectors (fitted on the fold's training articles), shrinkage linear discriminant analysis per label, an elastic-net
-penalty, bagging (mean of heads fitted on bootstrap samples) and a mean over C values. Each keeps the shipped
+penalty, bagging (mean of heads fitted on bootstrap samples), a mean over C values, and the annotators' explanations of
+the training articles (the organisers' subtask-3 file) as extra one-passage training documents. Each keeps the shipped
 decision rule tuned on its own inner out-of-fold scores. Judged by repeated cross-validation on the training part.
 
     .venv/bin/python benchmarks/regularisation_candidates.py --train /tmp/semeval-split/train/EN \
         --test /tmp/semeval-split/test/EN [--cache /tmp/semeval-vectors.duckdb] [--seeds 3] [--first-seed 0] \
-        [--variants shipped augment4 pca32 pca64 lda enet0.5 bag10 baglogit10 cmix] [--held-out]
+        [--variants shipped augment4 pca32 pca64 lda enet0.5 bag10 baglogit10 cmix explained explained-gold] [--held-out]
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import sys
 from collections.abc import Callable, Sequence
@@ -22,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from explanation_exemplars import ANNOTATIONS
 from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary, tuned_rule
 
 import flows  # noqa: F401  (environment defaults)
@@ -67,6 +70,34 @@ def augmented_scorer(X: np.ndarray, Y: np.ndarray, copies: np.ndarray, C: float 
         coef, intercept = doc_head._fit_linear(Xa, Ya, C)
         return lambda te: sigmoid(X[te] @ coef.T + intercept)
     return fit
+
+
+def explained_scorer(X: np.ndarray, Y: np.ndarray, extra_X: np.ndarray, extra_Y: np.ndarray, owner: np.ndarray,
+                     C: float = 10.0) -> Scorer:
+    """Logistic regression on the training articles plus the annotators' explanations of those articles, each as a
+    one-passage document (extra rows; `owner`: the article each explains, so an explanation stays in its fold)."""
+    def fit(tr: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        mine = np.isin(owner, tr)
+        coef, intercept = doc_head._fit_linear(np.vstack([X[tr], extra_X[mine]]), np.vstack([Y[tr], extra_Y[mine]]), C)
+        return lambda te: sigmoid(X[te] @ coef.T + intercept)
+    return fit
+
+
+def explanation_rows(names: list[str], gold: list[set[str]], labels: list[str], encode, protos,
+                     own_label: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, label rows and owning article of every explanation in the organisers' subtask-3 file (read from the
+    shared fixtures): labelled with the narrative it explains (`own_label`) or with its article's gold labels."""
+    index = {Path(n).name: i for i, n in enumerate(names)}
+    rows = []
+    with ANNOTATIONS.open(encoding="utf-8") as f:
+        for row in csv.reader(f, delimiter="\t"):
+            if len(row) >= 4 and row[0] in index and row[3].strip() and row[1].strip() in labels:
+                rows.append((index[row[0]], row[1].strip(), row[3].strip()))
+    vectors = encode([text for _, _, text in rows])
+    feats = np.stack([doc_head.document_features(v[None, :], protos) for v in vectors])
+    Y = np.array([[label in ({narrative} if own_label else gold[i]) for label in labels] for i, narrative, _ in rows],
+                 dtype=int)
+    return feats, Y, np.array([i for i, _, _ in rows])
 
 
 def pca_scorer(X: np.ndarray, Y: np.ndarray, pooled: int, k: int, C: float = 10.0) -> Scorer:
@@ -145,8 +176,8 @@ def main() -> None:
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
     settings = Settings()
-    protos = build_prototypes(load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES),
-                              EmbeddingCache(settings.embedder(), args.cache).encode)
+    cache = EmbeddingCache(settings.embedder(), args.cache)
+    protos = build_prototypes(load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES), cache.encode)
     gold = train.gold + test.gold
     X = np.vstack([Xtr, Xte])
     Y = np.array([[label in g for label in labels] for g in gold], dtype=int)
@@ -161,6 +192,9 @@ def main() -> None:
             copies = np.stack([subset_copies(v, int(variant[7:]), args.share, name, protos)
                                for v, name in zip(vectors, names, strict=True)])
             scorer = augmented_scorer(X, Y, copies)
+        elif variant in ("explained", "explained-gold"):
+            scorer = explained_scorer(X, Y, *explanation_rows(names, gold, labels, cache.encode, protos,
+                                                              own_label=variant == "explained"))
         elif variant.startswith("pca"):
             scorer = pca_scorer(X, Y, pooled, int(variant[3:]))
         elif variant == "lda":

@@ -57,6 +57,11 @@ def test_held_out_f1_stays_above_floor_and_beats_baselines(held_out):
     assert ours > held_out["prototypes_zero_shot"]["f1_samples"]
     assert ours > held_out["baseline_keywords"]["f1_samples"] + 0.15
     assert ours > held_out["baseline_description_cosine"]["f1_samples"] + 0.15
+    # half the held-out articles are gold Other: labelling every article Other is the floor that matters
+    trivial = held_out["baseline_all_other"]
+    assert trivial["gold_other_share"] == trivial["f1_samples"] and trivial["f1_samples_narrative_articles"] == 0.0
+    assert ours > trivial["f1_samples"] + 0.05
+    assert held_out["classifier"]["f1_samples_narrative_articles"] > 0.25
     low, high = held_out["classifier"]["f1_samples_95ci"]
     assert low <= ours <= high and high - low > 0.05  # 50 documents: the interval is wide and honest about it
     gain = held_out["classifier"]["minus_exemplar_classifier"]
@@ -144,3 +149,4 @@ def test_cross_validation_mode_reports_splits_interval_and_baselines(split, held
     # the exemplar classifier needs no training: same documents, same decisions as in the train/test run
     assert row["prototypes_zero_shot"] == json.loads(json.dumps(held_out["prototypes_zero_shot"]))
     assert cv["f1_samples"] > row["baseline_keywords"]["f1_samples"]
+    assert row["baseline_all_other"] == json.loads(json.dumps(held_out["baseline_all_other"]))
