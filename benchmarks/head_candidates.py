@@ -61,9 +61,10 @@ def cv_predictions(gold: Sequence[set[str]], fit_predict: FitPredict, seeds: Ite
 
 
 def tuned_rule(gold: Sequence[set[str]], labels: list[str], fit_score: Callable[[np.ndarray, np.ndarray, int, int], np.ndarray],
-               seed: int, repeats: int = 3, inner: int = 5) -> DecisionRule:
+               seed: int, repeats: int = 3, inner: int = 5, tune: Callable = tune_rule) -> DecisionRule:
     """The shipped rule tuning on a candidate's own scores: out-of-fold scores of `inner` folds pooled over `repeats`
-    splits (fit_score(training indices, scored indices, repeat, fold) -> scores of the scored documents)."""
+    splits (fit_score(training indices, scored indices, repeat, fold) -> scores of the scored documents); `tune`
+    chooses the rule from those scores (the shipped grid by default)."""
     n = len(gold)
     oof = np.zeros((repeats * n, len(labels)), dtype=np.float32)
     for r in range(repeats):
@@ -71,7 +72,7 @@ def tuned_rule(gold: Sequence[set[str]], labels: list[str], fit_score: Callable[
         for k in range(inner):
             tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
             oof[r * n + te] = fit_score(tr, te, r, k)
-    return tune_rule(oof, list(gold) * repeats, labels)
+    return tune(oof, list(gold) * repeats, labels)
 
 
 def summary(row: dict, cv: list[float]) -> str:
