@@ -1,13 +1,13 @@
 """Do discovery's cluster ids survive one more day? The world test's scenario (tests/test_discovery_world.py) over
 many seeds.
 
-    .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE]
+    .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE] [--port 18100]
 
 Per seed: the removed-narrative world of tests/discovery_world.py ingested by the real `daily_ingest` without its
 last day, then with it. Of the last week's clusters before the added day, counted: kept (same id after),
 dissolved (half or more of their passages unclustered after) and lost otherwise (merged into or split by another
 cluster, recorded as events). Article and passage ids hash the server's URL, whose port changes every run, so the
-same seed is a new draw of pool and sample order each time.
+same seed is a new draw of pool and sample order each time, unless `--port` fixes the port.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery-ids"))
     parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--port", type=int, default=0,
+                        help="serve seed s on port PORT + s (0: any free port, a new draw every run); a fixed port "
+                             "makes a run repeatable, so two settings can be compared on the same draws")
     args = parser.parse_args()
     from prefect.testing.utilities import prefect_test_harness
 
@@ -60,7 +63,7 @@ def main() -> None:
             workdir.mkdir(parents=True)
             catalogue = catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
             settings = Settings(concurrency=4, fetch_retries=0, narratives=catalogue)
-            server = HTTPServer(host="127.0.0.1", port=0)
+            server = HTTPServer(host="127.0.0.1", port=args.port + seed if args.port else 0)
             server.start()
             try:
                 db = ingest_world(without_last_day(world), workdir, server, settings, args.cache)
