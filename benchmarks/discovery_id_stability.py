@@ -30,6 +30,7 @@ from flows.settings import Settings
 
 LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
 MEMBERS = "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages"
+FINGERPRINT = "SELECT fingerprint FROM emerging_weeks WHERE week = ?"
 
 
 def fates(world: World, before: list, after: list) -> dict:
@@ -66,17 +67,19 @@ def main() -> None:
             server = HTTPServer(host="127.0.0.1", port=args.port + seed if args.port else 0)
             server.start()
             try:
+                last_week = [world.iso_week(world.weeks - 1)]
                 db = ingest_world(without_last_day(world), workdir, server, settings, args.cache)
-                before = query(db, MEMBERS)
+                before, print_before = query(db, MEMBERS), query(db, FINGERPRINT, last_week)
                 server.clear()
                 ingest_world(world, workdir, server, settings, args.cache)
-                after = query(db, MEMBERS)
+                after, print_after = query(db, MEMBERS), query(db, FINGERPRINT, last_week)
             finally:
                 server.stop()
-            row = {"seed": seed} | fates(world, before, after)
+            # a week whose discovery failed keeps its old rows: it would count as every id kept
+            row = {"seed": seed, "recomputed": print_after != print_before} | fates(world, before, after)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    summary = {"worlds": len(rows), "clusters": sum(r["clusters"] for r in rows), "kept": sum(r["kept"] for r in rows),
+    summary = {"worlds": len(rows), "not_recomputed": sum(not r["recomputed"] for r in rows), "clusters": sum(r["clusters"] for r in rows), "kept": sum(r["kept"] for r in rows),
                "dissolved": sum(r["dissolved"] for r in rows), "merged_or_split": sum(r["merged_or_split"] for r in rows),
                "worlds_with_a_dissolved_cluster": sum(r["dissolved"] > 0 for r in rows)}
     print(json.dumps(summary, indent=1))

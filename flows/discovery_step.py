@@ -32,6 +32,8 @@ from models.discovery import (
     retain_size,
     spanning,
     status_of,
+    unit,
+    unmerge_clusters,
 )
 from models.weeks import iso_week, week_start, weeks_between
 from warehouse.db import load_sql
@@ -194,10 +196,11 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                                         {"first": first_memory, "week": week}).fetchall())
         older = {c: w for c, w in con.execute(
             "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
-    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())))
-                for c, v, p, _ in prev_rows]
+    previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())), last)
+                for c, v, p, _, last in prev_rows]
     clusters = []
     retained: dict[str, float] = {}
+    unmerged: list[list[str]] = []
     boiler = np.zeros(n, dtype=bool)
     if n:
         boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
@@ -217,6 +220,12 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                                            params.match_overlap)
         if retained:
             log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
+        if params.unmerge:
+            labels, unmerged = unmerge_clusters(labels, window.vectors, window.passage_ids, window.source_ids,
+                                                [p for p in previous if p.cluster_id not in promoted], week,
+                                                retain_size(params), params.min_outlets, params.match_overlap)
+            for ids in unmerged:
+                log.info("discovery %s: a cluster joining %s split back into them", week, ", ".join(ids))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
         tested = len(clusters)
         clusters = [c for c in clusters if params.alpha >= 1 or cluster_novelty(
@@ -279,8 +288,11 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
             con.execute(load_sql("queries/discovery_insert_members"),
                         {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
                                                               "day", "centrality")} | {"week": week})
+        centroids = {p.cluster_id: p.centroid for p in previous}
+        kept_apart = [("kept_apart", c, ids[0], float((unit(centroids[c]) @ unit(centroids[ids[0]]).T)[0, 0]))
+                      for ids in unmerged for c in ids[1:] if c in matching.ids and ids[0] in matching.ids]
         for kind, cluster_id, other, sim in [*matching.events, *(("retained", c, c, r) for c, r in retained.items()
-                                                                   if c in matching.ids)]:
+                                                                   if c in matching.ids), *kept_apart]:
             con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                         [week, kind, cluster_id, other, sim])
         con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",

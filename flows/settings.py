@@ -92,6 +92,7 @@ class Settings(BaseSettings):
     discovery_match_similarity: float = Field(0.8, gt=0, le=1, description="centroid cosine for a cluster to keep a previous cluster's id")
     discovery_match_overlap: float = Field(0.5, gt=0, le=1, description="share of a previous cluster's members (still in the window) for a cluster to keep its id; checked before the centroid")
     discovery_retain_share: float = Field(0.5, ge=0, le=1, description="novelty share a lost cluster's passages need to be kept under its id (hysteresis, below discovery_novelty_share; 0 = kept while half its members are in the window and unclaimed)")
+    discovery_unmerge: bool = Field(True, description="when a week is computed again with one more day, split a cluster that holds most of two or more of the week's earlier clusters back into them (ids stable when a day joins neighbours)")
     discovery_memory_weeks: int = Field(4, ge=0, description="weeks back a cluster can be matched to")
     discovery_growth_ratio: float = Field(1.5, gt=1, description="articles this week / last week for 'growing'")
     discovery_alert_min_outlets: int = Field(3, ge=1, description="outlets this week for a new or growing cluster to alert")
@@ -177,6 +178,7 @@ class Settings(BaseSettings):
             min_outlets=self.discovery_min_outlets, boilerplate_min_articles=self.discovery_boilerplate_min_articles,
             boilerplate_similarity=self.discovery_boilerplate_similarity, match_similarity=self.discovery_match_similarity,
             match_overlap=self.discovery_match_overlap, retain_share=self.discovery_retain_share,
+            unmerge=self.discovery_unmerge,
             growth_ratio=self.discovery_growth_ratio, max_points=self.discovery_max_points, dims=self.discovery_dims,
             novelty_k=self.discovery_novelty_k, novelty_share=self.discovery_novelty_share,
             selection=self.discovery_selection, alpha=self.discovery_alpha,

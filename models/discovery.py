@@ -27,7 +27,10 @@ Pure functions over vectors and texts (no DuckDB, no Prefect). One ISO week is j
    members when they are not boilerplate, at novelty share `retain_share` or more (0.5, below `novelty_share`:
    as dense as in the reference period) and span `min_outlets` outlets: a cluster, once found, lasts while half of
    its passages are in the window, unclaimed and not thinner than before, so one day's density shift or a passage
-   joining a neighbour does not dissolve it.
+   joining a neighbour does not dissolve it. Likewise, when a week is computed again with one more day, a cluster
+   that holds most of two or more of that week's earlier clusters is split back into them (`unmerge`) when each
+   part keeps `min_outlets` outlets and the hysteresis size: a day more of passages often tips the clustering
+   into joining neighbours it kept apart the day before. Across weeks, merges happen and are recorded.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class DiscoveryParams:
     match_similarity: float = 0.8
     match_overlap: float = 0.5      # share of a previous cluster's members (still in the window) for its id
     retain_share: float = 0.5       # novelty share a lost cluster's passages need to keep it (hysteresis)
+    unmerge: bool = True            # split a cluster holding most of several previous clusters back into them
     novelty_k: int = 10
     novelty_share: float = 0.65
     alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
@@ -99,6 +103,7 @@ class Previous:
     centroid: np.ndarray
     size: int
     members: frozenset[str] = frozenset()
+    last_seen: str = ""             # the latest week it was found in
 
 
 @dataclass
@@ -361,9 +366,63 @@ def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Seque
     return out, kept
 
 
+def unmerge_clusters(labels: np.ndarray, vectors: np.ndarray, passage_ids: Sequence[str], source_ids: Sequence[str],
+                     previous: Sequence[Previous], week: str, min_size: int, min_outlets: int,
+                     overlap: float) -> tuple[np.ndarray, list[list[str]]]:
+    """Labels with each cluster that holds most of two or more of `week`'s clusters of an earlier run (the same week
+    before a day was added) split back along their lines.
+
+    Only the same week's clusters count: across weeks clusters may merge (and the merge is recorded), but one more
+    day of passages should not undo what the week's last run kept apart. A cluster holds previous j when more
+    than `overlap` of j's members still in the window are in it. When it holds several, its members that belonged to one of them go back to that group, the others to the group whose previous
+    centroid is nearest; it is split only when every group keeps `min_size` passages and `min_outlets` outlets, so
+    the previous ids carry on. One more day of passages often tips HDBSCAN into joining two neighbouring clusters
+    that the day before kept apart; the ids, and the analyst's notes on them, should not depend on that.
+    Returns the labels and, per split cluster, the previous ids it was split into.
+    """
+    out = labels.copy()
+    index = {p: i for i, p in enumerate(passage_ids)}
+    fresh = int(out.max()) + 1 if len(out) else 0
+    previous = [p for p in previous if p.last_seen == week]
+    alive = [np.asarray(sorted(index[m] for m in p.members if m in index), dtype=int) for p in previous]
+    events: list[list[str]] = []
+    for label in sorted(set(out.tolist()) - {-1}):
+        members = np.flatnonzero(out == label)
+        held = [j for j, a in enumerate(alive) if len(a) and np.isin(a, members).sum() > overlap * len(a)]
+        if len(held) < 2:
+            continue
+        held.sort(key=lambda j: (-previous[j].size, previous[j].cluster_id))
+        group = np.full(len(members), -1)
+        for g, j in enumerate(held):
+            group[np.isin(members, alive[j]) & (group == -1)] = g
+        rest = group == -1
+        if rest.any():
+            centroids = unit(np.stack([previous[j].centroid for j in held]))
+            group[rest] = np.argmax(unit(vectors[members[rest]]) @ centroids.T, axis=1)
+        parts = [members[group == g] for g in range(len(held))]
+        if any(len(part) < min_size or len({source_ids[int(i)] for i in part}) < min_outlets for part in parts):
+            continue
+        for part in parts[1:]:
+            out[part] = fresh
+            fresh += 1
+        events.append([previous[j].cluster_id for j in held])
+    return out, events
+
+
 def new_cluster_id(week: str, founding_passage: str) -> str:
     """A new cluster's id: a hash of the week it was first seen and its most central passage."""
     return "em-" + hashlib.sha256(f"{week}\x00{founding_passage}".encode()).hexdigest()[:10]
+
+
+def _unused_id(week: str, founder: str, used: set[str]) -> str:
+    """`new_cluster_id`, unless a cluster of this week's earlier run was founded by the same passage and its id went
+    to another cluster (by members): then the next free variant. Adds the id to `used`."""
+    cluster_id, k = new_cluster_id(week, founder), 0
+    while cluster_id in used:
+        k += 1
+        cluster_id = new_cluster_id(week, f"{founder}\x00{k}")
+    used.add(cluster_id)
+    return cluster_id
 
 
 def _overlaps(members: Sequence[Sequence[str]], previous: Sequence[Previous], window: set[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -395,8 +454,9 @@ def match_clusters(centroids: Sequence[np.ndarray], founders: Sequence[str], wee
     events: list[tuple[str, str, str, float]] = []
     if n == 0:
         return Matching([], [], events)
+    used = {p.cluster_id for p in previous}
     if not previous:
-        return Matching([new_cluster_id(week, f) for f in founders], sims, events)
+        return Matching([_unused_id(week, f, used) for f in founders], sims, events)
     s = unit(np.stack(centroids)) @ unit(np.stack([p.centroid for p in previous])).T
     kept, origin = _overlaps(members or [[] for _ in range(n)], previous, set(window))
     by_members = sorted(((float(kept[i, j]), -previous[j].size, i, j) for i in range(n) for j in range(len(previous))
@@ -409,9 +469,10 @@ def match_clusters(centroids: Sequence[np.ndarray], founders: Sequence[str], wee
             ids[i], sims[i] = previous[j].cluster_id, float(s[i, j])
             taken.add(j)
     related = np.maximum(s, np.where(np.maximum(kept, origin) >= overlap, 1.0, -1.0))  # either rule relates them
+    used |= {str(x) for x in ids if x is not None}
     for i in range(n):
         if ids[i] is None:
-            ids[i] = new_cluster_id(week, founders[i])
+            ids[i] = _unused_id(week, founders[i], used)
             best = int(related[i].argmax())
             if related[i, best] >= threshold:
                 events.append(("split", str(ids[i]), previous[best].cluster_id, float(s[i, best])))

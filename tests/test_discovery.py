@@ -20,6 +20,7 @@ from models.discovery import (
     stable_pick,
     status_of,
     unit,
+    unmerge_clusters,
 )
 
 DIM = 64
@@ -253,3 +254,46 @@ def test_a_thin_week_is_judged_without_reduction_instead_of_failing() -> None:
     assert share.shape == (30,) and np.isfinite(share).all()
     labels = cluster_labels(window[:20], DiscoveryParams(dims=32, min_cluster_size=6, min_samples=3))
     assert labels.shape == (20,)
+
+
+def test_a_cluster_joining_two_previous_clusters_is_split_back_into_them() -> None:
+    rng = np.random.default_rng(11)
+    a, b = unit(rng.standard_normal((2, DIM)))
+    ids = [f"p{i}" for i in range(16)]
+    vectors = np.vstack([a + 0.05 * rng.standard_normal((8, DIM)), b + 0.05 * rng.standard_normal((8, DIM))])
+    vectors[7], vectors[15] = a, b  # p7 and p15 are new passages, near a and near b
+    outlets = ["o1", "o2"] * 8
+    week = "2026-W13"
+    first = Previous("em-a", a, 7, frozenset(ids[:7]), week)
+    second = Previous("em-b", b, 7, frozenset(ids[8:15]), week)
+    joined = np.zeros(16, dtype=int)  # one more day: the clustering joined them
+    out, events = unmerge_clusters(joined, vectors, ids, outlets, [first, second], week, 2, 2, 0.5)
+    assert events == [["em-a", "em-b"]]
+    assert len(set(out[:8])) == 1 and len(set(out[8:])) == 1 and out[0] != out[8]  # new passages follow their centroid
+    matched = match_clusters([a, b], [ids[0], ids[8]], week, [first, second], 0.8,
+                             [[ids[i] for i in np.flatnonzero(out == out[k])] for k in (0, 8)], ids, 0.5)
+    assert matched.ids == ["em-a", "em-b"] and matched.events == []
+    # not split when a part would be too small or span one outlet, nor across weeks
+    assert unmerge_clusters(joined, vectors, ids, outlets, [first, second], week, 9, 2, 0.5)[1] == []
+    assert unmerge_clusters(joined, vectors, ids, ["o1"] * 8 + ["o2"] * 8, [first, second], week, 2, 2, 0.5)[1] == []
+    older = Previous("em-b", b, 7, frozenset(ids[8:15]), "2026-W12")  # last week's: merging across weeks is allowed
+    assert unmerge_clusters(joined, vectors, ids, outlets, [first, older], week, 2, 2, 0.5)[1] == []
+    # a cluster holding under half of one of them is left alone
+    partial = np.full(16, -1)
+    partial[:11] = 0  # all of em-a, 3 of em-b's 7
+    assert unmerge_clusters(partial, vectors, ids, outlets, [first, second], week, 2, 2, 0.5)[1] == []
+
+
+def test_a_new_cluster_never_takes_an_id_in_use() -> None:
+    """A week computed again: the cluster founded by passage f got an id from f, then lost f to a new cluster while
+    keeping its members; the new cluster must not get the same id (it failed the week on the primary key)."""
+    rng = np.random.default_rng(13)
+    a, c = unit(rng.standard_normal((2, DIM)))
+    week = "2026-W13"
+    earlier = Previous(new_cluster_id(week, "f"), a, 6, frozenset({"a1", "a2", "a3", "a4", "a5", "f"}), week)
+    matched = match_clusters([a, c], ["a1", "f"], week, [earlier], 0.8, [["a1", "a2", "a3", "a4"], ["f", "n1", "n2"]],
+                             ["a1", "a2", "a3", "a4", "a5", "f", "n1", "n2"], 0.5)
+    assert matched.ids[0] == earlier.cluster_id and matched.ids[1] != earlier.cluster_id
+    assert matched.ids[1].startswith("em-") and len(set(matched.ids)) == 2
+    # and ids of new clusters with distinct founders stay as before
+    assert match_clusters([a, c], ["p1", "p2"], week, [], 0.8).ids == [new_cluster_id(week, "p1"), new_cluster_id(week, "p2")]

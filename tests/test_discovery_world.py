@@ -41,11 +41,12 @@ LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_th
 SEED = 0
 SNAPSHOT = (("SELECT cluster_id, week, passages, status, array_to_string(keywords, ', ') FROM emerging_cluster_weekly "
             "ORDER BY week, cluster_id"),
-            "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages ORDER BY week, passage_id")
+            "SELECT week, passage_id, cluster_id FROM emerging_cluster_passages ORDER BY week, passage_id",
+            "SELECT week, fingerprint, candidates FROM emerging_weeks ORDER BY week")
 
 
-def snapshot(db: Path) -> tuple[list, list]:
-    return query(db, SNAPSHOT[0]), query(db, SNAPSHOT[1])
+def snapshot(db: Path) -> tuple[list, list, list]:
+    return query(db, SNAPSHOT[0]), query(db, SNAPSHOT[1]), query(db, SNAPSHOT[2])
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,9 @@ def test_ids_are_stable_across_a_rerun_and_an_added_day(built) -> None:
     before = {row for row in first[0] if row[1] < last_week}
     after = {row for row in added[0] if row[1] < last_week}
     assert before == after  # weeks whose window did not get the new day are untouched
+    # the last week was computed again (a week whose discovery fails keeps its old rows and fingerprint)
+    (old_print, old_n), (new_print, new_n) = ({w: (f, n) for w, f, n in s[2]}[last_week] for s in (first, added))
+    assert new_print != old_print and new_n > old_n
     old_ids, new_ids, fate, dissolved = lost_ids(last_week, first[1], added[1])
     kept = old_ids & new_ids
     # Identity: a cluster keeps its id however the new day moved its centroid or most central passage, and one the
@@ -111,7 +115,9 @@ def test_ids_are_stable_across_a_rerun_and_an_added_day(built) -> None:
     # or it may dissolve. Bar: two thirds of the ids kept. Measured (benchmarks/discovery_id_stability.py): this
     # scenario, 8 draws: 80 of 84 kept, at most 2 lost in a draw (kept share 0.82 or more); a CI draw on 38ee0c7 lost
     # 2 to one merge, which failed the earlier bar of "at most one lost". Worlds of seeds 0-31: 231 of 252 kept, 9
-    # dissolved, 12 merged or split; 4 of 32 worlds lost 2 or more, the worst 4 of 7.
+    # dissolved, 12 merged or split; 4 of 32 worlds lost 2 or more, the worst 4 of 7. Since same-week merges are split
+    # back (and a duplicate-id failure was fixed), on 32 repeatable draws (--port 18100): 230 of 242 kept, against 225
+    # without the split-back; the worst world kept 7 of 9.
     assert old_ids and len(kept) >= 2 / 3 * len(old_ids), (old_ids, new_ids, fate, dissolved)
     # a cluster that continues keeps its passages mostly
     old_members = {p: c for w, p, c in first[1] if w == last_week}

@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS emerging_cluster_events (
     week        VARCHAR NOT NULL,
     kind        VARCHAR NOT NULL,          -- merge (cluster_id merged into other_id) | split (cluster_id split off other_id)
                                            -- | retained (kept by hysteresis; other_id = cluster_id, similarity = share of its members kept)
+                                           -- | kept_apart (a week computed again joined cluster_id and other_id: split back,
+                                           --   similarity = cosine of their centroids)
     cluster_id  VARCHAR NOT NULL,
     other_id    VARCHAR NOT NULL,
     similarity  DOUBLE NOT NULL,
