@@ -159,6 +159,7 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
         return []
     start_week = iso_week(max(first, since) if since else first)
     results = []
+    failed = []
     vectors_cache: dict[str, dict[str, np.ndarray]] = {}
     catalogue = read_catalogue(settings.narratives)
     for week in weeks_between(start_week, iso_week(last)):
@@ -166,12 +167,15 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
             results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue))
         except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
             log.error("discovery of %s failed, skipped: %s: %s", week, type(exc).__name__, exc)
+            failed.append(week)
     with writer.transaction() as con:
         for statement in filter(str.strip, load_sql("queries/discovery_rebuild").split(";")):
             con.execute(statement)
     done = [r for r in results if not r.skipped]
-    log.info("discovery: %d weeks clustered (%d unchanged), %d clusters, %d new alerts", len(done),
-             len(results) - len(done), sum(r.clusters for r in done), sum(r.new_alerts for r in done))
+    log.log(logging.WARNING if failed else logging.INFO,
+            "discovery: %d weeks clustered (%d unchanged), %d clusters, %d new alerts%s", len(done),
+            len(results) - len(done), sum(r.clusters for r in done), sum(r.new_alerts for r in done),
+            f"; FAILED, previous results kept: {', '.join(failed)}" if failed else "")
     return results
 
 
