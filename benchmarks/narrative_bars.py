@@ -27,7 +27,7 @@ from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
 from models.narratives import ClassifierParams, build_prototypes, classify, side_scores
-from models.semeval import OTHER, bootstrap_interval, document_f1, f1_samples, read_annotated
+from models.semeval import OTHER, bootstrap_interval, document_f1, f1_samples, pair_scores, read_annotated
 
 BARS = [round(float(b), 3) for b in np.arange(0.35, 0.601, 0.025)]
 ONE_BARS = [round(float(b), 3) for b in np.arange(0.35, 0.801, 0.025)]
@@ -62,16 +62,6 @@ def paired_comparison(part: str, gold: list[set[str]], before: list[set[str]], a
             names[0]: round(f1_samples(gold, before), 4), f"{names[0].removesuffix('_bar')}_95ci": bootstrap_interval(first),
             names[1]: round(f1_samples(gold, after), 4), f"{names[1].removesuffix('_bars')}_95ci": bootstrap_interval(second),
             "paired_gain": round(float(np.mean(gain)), 4), "paired_gain_95ci": bootstrap_interval(gain)}
-
-
-def pair_scores(gold: list[set[str]], predicted: list[set[str]]) -> dict[str, float]:
-    """Precision, recall and F1 of the (article, narrative) pairs, Other left out: how well the classifier names
-    narratives, which F1-samples blurs (it scores Other as a label, and half the articles are Other)."""
-    tp = sum(len((g & p) - {OTHER}) for g, p in zip(gold, predicted, strict=True))
-    named, carried = sum(len(p - {OTHER}) for p in predicted), sum(len(g - {OTHER}) for g in gold)
-    precision, recall = tp / max(named, 1), tp / max(carried, 1)
-    return {"precision": round(precision, 3), "recall": round(recall, 3),
-            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3)}
 
 
 def one_bar(train: EmbeddedDocs, test: EmbeddedDocs, semeval, protos, default: ClassifierParams) -> None:

@@ -62,6 +62,8 @@ def test_held_out_f1_stays_above_floor_and_beats_baselines(held_out):
     assert trivial["gold_other_share"] == trivial["f1_samples"] and trivial["f1_samples_narrative_articles"] == 0.0
     assert ours > trivial["f1_samples"] + 0.05
     assert held_out["classifier"]["f1_samples_narrative_articles"] > 0.25
+    pairs = held_out["classifier"]["narrative_pairs"]  # (article, narrative) pairs, Other left out
+    assert pairs["f1"] > held_out["baseline_keywords"]["narrative_pairs"]["f1"] + 0.05 and pairs["precision"] > 0.25
     low, high = held_out["classifier"]["f1_samples_95ci"]
     assert low <= ours <= high and high - low > 0.05  # 50 documents: the interval is wide and honest about it
     gain = held_out["classifier"]["minus_exemplar_classifier"]
