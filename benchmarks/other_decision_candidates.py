@@ -12,7 +12,6 @@ Judged by repeated cross-validation on the training part; the held-out part is s
 
 from __future__ import annotations
 
-import itertools
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, su
 from regularisation_candidates import linear_scorer
 
 import flows  # noqa: F401  (environment defaults)
-from models.doc_head import _RELATIVE, _THRESHOLDS, DecisionRule, tune_rule
+from models.doc_head import DecisionRule, tune_rule
 from models.semeval import OTHER, f1_samples
 
 WEIGHTS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0)
@@ -58,15 +57,7 @@ class GatedOther(DecisionRule):
 
 def grid_tuner(make, values):
     """A `tune` for tuned_rule: the best F1-samples over the shipped grid x `values` of the candidate's parameter."""
-    def tune(scores: np.ndarray, gold: Sequence[set[str]], labels: Sequence[str]) -> DecisionRule:
-        best, best_f1 = None, -1.0
-        for t, r, v in itertools.product(_THRESHOLDS, _RELATIVE, values):
-            rule = make(t, r, v)
-            f1 = f1_samples(gold, [rule.decide(s, labels) for s in scores])
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = rule, f1
-        return best
-    return tune
+    return lambda scores, gold, labels: tune_rule(scores, gold, labels, values, make)
 
 
 TUNERS = {

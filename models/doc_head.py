@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -168,10 +169,12 @@ def _folds(n: int, k: int, seed: int) -> np.ndarray:
 
 
 def tune_rule(scores: np.ndarray, gold: Sequence[set[str]], labels: Sequence[str],
-              domains: Sequence[bool] = (False,)) -> DecisionRule:
+              domains: Sequence[Any] = (False,), make: Callable[[float, float, Any], DecisionRule] = DecisionRule) -> DecisionRule:
+    """The rule with the best F1-samples over the threshold x relative grid x `domains` (`make` builds a candidate
+    from the three; benchmarks pass rule variants with a third parameter of their own)."""
     best, best_f1 = DecisionRule(), -1.0
-    for t, r, single in itertools.product(_THRESHOLDS, _RELATIVE, domains):
-        rule = DecisionRule(t, r, single)
+    for t, r, third in itertools.product(_THRESHOLDS, _RELATIVE, domains):
+        rule = make(t, r, third)
         f1 = f1_samples(gold, [rule.decide(s, labels) for s in scores])
         if f1 > best_f1 + 1e-9:
             best, best_f1 = rule, f1
