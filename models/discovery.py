@@ -70,7 +70,7 @@ class DiscoveryParams:
     match_similarity: float = 0.8
     match_overlap: float = 0.5      # share of a previous cluster's members (still in the window) for its id
     retain_share: float = 0.5       # novelty share a lost cluster's passages need to keep it (hysteresis)
-    unmerge: bool = True            # split a cluster holding most of several previous clusters back into them
+    unmerge: bool = True            # a week computed again: split a cluster holding most of several of its earlier clusters
     novelty_k: int = 10
     novelty_share: float = 0.65
     alpha: float = 1.0              # cluster novelty test, Bonferroni over the window's clusters (1 = off)
@@ -374,9 +374,9 @@ def unmerge_clusters(labels: np.ndarray, vectors: np.ndarray, passage_ids: Seque
 
     Only the same week's clusters count: across weeks clusters may merge (and the merge is recorded), but one more
     day of passages should not undo what the week's last run kept apart. A cluster holds previous j when more
-    than `overlap` of j's members still in the window are in it. When it holds several, its members that belonged to one of them go back to that group, the others to the group whose previous
-    centroid is nearest; it is split only when every group keeps `min_size` passages and `min_outlets` outlets, so
-    the previous ids carry on. One more day of passages often tips HDBSCAN into joining two neighbouring clusters
+    than `overlap` of j's members still in the window are in it. When it holds several, its members that belonged
+    to one of them go back to that group, the others to the group whose previous centroid is nearest; it is split
+    only when every group keeps `min_size` passages and `min_outlets` outlets, so the previous ids carry on. One more day of passages often tips HDBSCAN into joining two neighbouring clusters
     that the day before kept apart; the ids, and the analyst's notes on them, should not depend on that.
     Returns the labels and, per split cluster, the previous ids it was split into.
     """
