@@ -35,9 +35,27 @@ def discovered_clusters(con: duckdb.DuckDBPyConnection, week: str | None = None)
     return shown, rows
 
 
+PROMOTED_CLAIMS = 5  # as many as a week's most central passages
+
+
+def promoted_claims(con: duckdb.DuckDBPyConnection, cluster_id: str, latest_central: str | None) -> list[str]:
+    """The cluster's most central passages of its latest week, then of earlier weeks (newest first), distinct, up to
+    PROMOTED_CLAIMS: a cluster thin in its latest week (fading, or kept by hysteresis) still gives full exemplars."""
+    earlier = [c for (c,) in con.execute("SELECT central FROM emerging_cluster_weekly WHERE cluster_id = ? "
+                                         "ORDER BY week DESC", [cluster_id]).fetchall()]
+    claims: list[str] = []
+    for central in [latest_central, *earlier]:
+        for passage in json.loads(central or "[]"):
+            text = " ".join(str(passage["text"]).split())
+            if text and text not in claims and len(claims) < PROMOTED_CLAIMS:
+                claims.append(text)
+    return claims
+
+
 def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str, label: str, catalogue: Path,
                     family: str | None = None, description: str | None = None) -> dict[str, Any]:
-    """Append the cluster as a narrative to `catalogue` (claims: its central passages; keywords: its keywords).
+    """Append the cluster as a narrative to `catalogue` (claims: its central passages, `promoted_claims`; keywords:
+    its keywords).
 
     The file is appended to (its comments stay) and re-validated; on any error it is left as it was.
     """
@@ -60,7 +78,7 @@ def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str
         if owner is None:
             raise PromoteError("the cluster has no nearest narrative to take the family from: pass --family")
         family = owner
-    claims = [" ".join(str(p["text"]).split()) for p in json.loads(central or "[]")]
+    claims = promoted_claims(con, cluster_id, central)
     if not claims:
         raise PromoteError(f"cluster {cluster_id} has no central passages")
     entry = {

@@ -241,6 +241,17 @@ def test_promote_appends_to_the_catalogue_keeping_its_comments(tmp_path) -> None
         with pytest.raises(PromoteError, match=message):
             promote_cluster(con, *bad, catalogue)
     assert catalogue.read_text(encoding="utf-8") == after  # a refused promotion leaves the file alone
+    # a cluster thin in its latest week: claims filled from its earlier weeks' central passages, distinct
+    def weekly(week: str, texts: list[str]) -> None:
+        con.execute("INSERT INTO emerging_cluster_weekly (cluster_id, week, passages, articles, week_articles, "
+                    "previous_articles, outlets, camps, keywords, status, central, centroid) VALUES ('em-3', ?, 6, 6, 3, "
+                    "3, ['A', 'B'], ['x'], ['grain'], 'stable', ?, [1.0, 0.0])", [week, json.dumps([{"text": t} for t in texts])])
+    weekly("2026-W01", ["early one", "early two", "late b"])
+    weekly("2026-W02", ["mid one", "mid two", "late a"])
+    weekly("2026-W03", ["late a", "late b"])
+    from flows.cli_discovery import promoted_claims
+    assert promoted_claims(con, "em-3", json.dumps([{"text": "late a"}, {"text": "late b"}])) == [
+        "late a", "late b", "mid one", "mid two", "early one"]
     con.close()
 
 
