@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from discovery_world import (
     REMOVABLE,
-    base_rates,
     catalogue_without,
     cluster_quality,
+    judged_clusters,
     plan_emerging_world,
     without_last_day,
 )
@@ -45,31 +45,13 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 
 
-def above_chance(count: int, n: int, rate: float, tests: int, alpha: float = 0.05) -> tuple[bool, float]:
-    from scipy.stats import binom
-
-    p = float(binom.sf(count - 1, n, rate)) if n else 1.0
-    return p < alpha / max(tests, 1), p
-
-
 def control(db: Path, world, settings: Settings) -> dict:
     """Reclassify with the full catalogue (runs analyze, hence discovery) and judge every cluster against chance."""
     from flows.classify import classify_flow
 
     classify_flow(db_path=str(db), settings=settings)
-    rates = base_rates(db, world, settings.discovery_max_score)
-    clusters = cluster_quality(db, world, "")
-    tests = max(len(clusters) * max(len(rates), 1), 1)
-    judged = []
-    for c in clusters:
-        lab = c["majority"]
-        if lab is None or lab == "Other":
-            judged.append(c | {"above_chance": False, "p": None, "chance": None})
-            continue
-        count = round(c["majority_purity"] * c["articles"])
-        flag, p = above_chance(count, c["articles"], rates.get(lab, 0.0), tests)
-        judged.append(c | {"above_chance": flag, "p": p, "chance": rates.get(lab)})
-    return {"clusters": len(clusters), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
+    judged, _ = judged_clusters(db, world, "", settings.discovery_max_score)
+    return {"clusters": len(judged), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
 
 
 def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path,

@@ -136,17 +136,29 @@ def base_rates(db: Path, world: World, max_score: float) -> dict[str, float]:
     return {k: v / max(len(arts), 1) for k, v in counts.items()}
 
 
-def clusters_above_chance(db: Path, world: World, label: str, max_score: float) -> tuple[list[dict], list[dict], dict[str, float]]:
-    """(every cluster, those whose majority gold label is above chance, the base rates): one-sided binomial p of the
-    majority's count under its base rate below 0.05 / (clusters x labels)."""
+def judged_clusters(db: Path, world: World, label: str, max_score: float, alpha: float = 0.05) -> tuple[list[dict], dict[str, float]]:
+    """(every cluster with `above_chance`, `p` and `chance`, the base rates): one-sided binomial p of its majority gold
+    label's count under that label's base rate, above chance below alpha / (clusters x labels)."""
     from scipy.stats import binom
 
     rates = base_rates(db, world, max_score)
     clusters = cluster_quality(db, world, label)
-    tests = max(len(clusters) * len(rates), 1)
-    above = [c for c in clusters if c["majority"] not in (None, "Other")
-             and binom.sf(round(c["majority_purity"] * c["articles"]) - 1, c["articles"], rates[c["majority"]]) < 0.05 / tests]
-    return clusters, above, rates
+    tests = max(len(clusters) * max(len(rates), 1), 1)
+    judged = []
+    for c in clusters:
+        if c["majority"] in (None, "Other") or not c["articles"]:
+            judged.append(c | {"above_chance": False, "p": None, "chance": None})
+            continue
+        chance = rates.get(c["majority"], 0.0)
+        p = float(binom.sf(round(c["majority_purity"] * c["articles"]) - 1, c["articles"], chance))
+        judged.append(c | {"above_chance": p < alpha / tests, "p": p, "chance": rates.get(c["majority"])})
+    return judged, rates
+
+
+def clusters_above_chance(db: Path, world: World, label: str, max_score: float) -> tuple[list[dict], list[dict], dict[str, float]]:
+    """(every cluster, those whose majority gold label is above chance, the base rates); see `judged_clusters`."""
+    judged, rates = judged_clusters(db, world, label, max_score)
+    return judged, [c for c in judged if c["above_chance"]], rates
 
 
 def majority_clusters(db: Path, world: World, label: str) -> tuple[list[set[str]], set[str]]:
