@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from explanation_exemplars import naming_recall
 from head_candidates import cv_score, cv_seeds, head_recipe, split_arguments
-from narrative_bars import labels_of, paired_comparison
+from narrative_bars import paired_comparison
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import Catalogue, load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
+from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents, prototype_zero_shot
 from models.narratives import ClassifierParams, build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
 
@@ -64,7 +64,7 @@ def main() -> None:
     params = ClassifierParams()
     parts = [("train", train)] + ([("held-out", test)] if test is not None else [])
     for name, part in parts:
-        before, after = (labels_of(part, catalogues[k], protos[k], params) for k in catalogues)
+        before, after = (prototype_zero_shot(part, catalogues[k], protos[k], params) for k in catalogues)
         print(json.dumps(paired_comparison(f"{name}: exemplar classifier", part.gold, before, after,
                                            ("shipped", "descriptive"))), flush=True)
         recall, pairs = naming_recall(part, semeval, catalogues, protos, params)

@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from narrative_bars import labels_of, paired_comparison
+from narrative_bars import paired_comparison
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import Catalogue, load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
+from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents, prototype_zero_shot
 from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify
 from models.semeval import read_annotated
 
@@ -70,7 +70,7 @@ def main() -> None:
     protos = {"shipped": build_prototypes(semeval, cache.encode), "explanations": build_prototypes(enriched, cache.encode)}
     catalogues = {"shipped": semeval, "explanations": enriched}
     for name, part in (("train (in-sample)", train), ("held-out", test)):
-        before, after = (labels_of(part, catalogues[k], protos[k], params) for k in ("shipped", "explanations"))
+        before, after = (prototype_zero_shot(part, catalogues[k], protos[k], params) for k in ("shipped", "explanations"))
         print(json.dumps(paired_comparison(name, part.gold, before, after, ("shipped", "with_explanations"))), flush=True)
     recall, pairs = naming_recall(test, semeval, catalogues, protos, params)
     print(json.dumps({"held_out_article_recall_at_0.55": recall, "pairs_named": pairs}), flush=True)

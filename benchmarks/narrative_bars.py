@@ -25,9 +25,9 @@ import numpy as np
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
-from models.narratives import ClassifierParams, build_prototypes, classify, side_scores
-from models.semeval import OTHER, bootstrap_interval, document_f1, f1_samples, pair_scores, read_annotated
+from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents, prototype_zero_shot
+from models.narratives import ClassifierParams, build_prototypes, side_scores
+from models.semeval import bootstrap_interval, document_f1, f1_samples, pair_scores, read_annotated
 
 BARS = [round(float(b), 3) for b in np.arange(0.35, 0.601, 0.025)]
 ONE_BARS = [round(float(b), 3) for b in np.arange(0.35, 0.801, 0.025)]
@@ -43,14 +43,6 @@ def choose_bars(data: EmbeddedDocs, semeval, protos, min_carrying: int, top_k: i
         f1 = [2 * (y & (best[:, j] >= b)).sum() / (y.sum() + (best[:, j] >= b).sum()) for b in BARS]
         chosen[narrative.narrative_id] = BARS[int(np.argmax(f1))]
     return chosen
-
-
-def labels_of(data: EmbeddedDocs, semeval, protos, params: ClassifierParams) -> list[set[str]]:
-    out = []
-    for texts, vectors in zip(data.passages, data.vectors, strict=True):
-        found = classify(vectors, texts, semeval, protos, params)
-        out.append({semeval.narratives[semeval.ids.index(a.narrative_id)].label for f in found for a in f} or {OTHER})
-    return out
 
 
 def paired_comparison(part: str, gold: list[set[str]], before: list[set[str]], after: list[set[str]],
@@ -69,14 +61,14 @@ def one_bar(train: EmbeddedDocs, test: EmbeddedDocs, semeval, protos, default: C
     scored once on the held-out part."""
     sweep = {}
     for b in ONE_BARS:
-        labels = labels_of(train, semeval, protos, ClassifierParams(default_threshold=b))
+        labels = prototype_zero_shot(train, semeval, protos, ClassifierParams(default_threshold=b))
         sweep[b] = {"f1_samples": round(f1_samples(train.gold, labels), 4), "pairs": pair_scores(train.gold, labels)}
     by_samples = max(sweep, key=lambda b: (sweep[b]["f1_samples"], -abs(b - default.default_threshold)))
     by_pairs = max(sweep, key=lambda b: (sweep[b]["pairs"]["f1"], -abs(b - default.default_threshold)))
     print(json.dumps({"train_by_bar": sweep, "chosen_by_f1_samples": by_samples, "chosen_by_pair_f1": by_pairs}), flush=True)
-    before = labels_of(test, semeval, protos, default)
+    before = prototype_zero_shot(test, semeval, protos, default)
     for name, bar in (("by_f1_samples", by_samples), ("by_pair_f1", by_pairs)):
-        after = labels_of(test, semeval, protos, ClassifierParams(default_threshold=bar))
+        after = prototype_zero_shot(test, semeval, protos, ClassifierParams(default_threshold=bar))
         row = paired_comparison(f"held-out, bar {bar} ({name})", test.gold, before, after, ("default_bar", "chosen_bar"))
         print(json.dumps(row | {"pairs_default": pair_scores(test.gold, before), "pairs_chosen": pair_scores(test.gold, after)}),
               flush=True)
@@ -104,7 +96,7 @@ def main() -> None:
     tuned = ClassifierParams(thresholds=bars)
     print(json.dumps({"bars": bars}), flush=True)
     for name, part in (("train (in-sample)", train), ("held-out", test)):
-        before, after = labels_of(part, semeval, protos, default), labels_of(part, semeval, protos, tuned)
+        before, after = prototype_zero_shot(part, semeval, protos, default), prototype_zero_shot(part, semeval, protos, tuned)
         print(json.dumps(paired_comparison(name, part.gold, before, after, ("default_bar", "per_narrative_bars"))), flush=True)
 
 

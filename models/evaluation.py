@@ -140,9 +140,11 @@ def description_baseline(embedded: EmbeddedDocs, catalogue: Catalogue, cache: Em
     return out
 
 
-def prototype_zero_shot(embedded: EmbeddedDocs, catalogue: Catalogue, protos: Prototypes) -> list[set[str]]:
-    """Our untrained exemplar classifier: a document carries every narrative found in one of its passages."""
-    params = ClassifierParams()
+def prototype_zero_shot(embedded: EmbeddedDocs, catalogue: Catalogue, protos: Prototypes,
+                        params: ClassifierParams | None = None) -> list[set[str]]:
+    """Our untrained exemplar classifier: a document carries every narrative found in one of its passages (with the
+    default decision parameters unless `params` is given)."""
+    params = params or ClassifierParams()
     out = []
     for texts, vectors in zip(embedded.passages, embedded.vectors, strict=True):
         found = classify(vectors, texts, catalogue, protos, params)
