@@ -34,7 +34,7 @@ import flows  # noqa: F401  (environment defaults)
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-from models.narratives import build_prototypes, side_scores
+from models.narratives import build_prototypes, passage_relevance
 from models.semeval import read_annotated
 
 UNIFORM = 0.55
@@ -56,7 +56,7 @@ def main() -> None:
         for kind, r, cluster_id, mine in clusters_of_interest(results, args.work, label, narrative_id):
             v = np.asarray([m[3] for m in mine], dtype=np.float32)
             v /= np.linalg.norm(v, axis=1, keepdims=True)
-            relevance = np.maximum(*side_scores(v, protos, k=2))
+            relevance = passage_relevance(v, protos, k=2)
             known = np.array([kind == "control" or n != narrative_id for n in semeval.ids])
             # "evidence" below 1 keeps a passage a candidate: its relevance over the bar, at the best narrative
             uniform = (relevance[:, known] / UNIFORM).max(axis=1).tolist()

@@ -25,7 +25,7 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-from models.narratives import ClassifierParams, build_prototypes, classify, side_scores
+from models.narratives import ClassifierParams, build_prototypes, classify, passage_relevance
 from models.semeval import read_annotated
 
 
@@ -48,7 +48,7 @@ def main() -> None:
     for texts, vectors in zip(data.passages, data.vectors, strict=True):
         per_passage = classify(vectors, texts, semeval, protos, params)
         found.append([{semeval.narratives[semeval.ids.index(a.narrative_id)].label: a.score for a in f} for f in per_passage])
-    best = np.stack([np.maximum(*side_scores(v, protos, k=params.top_k)).max(axis=0) for v in data.vectors])
+    best = np.stack([passage_relevance(v, protos, k=params.top_k).max(axis=0) for v in data.vectors])
     for j, narrative in enumerate(semeval.narratives):
         carrying = [i for i, g in enumerate(data.gold) if narrative.label in g]
         y = np.isin(np.arange(len(data.gold)), carrying)

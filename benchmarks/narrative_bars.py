@@ -26,7 +26,7 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents, prototype_zero_shot
-from models.narratives import ClassifierParams, build_prototypes, side_scores
+from models.narratives import ClassifierParams, build_prototypes, passage_relevance
 from models.semeval import bootstrap_interval, document_f1, f1_samples, pair_scores, read_annotated
 
 BARS = [round(float(b), 3) for b in np.arange(0.35, 0.601, 0.025)]
@@ -34,7 +34,7 @@ ONE_BARS = [round(float(b), 3) for b in np.arange(0.35, 0.801, 0.025)]
 
 
 def choose_bars(data: EmbeddedDocs, semeval, protos, min_carrying: int, top_k: int) -> dict[str, float]:
-    best = np.stack([np.maximum(*side_scores(v, protos, k=top_k)).max(axis=0) for v in data.vectors])
+    best = np.stack([passage_relevance(v, protos, k=top_k).max(axis=0) for v in data.vectors])
     chosen = {}
     for j, narrative in enumerate(semeval.narratives):
         y = np.array([narrative.label in g for g in data.gold])

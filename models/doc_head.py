@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from models.narratives import Prototypes, side_scores
+from models.narratives import Prototypes, passage_relevance
 from models.semeval import OTHER, f1_samples
 
 DEFAULT_FAMILIES = ("ukraine_war", "climate")  # the SemEval-2025 T10 taxonomy's part of the catalogue
@@ -46,8 +46,7 @@ def document_features(passage_vectors: np.ndarray, protos: Prototypes | None = N
     pooled = pool(passage_vectors)
     if protos is None:
         return pooled
-    claim, rebut = side_scores(passage_vectors, protos, k=2)
-    relevance = np.maximum(claim, rebut)
+    relevance = passage_relevance(passage_vectors, protos, k=2)
     return np.concatenate([pooled, PROTOTYPE_SCALE * relevance.max(axis=0), PROTOTYPE_SCALE * relevance.mean(axis=0)]).astype(np.float32)
 
 

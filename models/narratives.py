@@ -159,6 +159,12 @@ def side_scores(vectors: np.ndarray, protos: Prototypes, k: int) -> tuple[np.nda
     return claim, rebut
 
 
+def passage_relevance(vectors: np.ndarray, protos: Prototypes, k: int) -> np.ndarray:
+    """Passages × narratives: the closer side (claim or rebuttal) of each passage to each narrative's exemplars, the
+    score the assignment bar is applied to."""
+    return np.maximum(*side_scores(vectors, protos, k))
+
+
 def rebuttal_cues(text: str) -> int:
     return len(_REBUTTAL_CUES.findall(text))
 
