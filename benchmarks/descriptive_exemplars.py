@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,26 +24,18 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from explanation_exemplars import naming_recall
+from explanation_exemplars import naming_recall, with_claims
 from head_candidates import cv_score, cv_seeds, head_recipe, split_arguments
 from narrative_bars import paired_comparison
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
-from models.catalogue import Catalogue, load_catalogue
+from models.catalogue import load_catalogue
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents, prototype_zero_shot
 from models.narratives import ClassifierParams, build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
 
 DEFAULT_EXTRA = Path(__file__).resolve().parent / "descriptive_exemplars.yaml"
-
-
-def with_claims(catalogue: Catalogue, extra: dict[str, list[str]]) -> Catalogue:
-    """The catalogue with `extra` ({narrative id: sentences}) appended to each narrative's claims."""
-    unknown = set(extra) - set(catalogue.ids)
-    if unknown:
-        raise KeyError(f"not in the catalogue: {sorted(unknown)}")
-    return Catalogue(tuple(replace(n, claims=(*n.claims, *extra.get(n.narrative_id, ()))) for n in catalogue.narratives))
 
 
 def main() -> None:

@@ -48,8 +48,12 @@ def explanations(path: Path, documents: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def with_explanations(catalogue: Catalogue, extra: dict[str, list[str]]) -> Catalogue:
-    return Catalogue(tuple(replace(n, claims=(*n.claims, *extra.get(n.label, ()))) for n in catalogue.narratives))
+def with_claims(catalogue: Catalogue, extra: dict[str, list[str]]) -> Catalogue:
+    """The catalogue with `extra` ({narrative id: sentences}) appended to each narrative's claims."""
+    unknown = set(extra) - set(catalogue.ids)
+    if unknown:
+        raise KeyError(f"not in the catalogue: {sorted(unknown)}")
+    return Catalogue(tuple(replace(n, claims=(*n.claims, *extra.get(n.narrative_id, ()))) for n in catalogue.narratives))
 
 
 def main() -> None:
@@ -64,7 +68,8 @@ def main() -> None:
     train_docs, test_docs = read_annotated(args.train), read_annotated(args.test)
     extra = explanations(ANNOTATIONS, {Path(d.doc_id).name for d in train_docs})
     print(json.dumps({"explanations": {k: len(v) for k, v in sorted(extra.items())}}), flush=True)
-    enriched = with_explanations(semeval, extra)
+    ids = {n.label: n.narrative_id for n in semeval.narratives}
+    enriched = with_claims(semeval, {ids[label]: texts for label, texts in extra.items() if label in ids})
     train, test = embed_documents(train_docs, cache), embed_documents(test_docs, cache)
     params = ClassifierParams()
     protos = {"shipped": build_prototypes(semeval, cache.encode), "explanations": build_prototypes(enriched, cache.encode)}
