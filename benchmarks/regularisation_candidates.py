@@ -61,21 +61,10 @@ def subset_copies(vectors: np.ndarray, copies: int, share: float, key: str, prot
                      for _ in range(copies)])
 
 
-def augmented_scorer(X: np.ndarray, Y: np.ndarray, copies: np.ndarray, C: float = 10.0) -> Scorer:
-    """Logistic regression on the training articles plus their subset copies (copies: articles x m x features)."""
-    def fit(tr: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        m = copies.shape[1]
-        Xa = np.vstack([X[tr], copies[tr].reshape(len(tr) * m, -1)])
-        Ya = np.vstack([Y[tr], np.repeat(Y[tr], m, axis=0)])
-        coef, intercept = doc_head._fit_linear(Xa, Ya, C)
-        return lambda te: sigmoid(X[te] @ coef.T + intercept)
-    return fit
-
-
-def explained_scorer(X: np.ndarray, Y: np.ndarray, extra_X: np.ndarray, extra_Y: np.ndarray, owner: np.ndarray,
-                     C: float = 10.0) -> Scorer:
-    """Logistic regression on the training articles plus the annotators' explanations of those articles, each as a
-    one-passage document (extra rows; `owner`: the article each explains, so an explanation stays in its fold)."""
+def extra_rows_scorer(X: np.ndarray, Y: np.ndarray, extra_X: np.ndarray, extra_Y: np.ndarray, owner: np.ndarray,
+                      C: float = 10.0) -> Scorer:
+    """Logistic regression on the training articles plus extra rows derived from them (subset copies, the annotators'
+    explanations); `owner`: the article each row comes from, so a row stays in its article's fold."""
     def fit(tr: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         mine = np.isin(owner, tr)
         coef, intercept = doc_head._fit_linear(np.vstack([X[tr], extra_X[mine]]), np.vstack([Y[tr], extra_Y[mine]]), C)
@@ -191,9 +180,11 @@ def main() -> None:
         elif variant.startswith("augment"):
             copies = np.stack([subset_copies(v, int(variant[7:]), args.share, name, protos)
                                for v, name in zip(vectors, names, strict=True)])
-            scorer = augmented_scorer(X, Y, copies)
+            m = copies.shape[1]
+            scorer = extra_rows_scorer(X, Y, copies.reshape(len(X) * m, -1), np.repeat(Y, m, axis=0),
+                                       np.repeat(np.arange(len(X)), m))
         elif variant in ("explained", "explained-gold"):
-            scorer = explained_scorer(X, Y, *explanation_rows(names, gold, labels, cache.encode, protos,
+            scorer = extra_rows_scorer(X, Y, *explanation_rows(names, gold, labels, cache.encode, protos,
                                                               own_label=variant == "explained"))
         elif variant.startswith("pca"):
             scorer = pca_scorer(X, Y, pooled, int(variant[3:]))
