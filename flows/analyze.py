@@ -49,11 +49,12 @@ def reuse_task(writer: Writer, settings: Settings, since: date | None) -> tuple[
 
 
 @task(name="discovery", cache_policy=NONE)
-def discovery_task(writer: Writer, settings: Settings, since: date) -> int:
+def discovery_task(writer: Writer, settings: Settings, since: date) -> list[str]:
+    """Discovery of the weeks `since` touched; returns the weeks whose discovery failed (kept from earlier runs)."""
     from flows.discovery_step import compute_discovery
 
     with writer.session():  # one connection for the per-week transactions of a back-fill
-        return sum(r.clusters for r in compute_discovery(writer, settings, since))
+        return [r.week for r in compute_discovery(writer, settings, since) if r.error is not None]
 
 
 @task(name="detect-spikes", cache_policy=NONE)
@@ -87,11 +88,12 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     since = first_changed_day(writer)
     weeks = crossings = 0
     alerts: list[NewAlert] = []
+    discovery_failed: list[str] = []
     if since is not None:
         rollups_task(writer, since)
         weeks, crossings = bifurcation_task(writer, settings, since)
         alerts = spikes_task(writer, settings, since)
-        discovery_task(writer, settings, since)  # emerging clusters, incremental by week
+        discovery_failed = discovery_task(writer, settings, since)  # emerging clusters, incremental by week
     copies, _ = reuse_task(writer, settings, since)  # its own memory (reuse_checked): runs every time
     if since is not None:
         mark_analyzed(writer, started)
@@ -106,7 +108,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
                 weeks, crossings, len(alerts), delivered, failed)
     return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings,
             "new_alerts": len(alerts), "verdict_changes": len(changes), "delivered": delivered,
-            "delivery_failures": failed, "copying_articles": copies}
+            "delivery_failures": failed, "copying_articles": copies, "discovery_failed_weeks": discovery_failed}
 
 
 @flow(name="analyze")

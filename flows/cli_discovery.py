@@ -35,6 +35,14 @@ def discovered_clusters(con: duckdb.DuckDBPyConnection, week: str | None = None)
     return shown, rows
 
 
+def failed_weeks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, Any, str]]:
+    """(week, attempts, failed_at, error) of every week whose latest discovery failed; none on an older warehouse."""
+    try:
+        return con.execute("SELECT week, attempts, failed_at, error FROM emerging_week_failures ORDER BY week").fetchall()
+    except duckdb.CatalogException:  # opened read-only before migration 015 ran
+        return []
+
+
 PROMOTED_CLAIMS = 5  # as many as a week's most central passages
 
 
@@ -142,6 +150,10 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
             fail(f"--week {week!r} is not an ISO week (e.g. 2026-W23)")
         with read_only(settings.db, settings.read_wait_seconds) as con:
             shown, rows = discovered_clusters(con, week)
+            failures = failed_weeks(con)
+        for failed, attempts, at, error in failures:  # on stderr: the json on stdout stays a list of clusters
+            typer.echo(f"warning: discovery of {failed} failed {attempts} time(s) in a row, last at {at:%Y-%m-%d %H:%M} "
+                       f"({error}); its clusters are from an earlier run", err=True)
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
             return

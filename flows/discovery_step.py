@@ -49,6 +49,7 @@ class WeekResult:
     clusters: int
     new_alerts: int
     skipped: bool
+    error: str | None = None  # the week's discovery failed; its rows are from an earlier run
 
 
 @dataclass(frozen=True)
@@ -166,17 +167,32 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
         try:
             results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue))
         except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
-            log.error("discovery of %s failed, skipped: %s: %s", week, type(exc).__name__, exc)
+            error = f"{type(exc).__name__}: {exc}"
+            log.error("discovery of %s failed, skipped: %s", week, error)
+            record_failure(writer, week, error)
+            results.append(WeekResult(week, 0, 0, 0, False, error))
             failed.append(week)
-    with writer.transaction() as con:
-        for statement in filter(str.strip, load_sql("queries/discovery_rebuild").split(";")):
-            con.execute(statement)
-    done = [r for r in results if not r.skipped]
+    try:
+        with writer.transaction() as con:
+            for statement in filter(str.strip, load_sql("queries/discovery_rebuild").split(";")):
+                con.execute(statement)
+    except Exception as exc:  # noqa: BLE001 (as a failed week: the analysis goes on, the old summary stays)
+        log.error("discovery: emerging_clusters not rebuilt, previous summary kept: %s: %s", type(exc).__name__, exc)
+    done = [r for r in results if not r.skipped and r.error is None]
     log.log(logging.WARNING if failed else logging.INFO,
             "discovery: %d weeks clustered (%d unchanged), %d clusters, %d new alerts%s", len(done),
             len(results) - len(done), sum(r.clusters for r in done), sum(r.new_alerts for r in done),
             f"; FAILED, previous results kept: {', '.join(failed)}" if failed else "")
     return results
+
+
+def record_failure(writer: Writer, week: str, error: str) -> None:
+    """Note the failed week in `emerging_week_failures` (queryable: its clusters are stale until it succeeds)."""
+    try:
+        with writer.transaction() as con:
+            con.execute(load_sql("queries/discovery_record_failure"), {"week": week, "error": error[:2000]})
+    except Exception as exc:  # noqa: BLE001 (the warehouse itself may be what failed; the log line stays)
+        log.error("discovery of %s: the failure could not be recorded: %s: %s", week, type(exc).__name__, exc)
 
 
 def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
@@ -190,6 +206,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     with writer.transaction() as con:
         row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
     if row and row[0] == fingerprint:
+        with writer.transaction() as con:  # input back to what last succeeded: an earlier failure is stale
+            con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
         return WeekResult(week, 0, 0, 0, True)
     window = load_window(writer, start, end, settings.discovery_max_score)
     n = len(window.passage_ids)
@@ -301,6 +319,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                         [week, kind, cluster_id, other, sim])
         con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",
                     [week, fingerprint, n, int(boiler.sum()), len(members), len(weekly)])
+        con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
         for alert_row, day, n_outlets in alerts:
             new_alerts += _store_alert(con, alert_row, day, n_outlets, settings.discovery_alert_cooldown_days)
     return WeekResult(week, n, len(weekly), new_alerts, False)

@@ -3,6 +3,7 @@ vectors left out, an emerging topic found and alerted (the real-text version is 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, timedelta
 from pathlib import Path
@@ -157,3 +158,44 @@ def test_a_promoted_cluster_keeps_its_id_but_is_marked_and_not_alerted_again(tmp
     assert con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0] == alerts
     con.close()
     assert all(r.skipped for r in compute_discovery(writer, promoted))
+
+
+def failures(db: Path) -> list[tuple[str, int, str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT week, attempts, error FROM emerging_week_failures ORDER BY week").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_failed_week_is_recorded_shown_retried_and_cleared(tmp_path, caplog) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    writer, settings = build(tmp_path)
+    compute_discovery(writer, settings)
+    weekly, members = rows(settings.db)
+    add_articles(writer, [START + timedelta(days=7 * WEEKS - 1)], seed=2)  # the last week has new input
+    with writer.transaction() as con:  # a warehouse fault: no week's results can be written
+        con.execute("ALTER TABLE emerging_cluster_events RENAME TO events_elsewhere")
+    last_week = (START + timedelta(weeks=WEEKS - 1)).strftime("%G-W%V")
+    for attempt in (1, 2):  # the failed week is retried on every run: its stored fingerprint is the old one
+        with caplog.at_level(logging.WARNING):
+            results = compute_discovery(writer, settings)
+        assert [r.week for r in results if r.error] == [last_week]
+        assert f"FAILED, previous results kept: {last_week}" in caplog.text
+        assert "emerging_clusters not rebuilt, previous summary kept" in caplog.text  # the same fault, not a crash
+        assert [(w, n) for w, n, _ in failures(settings.db)] == [(last_week, attempt)]
+        assert "emerging_cluster_events" in failures(settings.db)[0][2]
+        assert rows(settings.db) == (weekly, members)  # the earlier results stay, nothing half-written
+    with writer.transaction() as con:  # the fault mended; until the next run the week's rows are still the old ones
+        con.execute("ALTER TABLE events_elsewhere RENAME TO emerging_cluster_events")
+    shown = CliRunner().invoke(app, ["discover", "--db", str(settings.db), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert f"warning: discovery of {last_week} failed 2 time(s) in a row" in shown.stderr
+    assert json.loads(shown.stdout)  # the clusters of its last good run, still a plain json list
+    again = compute_discovery(writer, settings)
+    assert [r.week for r in again if not r.skipped] == [last_week] and not any(r.error for r in again)
+    assert failures(settings.db) == []
+    assert "warning" not in CliRunner().invoke(app, ["discover", "--db", str(settings.db)]).stderr
