@@ -237,11 +237,15 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         labels = np.full(n, -1, dtype=int)
         labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
         labels = spanning(labels, window.source_ids, params.min_outlets)
-        labels, retained = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
-                                           [p for p in previous if p.cluster_id not in promoted], retain_size(params),
-                                           params.match_overlap)
+        labels, retained, gone = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
+                                                 [p for p in previous if p.cluster_id not in promoted],
+                                                 retain_size(params), params.match_overlap)
         if retained:
             log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
+        if gone:
+            log.info("discovery %s: %d earlier clusters not continued (passages in the window: in other clusters, "
+                     "unclustered, of those novel enough to keep): %s", week, len(gone),
+                     "; ".join(f"{c} {n}: {o}, {u}, {f}" for c, (n, o, u, f) in sorted(gone.items())))
         if params.unmerge:
             labels, unmerged = unmerge_clusters(labels, window.vectors, window.passage_ids, window.source_ids,
                                                 [p for p in previous if p.cluster_id not in promoted], week,

@@ -340,17 +340,21 @@ def retain_size(params: DiscoveryParams) -> int:
 
 
 def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Sequence[str],
-                    previous: Sequence[Previous], min_size: int, overlap: float) -> tuple[np.ndarray, dict[str, float]]:
+                    previous: Sequence[Previous], min_size: int,
+                    overlap: float) -> tuple[np.ndarray, dict[str, float], dict[str, tuple[int, int, int, int]]]:
     """Hysteresis: labels with each previous cluster this clustering lost formed again from its free members.
 
     Lost: no cluster of `labels` holds more than `overlap` of its members still in the window, and at least `overlap` of
     them are unclustered (-1) and `eligible`. Formed again when those free members are at least `min_size`; member
-    matching then gives the new label the previous id. Returns the labels and {previous id: share kept}.
+    matching then gives the new label the previous id. Returns the labels, {previous id: share kept} and, for the
+    lost ones not formed again, {previous id: (members in the window, in other clusters, unclustered, free)}: why an
+    analyst's cluster is gone.
     """
     out = labels.copy()
     index = {p: i for i, p in enumerate(passage_ids)}
     fresh = int(out.max()) + 1 if len(out) else 0
     kept: dict[str, float] = {}
+    gone: dict[str, tuple[int, int, int, int]] = {}
     for p in sorted(previous, key=lambda q: (-q.size, q.cluster_id)):
         alive = np.asarray(sorted(index[m] for m in p.members if m in index), dtype=int)
         if len(alive) == 0:
@@ -363,7 +367,9 @@ def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Seque
             out[free] = fresh
             fresh += 1
             kept[p.cluster_id] = len(free) / len(alive)
-    return out, kept
+        else:
+            gone[p.cluster_id] = (len(alive), sum(held.values()), int((out[alive] == -1).sum()), len(free))
+    return out, kept, gone
 
 
 def unmerge_clusters(labels: np.ndarray, vectors: np.ndarray, passage_ids: Sequence[str], source_ids: Sequence[str],

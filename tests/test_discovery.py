@@ -143,8 +143,8 @@ def test_a_cluster_the_new_clustering_lost_is_kept_under_its_id() -> None:
     labels[8:12] = 0  # this clustering continues em-held (4 of its 6) and lost em-old (all 8 unclustered)
     eligible = np.ones(20, dtype=bool)
     eligible[7] = False  # boilerplate, or under the retain share: stays out
-    out, kept = retain_clusters(labels, eligible, ids, [old, held], min_size=6, overlap=0.5)
-    assert kept == {"em-old": 7 / 8} and list(out[:7]) == [1] * 7 and out[7] == -1 and list(out[8:12]) == [0] * 4
+    out, kept, gone = retain_clusters(labels, eligible, ids, [old, held], min_size=6, overlap=0.5)
+    assert gone == {} and kept == {"em-old": 7 / 8} and list(out[:7]) == [1] * 7 and out[7] == -1 and list(out[8:12]) == [0] * 4
     # its id then follows through member matching
     v = unit(np.random.default_rng(3).standard_normal((2, DIM)))
     matched = match_clusters([v[0], v[1]], [ids[8], ids[0]], "2026-W13", [old, held], 0.8,
@@ -154,7 +154,10 @@ def test_a_cluster_the_new_clustering_lost_is_kept_under_its_id() -> None:
     assert retain_clusters(labels, eligible, ids, [old], min_size=8, overlap=0.5)[1] == {}
     taken = labels.copy()
     taken[:5] = 2
-    assert retain_clusters(taken, eligible, ids, [old], min_size=2, overlap=0.5)[1] == {}
+    assert retain_clusters(taken, eligible, ids, [old], min_size=2, overlap=0.5)[1:] == ({}, {})  # continued by 2
+    scattered = labels.copy()
+    scattered[:3] = 2  # 3 of 8 to a neighbour, 5 unclustered of which 4 eligible: under min_size 5, gone, and why
+    assert retain_clusters(scattered, eligible, ids, [old], min_size=5, overlap=0.5)[1:] == ({}, {"em-old": (8, 3, 5, 4)})
     assert retain_size(DiscoveryParams()) == 2  # as few as span the 2 outlets every cluster needs
     half = labels.copy()
     half[:4] = 3  # a neighbour took exactly half of em-old's 8: the other half keeps em-old
