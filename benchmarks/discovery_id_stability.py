@@ -1,7 +1,7 @@
 """Do discovery's cluster ids survive one more day? The world test's scenario (tests/test_discovery_world.py) over
 many seeds.
 
-    .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE] [--port 18100]
+    .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE] [--port 18100] [--why]
 
 Per seed: the removed-narrative world of tests/discovery_world.py ingested by the real `daily_ingest` without its
 last day, then with it. Of the last week's clusters before the added day, counted: kept (same id after),
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import shutil
 import sys
 from pathlib import Path
@@ -50,7 +51,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0,
                         help="serve seed s on port PORT + s (0: any free port, a new draw every run); a fixed port "
                              "makes a run repeatable, so two settings can be compared on the same draws")
+    parser.add_argument("--why", action="store_true",
+                        help="print discovery's INFO lines (which earlier clusters were kept, split back or not "
+                             "continued, and why) on stderr")
     args = parser.parse_args()
+    if args.why:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("discovery | %(message)s"))
+        logging.getLogger("flows.discovery_step").setLevel(logging.INFO)
+        logging.getLogger("flows.discovery_step").addHandler(handler)
     from prefect.testing.utilities import prefect_test_harness
 
     docs = load_docs()
