@@ -14,6 +14,7 @@ import typer
 import yaml
 
 from extractors.identity import text_hash
+from flows.report_discovery import failed_weeks
 from models.catalogue import CatalogueError, load_catalogue
 from warehouse.db import WarehouseBusy, connect, load_sql
 
@@ -33,14 +34,6 @@ def discovered_clusters(con: duckdb.DuckDBPyConnection, week: str | None = None)
         r["central"] = json.loads(r["central"]) if r["central"] else []
     shown = rows[0]["week"] if rows else week
     return shown, rows
-
-
-def failed_weeks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, Any, str]]:
-    """(week, attempts, failed_at, error) of every week whose latest discovery failed; none on an older warehouse."""
-    try:
-        return con.execute("SELECT week, attempts, failed_at, error FROM emerging_week_failures ORDER BY week").fetchall()
-    except duckdb.CatalogException:  # opened read-only before migration 015 ran
-        return []
 
 
 PROMOTED_CLAIMS = 5  # as many as a week's most central passages

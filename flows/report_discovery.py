@@ -32,6 +32,14 @@ def load_emerging(con: duckdb.DuckDBPyConnection, since: date | None = None) -> 
     return clusters
 
 
+def failed_weeks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, Any, str]]:
+    """(week, attempts, failed_at, error) of every week whose latest discovery failed; none on an older warehouse."""
+    try:
+        return con.execute("SELECT week, attempts, failed_at, error FROM emerging_week_failures ORDER BY week").fetchall()
+    except duckdb.CatalogException:  # opened read-only before migration 015 ran
+        return []
+
+
 def cluster_figure(cluster: dict[str, Any]) -> go.Figure:
     days = [d for d, _, _ in cluster["daily"]]
     fig = go.Figure(go.Bar(x=days, y=[a for _, _, a in cluster["daily"]], marker_color="#9467bd",
@@ -69,6 +77,10 @@ def emerging_html(clusters: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def emerging_section(clusters: list[dict[str, Any]]) -> str:
-    """The whole section, heading included."""
-    return f"<h2 id='emerging'>{SECTION}</h2>{emerging_html(clusters)}"
+def emerging_section(clusters: list[dict[str, Any]], failures: list[tuple[str, int, Any, str]] = ()) -> str:
+    """The whole section, heading included; first a warning for each week whose latest discovery failed."""
+    warnings = "".join(
+        f"<p class='warning'>Discovery of {_e(week)} failed {attempts} time(s) in a row, last at "
+        f"{_e(f'{at:%Y-%m-%d %H:%M}')} ({_e(error)}): its clusters below are from an earlier run.</p>"
+        for week, attempts, at, error in failures)
+    return f"<h2 id='emerging'>{SECTION}</h2>{warnings}{emerging_html(clusters)}"

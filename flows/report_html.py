@@ -46,9 +46,10 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) 
     from flows.report_reuse import load_who_leads
 
     tables.update({f"who_leads_{k}": v for k, v in load_who_leads(con, since).items()})
-    from flows.report_discovery import load_emerging
+    from flows.report_discovery import failed_weeks, load_emerging
 
     tables["emerging"] = load_emerging(con, since)
+    tables["emerging_failures"] = failed_weeks(con)
     return ReportData(since, tables)
 
 
@@ -255,7 +256,7 @@ def feed_table_html(rows: list[dict[str, Any]]) -> str:
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1400px}table{border-collapse:collapse;font-size:13px}
 td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}tr.silent{background:#fde2e2}.alert{border-left:4px solid #d62728;
-padding-left:1em;margin:1em 0}.alert li{margin:.4em 0;font-size:14px}small{color:#666}"""
+padding-left:1em;margin:1em 0}.alert li{margin:.4em 0;font-size:14px}small{color:#666}.warning{color:#b00;font-weight:bold}"""
 
 
 def render_report(data: ReportData, generated: datetime | None = None) -> str:
@@ -292,7 +293,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
         f"<h2 id='hypotheses'>{SECTIONS[5]}</h2>{divs['hypotheses']}"
         f"{who_leads_html({'leadlag': t.get('who_leads_leadlag', []), 'graph': t.get('who_leads_graph', [])})}"
-        f"{emerging_section(t.get('emerging', []))}"
+        f"{emerging_section(t.get('emerging', []), t.get('emerging_failures', []))}"
         "</body></html>"
     )
 
