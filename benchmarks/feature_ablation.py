@@ -24,7 +24,6 @@ from regularisation_candidates import linear_scorer
 import flows  # noqa: F401  (environment defaults)
 from models.semeval import f1_samples
 
-
 ENSEMBLE = ("mean+max+protos", "mean+protos", "max+protos")
 
 

@@ -14,7 +14,7 @@ import typer
 import yaml
 
 from extractors.identity import text_hash
-from flows.report_discovery import failed_weeks
+from flows.report_discovery import failed_weeks, failure_text
 from models.catalogue import CatalogueError, load_catalogue
 from warehouse.db import WarehouseBusy, connect, load_sql
 
@@ -144,9 +144,8 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
         with read_only(settings.db, settings.read_wait_seconds) as con:
             shown, rows = discovered_clusters(con, week)
             failures = failed_weeks(con)
-        for failed, attempts, at, error in failures:  # on stderr: the json on stdout stays a list of clusters
-            typer.echo(f"warning: discovery of {failed} failed {attempts} time(s) in a row, last at {at:%Y-%m-%d %H:%M} "
-                       f"({error}); its clusters are from an earlier run", err=True)
+        for failure in failures:  # on stderr: the json on stdout stays a list of clusters
+            typer.echo(f"warning: {failure_text(failure)}", err=True)
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
             return

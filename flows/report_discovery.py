@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -32,12 +33,13 @@ def load_emerging(con: duckdb.DuckDBPyConnection, since: date | None = None) -> 
     return clusters
 
 
-def failed_weeks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, Any, str]]:
-    """(week, attempts, failed_at, error) of every week whose latest discovery failed; none on an older warehouse."""
+def failed_weeks(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every week whose latest discovery failed (week, attempts, failed_at, error); none on an older warehouse."""
     try:
-        return con.execute("SELECT week, attempts, failed_at, error FROM emerging_week_failures ORDER BY week").fetchall()
+        rows = con.execute("SELECT week, attempts, failed_at, error FROM emerging_week_failures ORDER BY week").fetchall()
     except duckdb.CatalogException:  # opened read-only before migration 015 ran
         return []
+    return [dict(zip(("week", "attempts", "failed_at", "error"), r, strict=True)) for r in rows]
 
 
 def cluster_figure(cluster: dict[str, Any]) -> go.Figure:
@@ -77,10 +79,13 @@ def emerging_html(clusters: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def emerging_section(clusters: list[dict[str, Any]], failures: list[tuple[str, int, Any, str]] = ()) -> str:
+def failure_text(failure: dict[str, Any]) -> str:
+    """One line for a week whose latest discovery failed (`radar discover` and the report)."""
+    return (f"discovery of {failure['week']} failed {failure['attempts']} time(s) in a row, last at "
+            f"{failure['failed_at']:%Y-%m-%d %H:%M} ({failure['error']}); its clusters are from an earlier run")
+
+
+def emerging_section(clusters: list[dict[str, Any]], failures: Sequence[dict[str, Any]] = ()) -> str:
     """The whole section, heading included; first a warning for each week whose latest discovery failed."""
-    warnings = "".join(
-        f"<p class='warning'>Discovery of {_e(week)} failed {attempts} time(s) in a row, last at "
-        f"{_e(f'{at:%Y-%m-%d %H:%M}')} ({_e(error)}): its clusters below are from an earlier run.</p>"
-        for week, attempts, at, error in failures)
+    warnings = "".join(f"<p class='warning'>{_e(failure_text(f))}</p>" for f in failures)
     return f"<h2 id='emerging'>{SECTION}</h2>{warnings}{emerging_html(clusters)}"

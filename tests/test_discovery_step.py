@@ -197,7 +197,7 @@ def test_a_failed_week_is_recorded_shown_retried_and_cleared(tmp_path, caplog) -
     assert json.loads(shown.stdout)  # the clusters of its last good run, still a plain json list
     report = tmp_path / "report.html"
     assert CliRunner().invoke(app, ["report", "--db", str(settings.db), "--out", str(report)]).exit_code == 0
-    assert f"Discovery of {last_week} failed 2 time(s) in a row" in report.read_text(encoding="utf-8")
+    assert f"discovery of {last_week} failed 2 time(s) in a row" in report.read_text(encoding="utf-8")
     again = compute_discovery(writer, settings)
     assert [r.week for r in again if not r.skipped] == [last_week] and not any(r.error for r in again)
     assert failures(settings.db) == []
