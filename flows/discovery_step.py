@@ -205,9 +205,10 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     fingerprint = _fingerprint(writer, start, end, settings, params, promoted)
     with writer.transaction() as con:
         row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
-    if row and row[0] == fingerprint:
-        with writer.transaction() as con:  # input back to what last succeeded: an earlier failure is stale
+        unchanged = row is not None and row[0] == fingerprint
+        if unchanged:  # input back to what last succeeded: an earlier failure is stale
             con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
+    if unchanged:
         return WeekResult(week, 0, 0, 0, True)
     window = load_window(writer, start, end, settings.discovery_max_score)
     n = len(window.passage_ids)
