@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_score, cv_scores, cv_seeds, head_recipe, load_split, split_arguments, summary, tuned_rule
+from head_candidates import cv_score, cv_seeds, head_recipe, load_split, scorer_row, split_arguments, summary
 from regularisation_candidates import linear_scorer
 
 import flows  # noqa: F401  (environment defaults)
@@ -29,24 +29,15 @@ ENSEMBLE = ("mean+max+protos", "mean+protos", "max+protos")
 
 def ensemble_row(args, train, test, labels, Xtr, Xte, blocks) -> str:
     """CV (and held-out) F1-samples of the averaged scores of the heads on the ENSEMBLE feature subsets."""
-    gold = train.gold + test.gold
     X = np.vstack([Xtr, Xte])
-    Y = np.array([[label in g for label in labels] for g in gold], dtype=int)
+    Y = np.array([[label in g for label in labels] for g in train.gold + test.gold], dtype=int)
     scorers = [linear_scorer(X[:, np.concatenate([blocks[b] for b in subset.split("+")])], Y) for subset in ENSEMBLE]
 
     def averaged(tr: np.ndarray):
         fitted = [scorer(tr) for scorer in scorers]
         return lambda te: np.mean([f(te) for f in fitted], axis=0)
 
-    def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int) -> list[set[str]]:
-        rule = tuned_rule([gold[i] for i in tr], labels, lambda a, b, r, k: averaged(tr[a])(tr[b]), seed)
-        return [rule.decide(s, labels) for s in averaged(tr)(te)]
-
-    row: dict[str, object] = {"variant": "ensemble", "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
-    if args.held_out:
-        n = len(train.gold)
-        row["held_out"] = round(f1_samples(test.gold, fit_predict(np.arange(n), np.arange(n, len(gold)), 0)), 4)
-    return summary(row, cv_scores(train.gold, fit_predict, cv_seeds(args)))
+    return scorer_row("ensemble", averaged, train.gold, test.gold, labels, args)
 
 
 def main() -> None:

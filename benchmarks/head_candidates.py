@@ -79,6 +79,25 @@ def summary(row: dict, cv: list[float]) -> str:
     return json.dumps(row | {"cv_mean": round(float(np.mean(cv)), 4), "cv": [round(c, 4) for c in cv]})
 
 
+def scorer_row(variant: str, scorer: Callable[[np.ndarray], Callable[[np.ndarray], np.ndarray]],
+               train_gold: list[set[str]], test_gold: list[set[str]], labels: list[str], args: argparse.Namespace,
+               tune: Callable = tune_rule) -> str:
+    """The summary line of a candidate given as a scorer over the training then held-out documents (scorer(training
+    indices)(scored indices) -> scores): CV on the training part with the rule tuned by `tune` on the scorer's inner
+    out-of-fold scores, and the held-out part when `args.held_out`."""
+    gold = train_gold + test_gold
+
+    def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int) -> list[set[str]]:
+        rule = tuned_rule([gold[i] for i in tr], labels, lambda a, b, r, k: scorer(tr[a])(tr[b]), seed, tune=tune)
+        return [rule.decide(s, labels) for s in scorer(tr)(te)]
+
+    row: dict[str, object] = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
+    if args.held_out:
+        n = len(train_gold)
+        row["held_out"] = round(f1_samples(test_gold, fit_predict(np.arange(n), np.arange(n, len(gold)), 0)), 4)
+    return summary(row, cv_scores(train_gold, fit_predict, cv_seeds(args)))
+
+
 def cv_score(recipe: Recipe, X: np.ndarray, gold: list[set[str]], labels: list[str], seeds: Iterable[int]) -> list[float]:
     def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int) -> list[set[str]]:
         return recipe(X[tr], [gold[i] for i in tr], labels, seed)(X[te])

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_scores, cv_seeds, load_split, split_arguments, summary, tuned_rule
+from head_candidates import load_split, scorer_row, split_arguments
 from regularisation_candidates import linear_scorer
 
 import flows  # noqa: F401  (environment defaults)
@@ -70,9 +70,12 @@ class ExpectedF1(DecisionRule):
 
     temperature: float = 1.0
 
-    def decide(self, scores: np.ndarray, labels: Sequence[str]) -> set[str]:
+    def softened(self, scores: np.ndarray) -> np.ndarray:
         clipped = np.clip(scores.astype(np.float64), 1e-6, 1 - 1e-6)
-        p = 1.0 / (1.0 + np.exp(-np.log(clipped / (1 - clipped)) / self.temperature))
+        return 1.0 / (1.0 + np.exp(-np.log(clipped / (1 - clipped)) / self.temperature))
+
+    def decide(self, scores: np.ndarray, labels: Sequence[str]) -> set[str]:
+        p = self.softened(scores)
         order = np.argsort(-p)
         gains = 2 * np.cumsum(p[order]) / (np.arange(1, len(p) + 1) + p.sum())
         chosen = {labels[int(i)] for i in order[:int(np.argmax(gains)) + 1]}
@@ -87,8 +90,7 @@ class ExpectedF1Other(ExpectedF1):
     Other), a set of narratives (1 - p_o) x the plug-in expected F1 over the narratives alone."""
 
     def decide(self, scores: np.ndarray, labels: Sequence[str]) -> set[str]:
-        clipped = np.clip(scores.astype(np.float64), 1e-6, 1 - 1e-6)
-        p = 1.0 / (1.0 + np.exp(-np.log(clipped / (1 - clipped)) / self.temperature))
+        p = self.softened(scores)
         other = list(labels).index(OTHER)
         narratives = np.array([i for i in range(len(labels)) if i != other])
         q = p[narratives]
@@ -126,20 +128,11 @@ def main() -> None:
     parser.add_argument("--variants", nargs="*", default=list(TUNERS))
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
-    gold = train.gold + test.gold
     X = np.vstack([Xtr, Xte])
-    Y = np.array([[label in g for label in labels] for g in gold], dtype=int)
+    Y = np.array([[label in g for label in labels] for g in train.gold + test.gold], dtype=int)
     scorer = linear_scorer(X, Y)
-    n_train = len(train.gold)
     for variant in args.variants:
-        def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int, tune=TUNERS[variant]) -> list[set[str]]:
-            rule = tuned_rule([gold[i] for i in tr], labels, lambda a, b, r, k: scorer(tr[a])(tr[b]), seed, tune=tune)
-            return [rule.decide(s, labels) for s in scorer(tr)(te)]
-        cv = cv_scores(train.gold, fit_predict, cv_seeds(args))
-        row: dict[str, object] = {"variant": variant, "seeds": [args.first_seed, args.first_seed + args.seeds - 1]}
-        if args.held_out:
-            row["held_out"] = round(f1_samples(test.gold, fit_predict(np.arange(n_train), np.arange(n_train, len(gold)), 0)), 4)
-        print(summary(row, cv), flush=True)
+        print(scorer_row(variant, scorer, train.gold, test.gold, labels, args, TUNERS[variant]), flush=True)
 
 
 if __name__ == "__main__":

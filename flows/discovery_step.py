@@ -238,9 +238,9 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         labels = np.full(n, -1, dtype=int)
         labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
         labels = spanning(labels, window.source_ids, params.min_outlets)
+        keepable = [p for p in previous if p.cluster_id not in promoted]  # promoted: neither kept nor split back
         labels, retained, gone = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
-                                                 [p for p in previous if p.cluster_id not in promoted],
-                                                 retain_size(params), params.match_overlap)
+                                                 keepable, retain_size(params), params.match_overlap)
         if retained:
             log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
         if gone:
@@ -248,9 +248,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                      "unclustered, of those novel enough to keep): %s", week, len(gone),
                      "; ".join(f"{c} {n}: {o}, {u}, {f}" for c, (n, o, u, f) in sorted(gone.items())))
         if params.unmerge:
-            labels, unmerged = unmerge_clusters(labels, window.vectors, window.passage_ids, window.source_ids,
-                                                [p for p in previous if p.cluster_id not in promoted], week,
-                                                retain_size(params), params.min_outlets, params.match_overlap)
+            labels, unmerged = unmerge_clusters(labels, window.vectors, window.passage_ids, window.source_ids, keepable,
+                                                week, retain_size(params), params.min_outlets, params.match_overlap)
             for ids in unmerged:
                 log.info("discovery %s: a cluster joining %s split back into them", week, ", ".join(ids))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)

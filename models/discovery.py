@@ -339,6 +339,11 @@ def retain_size(params: DiscoveryParams) -> int:
     return max(2, params.min_outlets)
 
 
+def members_in_window(previous: Previous, index: dict[str, int]) -> np.ndarray:
+    """Window positions (sorted) of a previous cluster's members still in the window; `index`: passage id -> position."""
+    return np.asarray(sorted(index[m] for m in previous.members if m in index), dtype=int)
+
+
 def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Sequence[str],
                     previous: Sequence[Previous], min_size: int,
                     overlap: float) -> tuple[np.ndarray, dict[str, float], dict[str, tuple[int, int, int, int]]]:
@@ -356,7 +361,7 @@ def retain_clusters(labels: np.ndarray, eligible: np.ndarray, passage_ids: Seque
     kept: dict[str, float] = {}
     gone: dict[str, tuple[int, int, int, int]] = {}
     for p in sorted(previous, key=lambda q: (-q.size, q.cluster_id)):
-        alive = np.asarray(sorted(index[m] for m in p.members if m in index), dtype=int)
+        alive = members_in_window(p, index)
         if len(alive) == 0:
             continue
         held = Counter(out[alive][out[alive] >= 0].tolist())
@@ -390,7 +395,7 @@ def unmerge_clusters(labels: np.ndarray, vectors: np.ndarray, passage_ids: Seque
     index = {p: i for i, p in enumerate(passage_ids)}
     fresh = int(out.max()) + 1 if len(out) else 0
     previous = [p for p in previous if p.last_seen == week]
-    alive = [np.asarray(sorted(index[m] for m in p.members if m in index), dtype=int) for p in previous]
+    alive = [members_in_window(p, index) for p in previous]
     events: list[list[str]] = []
     for label in sorted(set(out.tolist()) - {-1}):
         members = np.flatnonzero(out == label)
