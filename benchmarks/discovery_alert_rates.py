@@ -1,0 +1,174 @@
+"""Emerging alerts on real-text worlds: how often they find a planted narrative, how often they fire on null worlds.
+
+    .venv/bin/python benchmarks/discovery_alert_rates.py [--seeds 4] [--first-seed 400] [--labels 3] [--out FILE]
+
+For each (removed label, seed), two worlds of SemEval-2025 English articles (tests/discovery_world.py), both
+ingested by the real `daily_ingest` with a catalogue *without* that narrative:
+
+* *planted*: from week 3 of 6, six outlets publish every article whose gold labels carry the label;
+* *null*: the same articles and outlets, the label's articles spread over all six weeks and all 16 outlets: the
+  narrative is as uncatalogued, but nothing rises.
+
+Discovery runs once per world (the defaults); the alert rule is then replayed from the stored weekly clusters
+(`emerging_cluster_weekly`, `emerging_cluster_passages`) for every variant of its settings (outlets this week, growth
+ratio, articles this week), with the cooldown applied as `flows/discovery_step.py` applies it. The replay of the
+default variant must reproduce the alerts the run stored (checked, `replay_matches`). An alert is a *hit* when most
+of its cluster's articles in that window carry the removed label. Reported per variant: planted worlds with a hit
+(and the week of the first, 3 = the first planted week), alerts that are not hits per planted world, and alerts per
+null world (every one a false alarm: nothing was planted there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from discovery_quality import ingest_removed_world
+from discovery_world import REMOVABLE, gold_by_article, plan_emerging_world
+from realworld import load_docs, query
+
+import flows  # noqa: F401  (environment defaults)
+from flows.settings import Settings
+from models.discovery import status_of
+
+EMERGE_WEEK = 3
+MIN_OUTLETS = (2, 3, 4, 5)
+GROWTH = (1.5, 2.0, 3.0)
+MIN_WEEK_ARTICLES = (1, 3, 5)
+
+
+def plan(docs, seed: int, label: str, kind: str):
+    if kind == "planted":
+        return plan_emerging_world(docs, seed, label, emerge_week=EMERGE_WEEK)
+    return plan_emerging_world(docs, seed, label, emerge_week=0, emerging_outlets=16)
+
+
+def cluster_weeks(db: Path, world, label: str) -> list[dict]:
+    """Every (cluster, week) discovery stored, in week order, with what the alert rule and the judgement need."""
+    gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
+    members: dict[tuple[str, str], list[tuple[str, str, date]]] = {}
+    for cluster_id, week, article_id, source_id, day in query(
+            db, "SELECT cluster_id, week, article_id, source_id, day FROM emerging_cluster_passages"):
+        members.setdefault((cluster_id, week), []).append((article_id, source_id, day))
+    camp = dict(query(db, "SELECT source_id, camp FROM sources"))
+    rows = query(db, "SELECT cluster_id, week, week_articles, previous_articles, status, passages, similarity "
+                     "FROM emerging_cluster_weekly ORDER BY week, cluster_id")
+    out = []
+    for cluster_id, week, this_week, before, status, passages, similarity in rows:
+        monday = date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
+        parts = members.get((cluster_id, week), [])
+        articles = {a for a, _, _ in parts}
+        out.append({"cluster_id": cluster_id, "week": week, "week_index": (monday - world.start).days // 7,
+                    "is_new": status == "new", "promoted": status == "promoted", "week_articles": this_week,
+                    "previous_articles": before, "week_outlets": len({s for _, s, d in parts if d >= monday}),
+                    "week_camps": len({camp.get(s) for _, s, d in parts if d >= monday}), "passages": passages,
+                    "similarity": similarity,
+                    "day": max((d for _, _, d in parts), default=monday), "articles": len(articles),
+                    "purity": sum(label in gold.get(a, ()) for a in articles) / max(len(articles), 1)})
+    return out
+
+
+def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles: int, cooldown_days: int) -> list[dict]:
+    """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown)."""
+    alerts: list[dict] = []
+    for row in weeks:
+        status = "promoted" if row["promoted"] else status_of(row["is_new"], row["week_articles"],
+                                                               row["previous_articles"], growth)
+        if status not in ("new", "growing") or row["week_outlets"] < min_outlets:
+            continue
+        if row["week_articles"] < min_week_articles:
+            continue
+        day = row["day"]
+        if any(a["cluster_id"] == row["cluster_id"] and day - timedelta(days=cooldown_days) < a["day"] != day
+               for a in alerts):
+            continue
+        if any(a["cluster_id"] == row["cluster_id"] and a["day"] == day for a in alerts):
+            continue  # the same alert id: stored once
+        alerts.append(row)
+    return alerts
+
+
+def summarise(results: list[dict], cooldown_days: int) -> list[dict]:
+    table = []
+    for min_outlets, growth, min_articles in itertools.product(MIN_OUTLETS, GROWTH, MIN_WEEK_ARTICLES):
+        planted = [r for r in results if r["kind"] == "planted"]
+        null = [r for r in results if r["kind"] == "null"]
+        found, first_weeks, other = 0, [], 0
+        for r in planted:
+            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days)
+            hits = [a for a in alerts if a["purity"] > 0.5]
+            found += bool(hits)
+            if hits:
+                first_weeks.append(min(a["week_index"] for a in hits))
+            other += len(alerts) - len(hits)
+        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days)) for r in null]
+        table.append({"min_outlets": min_outlets, "growth": growth, "min_week_articles": min_articles,
+                      "planted_found": f"{found}/{len(planted)}",
+                      "first_hit_weeks": sorted(first_weeks),
+                      "planted_other_alerts_per_world": round(other / max(len(planted), 1), 2),
+                      "null_alerts_per_world": round(sum(null_alerts) / max(len(null), 1), 2),
+                      "null_worlds_with_alert": f"{sum(n > 0 for n in null_alerts)}/{len(null)}"})
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=4)
+    parser.add_argument("--first-seed", type=int, default=400)
+    parser.add_argument("--labels", type=int, default=3, help="how many of the most frequent labels to remove in turn")
+    parser.add_argument("--kinds", nargs="+", default=["planted", "null"], choices=["planted", "null"])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-alert-rates"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
+    parser.add_argument("--replay", nargs="*", type=Path,
+                        help="only replay the rule on the results files given (from --out), no ingest")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    settings = Settings()
+    if args.replay:
+        results = [r for f in args.replay for r in json.loads(f.read_text())["results"]]
+        for r in results:
+            for w in r["weeks"]:
+                w["day"] = date.fromisoformat(w["day"])
+        print(json.dumps(summarise(results, settings.discovery_alert_cooldown_days), indent=1))
+        return
+    from prefect.testing.utilities import prefect_test_harness
+
+    docs = load_docs()
+    args.cache.parent.mkdir(parents=True, exist_ok=True)
+    results = []
+    with prefect_test_harness(server_startup_timeout=120):
+        for label, narrative_id in list(REMOVABLE.items())[: args.labels]:
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
+                for kind in args.kinds:
+                    started = time.perf_counter()
+                    workdir = args.work / f"{kind}-{narrative_id}-{seed}"
+                    world = plan(docs, seed, label, kind)
+                    run = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+                    db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
+                    weeks = cluster_weeks(db, world, label)
+                    stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
+                    replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(
+                        weeks, run.discovery_alert_min_outlets, run.discovery_growth_ratio, 1,
+                        run.discovery_alert_cooldown_days))
+                    row = {"label": label, "seed": seed, "kind": kind, "articles": len(world.postings),
+                           "clusters": len({w["cluster_id"] for w in weeks}), "alerts": len(stored),
+                           "replay_matches": stored == replayed, "seconds": round(time.perf_counter() - started, 1)}
+                    print(json.dumps(row), flush=True)
+                    results.append(row | {"weeks": weeks})
+    table = summarise(results, settings.discovery_alert_cooldown_days)
+    print(json.dumps(table, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps({"results": results, "table": table}, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
