@@ -9,9 +9,12 @@ ingested by the real `daily_ingest` with a catalogue *without* that narrative:
 * *null*: the same articles and outlets, the label's articles spread over all six weeks and all 16 outlets: the
   narrative is as uncatalogued, but nothing rises.
 
-Discovery runs once per world (the defaults); the alert rule is then replayed from the stored weekly clusters
-(`emerging_cluster_weekly`, `emerging_cluster_passages`) for every variant of its settings (outlets this week, growth
-ratio, articles this week), with the cooldown applied as `flows/discovery_step.py` applies it. The replay of the
+Discovery runs with the defaults, on the whole world at once, or with `--daily` as the daily path runs it (the first
+two weeks at once, then one `daily_ingest` per day, each day's computation of the current week kept); the alert rule
+is then replayed from the stored clusters (`emerging_cluster_weekly` with each cluster's window/reference test
+`novelty_p`, `emerging_cluster_passages`) for every variant of its settings (outlets this week, `novelty_p` bar, and
+with `--growth` / `--min-week-articles` the growth ratio and articles this week), with the cooldown applied as
+`flows/discovery_step.py` applies it. The replay of the
 default variant must reproduce the alerts the run stored (checked, `replay_matches`). An alert is a *hit* when most
 of its cluster's articles in that window carry the removed label. Reported per variant: planted worlds with a hit
 (and the week of the first, 3 = the first planted week), alerts that are not hits per planted world, and alerts per
@@ -42,8 +45,7 @@ from models.discovery import status_of
 
 EMERGE_WEEK = 3
 MIN_OUTLETS = (2, 3, 4, 5)
-GROWTH = (1.5, 2.0, 3.0)
-MIN_WEEK_ARTICLES = (1, 3, 5)
+ALPHAS = (1.0, 0.2, 0.1, 0.05, 0.02)
 
 
 def plan(docs, seed: int, label: str, kind: str):
@@ -60,10 +62,10 @@ def cluster_weeks(db: Path, world, label: str) -> list[dict]:
             db, "SELECT cluster_id, week, article_id, source_id, day FROM emerging_cluster_passages"):
         members.setdefault((cluster_id, week), []).append((article_id, source_id, day))
     camp = dict(query(db, "SELECT source_id, camp FROM sources"))
-    rows = query(db, "SELECT cluster_id, week, week_articles, previous_articles, status, passages, similarity "
-                     "FROM emerging_cluster_weekly ORDER BY week, cluster_id")
+    rows = query(db, "SELECT cluster_id, week, week_articles, previous_articles, status, passages, similarity, "
+                     "novelty_p FROM emerging_cluster_weekly ORDER BY week, cluster_id")
     out = []
-    for cluster_id, week, this_week, before, status, passages, similarity in rows:
+    for cluster_id, week, this_week, before, status, passages, similarity, novelty_p in rows:
         monday = date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
         parts = members.get((cluster_id, week), [])
         articles = {a for a, _, _ in parts}
@@ -71,19 +73,53 @@ def cluster_weeks(db: Path, world, label: str) -> list[dict]:
                     "is_new": status == "new", "promoted": status == "promoted", "week_articles": this_week,
                     "previous_articles": before, "week_outlets": len({s for _, s, d in parts if d >= monday}),
                     "week_camps": len({camp.get(s) for _, s, d in parts if d >= monday}), "passages": passages,
-                    "similarity": similarity,
+                    "similarity": similarity, "novelty_p": novelty_p,
                     "day": max((d for _, _, d in parts), default=monday), "articles": len(articles),
                     "purity": sum(label in gold.get(a, ()) for a in articles) / max(len(articles), 1)})
     return out
 
 
-def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles: int, cooldown_days: int) -> list[dict]:
-    """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown)."""
+def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: Settings, cache: Path,
+                 first_daily_week: int = 2) -> tuple[Path, list[dict]]:
+    """The daily path: the world up to `first_daily_week` ingested at once, then one `daily_ingest` per day; returns
+    the warehouse and the current week's clusters as each day's run left them (in day order)."""
+    import shutil
+
+    from discovery_world import catalogue_without
+    from pytest_httpserver import HTTPServer
+    from realworld import World, ingest_world
+
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
+    first = world.start + timedelta(weeks=first_daily_week)
+    snapshots: list[dict] = []
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        for offset in range(-1, (world.last_day - first).days + 1):
+            day = first + timedelta(days=offset)
+            upto = World(world.seed, world.planted, world.start, world.weeks, world.outlets,
+                         [p for p in world.postings if p.published.date() <= day])
+            server.clear()
+            db = ingest_world(upto, workdir, server, settings, cache)
+            if offset >= 0:
+                week = day.strftime("%G-W%V")
+                snapshots.extend(w | {"computed_on": day} for w in cluster_weeks(db, world, label) if w["week"] == week)
+    finally:
+        server.stop()
+    return db, snapshots
+
+
+def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles: int, cooldown_days: int,
+           alpha: float = 1.0) -> list[dict]:
+    """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown).
+    `weeks` in the order they were computed (on the daily path: each day's computation of the current week)."""
     alerts: list[dict] = []
     for row in weeks:
         status = "promoted" if row["promoted"] else status_of(row["is_new"], row["week_articles"],
                                                                row["previous_articles"], growth)
-        if status not in ("new", "growing") or row["week_outlets"] < min_outlets:
+        if status not in ("new", "growing") or row["week_outlets"] < min_outlets or row["novelty_p"] > alpha:
             continue
         if row["week_articles"] < min_week_articles:
             continue
@@ -97,22 +133,24 @@ def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles
     return alerts
 
 
-def summarise(results: list[dict], cooldown_days: int) -> list[dict]:
+def summarise(results: list[dict], cooldown_days: int, growths: list[float], min_week_articles: list[int]) -> list[dict]:
     table = []
-    for min_outlets, growth, min_articles in itertools.product(MIN_OUTLETS, GROWTH, MIN_WEEK_ARTICLES):
+    for min_outlets, alpha, growth, min_articles in itertools.product(MIN_OUTLETS, ALPHAS, growths, min_week_articles):
         planted = [r for r in results if r["kind"] == "planted"]
         null = [r for r in results if r["kind"] == "null"]
-        found, first_weeks, other = 0, [], 0
+        found, first_weeks, other, hit_alerts = 0, [], 0, 0
         for r in planted:
-            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days)
+            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha)
             hits = [a for a in alerts if a["purity"] > 0.5]
             found += bool(hits)
             if hits:
                 first_weeks.append(min(a["week_index"] for a in hits))
             other += len(alerts) - len(hits)
-        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days)) for r in null]
-        table.append({"min_outlets": min_outlets, "growth": growth, "min_week_articles": min_articles,
+            hit_alerts += len(hits)
+        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha)) for r in null]
+        table.append({"min_outlets": min_outlets, "alpha": alpha, "growth": growth, "min_week_articles": min_articles,
                       "planted_found": f"{found}/{len(planted)}",
+                      "planted_alert_precision": round(hit_alerts / max(hit_alerts + other, 1), 2),
                       "first_hit_weeks": sorted(first_weeks),
                       "planted_other_alerts_per_world": round(other / max(len(planted), 1), 2),
                       "null_alerts_per_world": round(sum(null_alerts) / max(len(null), 1), 2),
@@ -130,6 +168,10 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
     parser.add_argument("--replay", nargs="*", type=Path,
                         help="only replay the rule on the results files given (from --out), no ingest")
+    parser.add_argument("--daily", action="store_true",
+                        help="ingest day by day from week 2 (the daily path) instead of all at once")
+    parser.add_argument("--growth", nargs="+", type=float, default=[1.5], help="growth ratios replayed")
+    parser.add_argument("--min-week-articles", nargs="+", type=int, default=[1], help="articles this week replayed")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     settings = Settings()
@@ -138,7 +180,10 @@ def main() -> None:
         for r in results:
             for w in r["weeks"]:
                 w["day"] = date.fromisoformat(w["day"])
-        print(json.dumps(summarise(results, settings.discovery_alert_cooldown_days), indent=1))
+                if "computed_on" in w:
+                    w["computed_on"] = date.fromisoformat(w["computed_on"])
+        print(json.dumps(summarise(results, settings.discovery_alert_cooldown_days, args.growth,
+                                   args.min_week_articles), indent=1))
         return
     from prefect.testing.utilities import prefect_test_harness
 
@@ -153,18 +198,21 @@ def main() -> None:
                     workdir = args.work / f"{kind}-{narrative_id}-{seed}"
                     world = plan(docs, seed, label, kind)
                     run = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
-                    db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
-                    weeks = cluster_weeks(db, world, label)
+                    if args.daily:
+                        db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
+                    else:
+                        db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
+                        weeks = cluster_weeks(db, world, label)
                     stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
                     replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(
                         weeks, run.discovery_alert_min_outlets, run.discovery_growth_ratio, 1,
-                        run.discovery_alert_cooldown_days))
-                    row = {"label": label, "seed": seed, "kind": kind, "articles": len(world.postings),
+                        run.discovery_alert_cooldown_days, run.discovery_alert_alpha))
+                    row = {"label": label, "seed": seed, "kind": kind, "daily": args.daily, "articles": len(world.postings),
                            "clusters": len({w["cluster_id"] for w in weeks}), "alerts": len(stored),
                            "replay_matches": stored == replayed, "seconds": round(time.perf_counter() - started, 1)}
                     print(json.dumps(row), flush=True)
                     results.append(row | {"weeks": weeks})
-    table = summarise(results, settings.discovery_alert_cooldown_days)
+    table = summarise(results, settings.discovery_alert_cooldown_days, args.growth, args.min_week_articles)
     print(json.dumps(table, indent=1))
     if args.out:
         args.out.write_text(json.dumps({"results": results, "table": table}, indent=1, default=str))

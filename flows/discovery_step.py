@@ -222,6 +222,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())), last)
                 for c, v, p, _, last in prev_rows]
     clusters = []
+    novelty: list[tuple[int, int, float]] = []
     retained: dict[str, float] = {}
     unmerged: list[list[str]] = []
     boiler = np.zeros(n, dtype=bool)
@@ -254,9 +255,13 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                 log.info("discovery %s: a cluster joining %s split back into them", week, ", ".join(ids))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
         tested = len(clusters)
-        clusters = [c for c in clusters if params.alpha >= 1 or cluster_novelty(
-            c.centroid, float(np.percentile(c.centrality, params.neighbourhood)), window.vectors, window.article_ids, reference,
-            ref.article_ids)[2] <= params.alpha / max(tested, 1)]
+        window_unit = unit(window.vectors)
+        reference_unit = unit(reference) if len(reference) else reference
+        novelty = [cluster_novelty(c.centroid, float(np.percentile(c.centrality, params.neighbourhood)), window_unit,
+                                   window.article_ids, reference_unit, ref.article_ids) for c in clusters]
+        kept_tests = [(c, t) for c, t in zip(clusters, novelty, strict=True)
+                      if params.alpha >= 1 or t[2] <= params.alpha / max(tested, 1)]
+        clusters, novelty = [c for c, _ in kept_tests], [t for _, t in kept_tests]
         if tested and params.alpha < 1:
             log.info("discovery %s: %d of %d clusters denser than the reference period explains", week,
                      len(clusters), tested)
@@ -274,7 +279,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     weekly: list[dict] = []
     members: list[dict] = []
     alerts: list[tuple[dict, date, int]] = []
-    for cluster, cluster_id, sim in zip(clusters, matching.ids, matching.similarity, strict=True):
+    for cluster, cluster_id, sim, (near_window, near_reference, novelty_p) in zip(
+            clusters, matching.ids, matching.similarity, novelty, strict=True):
         idx = cluster.members
         arts = {window.article_ids[i] for i in idx}
         this_week = len({window.article_ids[i] for i in idx if window.days[i] >= monday})
@@ -294,12 +300,14 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                        "week_articles": this_week, "previous_articles": before, "outlets": outlets, "camps": camps,
                        "keywords": cluster.keywords, "nearest_narrative": narrative, "similarity": similarity,
                        "match_similarity": sim, "status": status, "central": json.dumps(central),
-                       "centroid": cluster.centroid.astype(np.float32).tolist()})
+                       "centroid": cluster.centroid.astype(np.float32).tolist(), "window_neighbours": near_window,
+                       "reference_neighbours": near_reference, "novelty_p": novelty_p})
         members.extend({"cluster_id": cluster_id, "passage_id": window.passage_ids[i], "week": week,
                         "article_id": window.article_ids[i], "source_id": window.source_ids[i], "day": window.days[i],
                         "centrality": float(c)} for i, c in zip(idx, cluster.centrality, strict=True))
         week_outlets = {window.source_ids[i] for i in idx if window.days[i] >= monday}
-        if status in ("new", "growing") and len(week_outlets) >= settings.discovery_alert_min_outlets:
+        if (status in ("new", "growing") and len(week_outlets) >= settings.discovery_alert_min_outlets
+                and novelty_p <= settings.discovery_alert_alpha):
             alerts.append((weekly[-1], max(window.days[i] for i in idx), len(week_outlets)))
     new_alerts = 0
     with writer.transaction() as con:
@@ -309,7 +317,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
             con.executemany(
                 "INSERT INTO emerging_cluster_weekly VALUES ($cluster_id, $week, $passages, $articles, $week_articles, "
                 "$previous_articles, $outlets, $camps, $keywords, $nearest_narrative, $similarity, $match_similarity, "
-                "$status, $central, $centroid)", weekly)
+                "$status, $central, $centroid, $window_neighbours, $reference_neighbours, $novelty_p)", weekly)
             # one statement over list parameters: tens of thousands of rows at scale, executemany would crawl
             con.execute(load_sql("queries/discovery_insert_members"),
                         {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
@@ -349,17 +357,19 @@ def _store_alert(con, row: dict, day: date, n_outlets: int, cooldown_days: int) 
                 "status": row["status"], "keywords": row["keywords"], "outlets": row["outlets"], "camps": row["camps"],
                 "passages": row["passages"], "articles": row["articles"], "week_articles": row["week_articles"],
                 "previous_articles": row["previous_articles"], "week_outlets": n_outlets,
+                "window_neighbours": row["window_neighbours"], "reference_neighbours": row["reference_neighbours"],
+                "novelty_p": row["novelty_p"],
                 "nearest_narrative": row["nearest_narrative"], "similarity": row["similarity"],
                 "top_passages": central}
     inserted = con.execute(load_sql("queries/insert_alert"), {
         "alert_id": alert_id_for(key, "*", day), "narrative_id": key, "camp": "*", "day": day,
         "count": row["passages"], "total": row["articles"], "share": 0.0, "baseline": float(row["previous_articles"]),
-        "score": float(row["week_articles"]), "kind": "emerging", "p_value": None,
+        "score": float(row["week_articles"]), "kind": "emerging", "p_value": row["novelty_p"],
         "evidence": json.dumps(evidence, default=str)}).fetchall()
     if inserted:
-        log.warning("EMERGING cluster %s (%s) in %s: %d articles this week (%d the week before) from %d outlets: %s",
-                    row["cluster_id"], row["status"], row["week"], row["week_articles"], row["previous_articles"],
-                    n_outlets, ", ".join(row["keywords"][:6]))
+        log.warning("EMERGING cluster %s (%s) in %s: %d articles this week (%d the week before) from %d outlets, "
+                    "novelty p %.3g: %s", row["cluster_id"], row["status"], row["week"], row["week_articles"],
+                    row["previous_articles"], n_outlets, row["novelty_p"], ", ".join(row["keywords"][:6]))
     return int(bool(inserted))
 
 

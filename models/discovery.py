@@ -317,14 +317,15 @@ def cluster_novelty(centroid: np.ndarray, floor: float, window: np.ndarray, wind
                     reference: np.ndarray, reference_articles: Sequence[str]) -> tuple[int, int, float]:
     """(window articles, reference articles, p-value) in the neighbourhood cosine >= `floor` of `centroid`.
 
+    `window` and `reference` rows must be unit vectors (normalised once by the caller: this runs per cluster).
     Under no change an article near the centroid comes from the window with probability window articles / all
     articles; the p-value is the binomial chance of at least the observed window count.
     """
     from scipy.stats import binom
 
     c = unit(centroid)[0]
-    near_w = {window_articles[int(i)] for i in np.flatnonzero(unit(window) @ c >= floor)} if len(window) else set()
-    near_r = {reference_articles[int(i)] for i in np.flatnonzero(unit(reference) @ c >= floor)} if len(reference) else set()
+    near_w = {window_articles[int(i)] for i in np.flatnonzero(window @ c >= floor)} if len(window) else set()
+    near_r = {reference_articles[int(i)] for i in np.flatnonzero(reference @ c >= floor)} if len(reference) else set()
     total_w, total_r = len(set(window_articles)), len(set(reference_articles))
     if not near_w or total_r == 0:
         return len(near_w), len(near_r), 1.0
