@@ -114,6 +114,15 @@ def test_the_step_finds_the_new_topic_incrementally_with_stable_ids(tmp_path, ca
     # first seen as new once the topic exists (its first week has few passages: found then or a week later)
     assert first_week >= (START + timedelta(weeks=EMERGING_FROM)).strftime("%G-W%V") and first_status == "new"
     assert f"emerging:{cluster}" in [n for n, _ in alerts]
+    # the alert carries its cluster's window/reference test, stored per cluster-week: the new topic's neighbourhood
+    # holds more window than reference articles every week, and by its second week few reference ones at all
+    evidence = next(json.loads(e) for n, e in alerts if n == f"emerging:{cluster}")
+    assert {"novelty_p", "window_neighbours", "reference_neighbours"} <= set(evidence)
+    con = duckdb.connect(str(db), read_only=True)
+    tests = con.execute("SELECT window_neighbours, reference_neighbours, novelty_p FROM emerging_cluster_weekly "
+                        "WHERE cluster_id = ? ORDER BY week", [cluster]).fetchall()
+    con.close()
+    assert all(w > r for w, r, _ in tests) and min(p for *_, p in tests) < 0.05
     # re-running changes nothing; the held-back day recomputes only the last week and keeps its ids
     assert all(r.skipped for r in compute_discovery(writer, settings))
     assert rows(db) == (weekly, members)
@@ -202,3 +211,29 @@ def test_a_failed_week_is_recorded_shown_retried_and_cleared(tmp_path, caplog) -
     assert [r.week for r in again if not r.skipped] == [last_week] and not any(r.error for r in again)
     assert failures(settings.db) == []
     assert "warning" not in CliRunner().invoke(app, ["discover", "--db", str(settings.db)]).stderr
+
+
+def test_the_alert_bar_on_the_novelty_test_holds_back_alerts_not_clusters(tmp_path) -> None:
+    writer, settings = build(tmp_path)
+    compute_discovery(writer, settings)
+    weekly, members = rows(settings.db)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    tests = con.execute("SELECT novelty_p, window_neighbours, reference_neighbours FROM emerging_cluster_weekly").fetchall()
+    alerted = con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0]
+    con.close()
+    assert tests and all(0 <= p <= 1 and w >= 0 and r >= 0 for p, w, r in tests) and alerted
+    strict = Settings(db=tmp_path / "strict.duckdb", discovery_dims=16, discovery_alert_alpha=1e-300)
+    writer2 = Writer(strict.db)
+    with writer.transaction() as con:
+        con.execute("CHECKPOINT")
+    import shutil
+
+    shutil.copy(settings.db, strict.db)
+    with writer2.transaction() as con:
+        con.execute("DELETE FROM alerts WHERE kind = 'emerging'")
+        con.execute("DELETE FROM emerging_weeks")  # recompute every week with the strict bar
+    compute_discovery(writer2, strict)
+    assert rows(strict.db) == (weekly, members)  # the same clusters and ids ...
+    con = duckdb.connect(str(strict.db), read_only=True)
+    assert con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0] == 0  # ... no alert
+    con.close()
