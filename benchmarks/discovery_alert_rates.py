@@ -111,12 +111,26 @@ def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: 
     return db, snapshots
 
 
+def mark_continued(weeks: list[dict]) -> None:
+    """Sets `continued` on each row: its cluster id was in an earlier computation (an earlier day's on the daily path,
+    an earlier week's otherwise)."""
+    seen: set[str] = set()
+    for when in sorted({w.get("computed_on", w["week"]) for w in weeks}, key=str):
+        rows = [w for w in weeks if w.get("computed_on", w["week"]) == when]
+        for w in rows:
+            w["continued"] = w["cluster_id"] in seen
+        seen |= {w["cluster_id"] for w in rows}
+
+
 def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles: int, cooldown_days: int,
-           alpha: float = 1.0) -> list[dict]:
+           alpha: float = 1.0, continued: bool = False) -> list[dict]:
     """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown).
-    `weeks` in the order they were computed (on the daily path: each day's computation of the current week)."""
+    `weeks` in the order they were computed (on the daily path: each day's computation of the current week);
+    `continued`: only clusters found by an earlier computation too (see `mark_continued`)."""
     alerts: list[dict] = []
     for row in weeks:
+        if continued and not row.get("continued"):
+            continue
         status = "promoted" if row["promoted"] else status_of(row["is_new"], row["week_articles"],
                                                                row["previous_articles"], growth)
         if status not in ("new", "growing") or row["week_outlets"] < min_outlets or row["novelty_p"] > alpha:
@@ -135,20 +149,24 @@ def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles
 
 def summarise(results: list[dict], cooldown_days: int, growths: list[float], min_week_articles: list[int]) -> list[dict]:
     table = []
-    for min_outlets, alpha, growth, min_articles in itertools.product(MIN_OUTLETS, ALPHAS, growths, min_week_articles):
+    for r in results:
+        mark_continued(r["weeks"])
+    for min_outlets, alpha, growth, min_articles, continued in itertools.product(
+            MIN_OUTLETS, ALPHAS, growths, min_week_articles, (False, True)):
         planted = [r for r in results if r["kind"] == "planted"]
         null = [r for r in results if r["kind"] == "null"]
         found, first_weeks, other, hit_alerts = 0, [], 0, 0
         for r in planted:
-            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha)
+            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued)
             hits = [a for a in alerts if a["purity"] > 0.5]
             found += bool(hits)
             if hits:
                 first_weeks.append(min(a["week_index"] for a in hits))
             other += len(alerts) - len(hits)
             hit_alerts += len(hits)
-        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha)) for r in null]
-        table.append({"min_outlets": min_outlets, "alpha": alpha, "growth": growth, "min_week_articles": min_articles,
+        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued))
+                       for r in null]
+        table.append({"min_outlets": min_outlets, "alpha": alpha, "continued": continued, "growth": growth, "min_week_articles": min_articles,
                       "planted_found": f"{found}/{len(planted)}",
                       "planted_alert_precision": round(hit_alerts / max(hit_alerts + other, 1), 2),
                       "first_hit_weeks": sorted(first_weeks),
