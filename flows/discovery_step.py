@@ -23,7 +23,7 @@ from models.discovery import (
     Previous,
     boilerplate_mask,
     cluster_labels,
-    cluster_novelty,
+    clusters_novelty,
     describe_clusters,
     match_clusters,
     nearest_narrative,
@@ -255,10 +255,9 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                 log.info("discovery %s: a cluster joining %s split back into them", week, ", ".join(ids))
         clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
         tested = len(clusters)
-        window_unit = unit(window.vectors)
-        reference_unit = unit(reference) if len(reference) else reference
-        novelty = [cluster_novelty(c.centroid, float(np.percentile(c.centrality, params.neighbourhood)), window_unit,
-                                   window.article_ids, reference_unit, ref.article_ids) for c in clusters]
+        novelty = clusters_novelty([c.centroid for c in clusters],
+                                   [float(np.percentile(c.centrality, params.neighbourhood)) for c in clusters],
+                                   window.vectors, window.article_ids, reference, ref.article_ids)
         kept_tests = [(c, t) for c, t in zip(clusters, novelty, strict=True)
                       if params.alpha >= 1 or t[2] <= params.alpha / max(tested, 1)]
         clusters, novelty = [c for c, _ in kept_tests], [t for _, t in kept_tests]
