@@ -164,7 +164,8 @@ def test_discover_command_report_and_export_show_the_clusters(built, tmp_path) -
     members = query(db, "SELECT DISTINCT m.cluster_id, coalesce(a.canonical_url, a.url) FROM emerging_cluster_passages m "
                         "JOIN articles a USING (article_id) WHERE m.week = ?", [last_week])
     for c in clusters:
-        assert {"cluster_id", "keywords", "outlets", "camps", "first_seen", "passages", "urls"} <= set(c)
+        assert {"cluster_id", "keywords", "outlets", "camps", "first_seen", "passages", "urls", "novelty_p"} <= set(c)
+        assert 0 <= c["novelty_p"] <= 1
         assert sorted(c["urls"]) == sorted(u for cid, u in members if cid == c["cluster_id"])
         assert c["keywords"] and len(c["outlets"]) >= 2
     kept = {cid for (cid,) in query(db, "SELECT cluster_id FROM emerging_cluster_events WHERE kind = 'retained' AND week = ?",

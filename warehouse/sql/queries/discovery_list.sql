@@ -2,7 +2,8 @@
 -- retained: kept under its id by hysteresis that week.
 WITH shown AS (SELECT coalesce(CAST($week AS VARCHAR), (SELECT max(week) FROM emerging_weeks)) AS week)
 SELECT w.cluster_id, w.week, w.status, c.first_seen, c.last_seen, w.keywords, w.outlets, w.camps, w.passages,
-       w.articles, w.week_articles, w.previous_articles, w.nearest_narrative, w.similarity, c.merged_into,
+       w.articles, w.week_articles, w.previous_articles, w.nearest_narrative, w.similarity, w.window_neighbours,
+       w.reference_neighbours, w.novelty_p, c.merged_into,
        c.split_from, w.central,
        EXISTS (SELECT 1 FROM emerging_cluster_events e
                WHERE e.kind = 'retained' AND e.cluster_id = w.cluster_id AND e.week = w.week) AS retained,
