@@ -222,9 +222,10 @@ def main() -> None:
                         db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
                         weeks = cluster_weeks(db, world, label)
                     stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
+                    mark_continued(weeks)
                     replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(
                         weeks, run.discovery_alert_min_outlets, run.discovery_growth_ratio, 1,
-                        run.discovery_alert_cooldown_days, run.discovery_alert_alpha))
+                        run.discovery_alert_cooldown_days, run.discovery_alert_alpha, run.discovery_alert_continued))
                     row = {"label": label, "seed": seed, "kind": kind, "daily": args.daily, "articles": len(world.postings),
                            "clusters": len({w["cluster_id"] for w in weeks}), "alerts": len(stored),
                            "replay_matches": stored == replayed, "seconds": round(time.perf_counter() - started, 1)}

@@ -306,7 +306,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                         "centrality": float(c)} for i, c in zip(idx, cluster.centrality, strict=True))
         week_outlets = {window.source_ids[i] for i in idx if window.days[i] >= monday}
         if (status in ("new", "growing") and len(week_outlets) >= settings.discovery_alert_min_outlets
-                and novelty_p <= settings.discovery_alert_alpha):
+                and novelty_p <= settings.discovery_alert_alpha and (sim is not None or not settings.discovery_alert_continued)):
             alerts.append((weekly[-1], max(window.days[i] for i in idx), len(week_outlets)))
     new_alerts = 0
     with writer.transaction() as con:

@@ -97,6 +97,7 @@ class Settings(BaseSettings):
     discovery_growth_ratio: float = Field(1.5, gt=1, description="articles this week / last week for 'growing'")
     discovery_alert_min_outlets: int = Field(3, ge=1, description="outlets this week for a new or growing cluster to alert")
     discovery_alert_alpha: float = Field(1.0, gt=0, le=1, description="an emerging alert also needs its cluster's window/reference test p-value at most this (1 = any)")
+    discovery_alert_continued: bool = Field(False, description="an emerging alert only for a cluster that continues one an earlier computation found (on the daily path: the day before)")
     discovery_alert_cooldown_days: int = Field(14, ge=0, description="at most one emerging alert per cluster in this many days")
     discovery_max_points: int = Field(12000, ge=100, description="larger windows are clustered on a seeded sample of this size")
     discovery_selection: Literal["eom", "leaf"] = Field("leaf", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")

@@ -213,27 +213,30 @@ def test_a_failed_week_is_recorded_shown_retried_and_cleared(tmp_path, caplog) -
     assert "warning" not in CliRunner().invoke(app, ["discover", "--db", str(settings.db)]).stderr
 
 
-def test_the_alert_bar_on_the_novelty_test_holds_back_alerts_not_clusters(tmp_path) -> None:
-    writer, settings = build(tmp_path)
-    compute_discovery(writer, settings)
-    weekly, members = rows(settings.db)
+def discovered(tmp_path: Path, name: str, **overrides) -> dict:
+    """A fresh warehouse of the synthetic world (the same data every time), discovery run with `overrides`."""
+    (tmp_path / name).mkdir()
+    writer, settings = build(tmp_path / name)
+    compute_discovery(writer, settings.model_copy(update=overrides))
     con = duckdb.connect(str(settings.db), read_only=True)
-    tests = con.execute("SELECT novelty_p, window_neighbours, reference_neighbours FROM emerging_cluster_weekly").fetchall()
-    alerted = con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0]
-    con.close()
-    assert tests and all(0 <= p <= 1 and w >= 0 and r >= 0 for p, w, r in tests) and alerted
-    strict = Settings(db=tmp_path / "strict.duckdb", discovery_dims=16, discovery_alert_alpha=1e-300)
-    writer2 = Writer(strict.db)
-    with writer.transaction() as con:
-        con.execute("CHECKPOINT")
-    import shutil
+    try:
+        evidence = [json.loads(e) for (e,) in con.execute("SELECT evidence FROM alerts WHERE kind = 'emerging'").fetchall()]
+        return {"rows": rows(settings.db), "alerts": {(e["cluster_id"], e["week"]) for e in evidence},
+                "tests": con.execute("SELECT novelty_p, window_neighbours, reference_neighbours "
+                                     "FROM emerging_cluster_weekly").fetchall(),
+                "continuing": set(con.execute("SELECT cluster_id, week FROM emerging_cluster_weekly "
+                                              "WHERE match_similarity IS NOT NULL").fetchall())}
+    finally:
+        con.close()
 
-    shutil.copy(settings.db, strict.db)
-    with writer2.transaction() as con:
-        con.execute("DELETE FROM alerts WHERE kind = 'emerging'")
-        con.execute("DELETE FROM emerging_weeks")  # recompute every week with the strict bar
-    compute_discovery(writer2, strict)
-    assert rows(strict.db) == (weekly, members)  # the same clusters and ids ...
-    con = duckdb.connect(str(strict.db), read_only=True)
-    assert con.execute("SELECT count(*) FROM alerts WHERE kind = 'emerging'").fetchall()[0][0] == 0  # ... no alert
-    con.close()
+
+def test_the_alert_bars_hold_back_alerts_not_clusters(tmp_path) -> None:
+    default = discovered(tmp_path, "default")
+    assert default["tests"] and all(0 <= p <= 1 and w >= 0 and r >= 0 for p, w, r in default["tests"])
+    assert default["alerts"] - default["continuing"]  # new clusters alert in the week they appear
+    strict = discovered(tmp_path, "strict", discovery_alert_alpha=1e-300)
+    assert strict["rows"] == default["rows"] and not strict["alerts"]  # the same clusters and ids, no alert
+    continued = discovered(tmp_path, "continued", discovery_alert_continued=True)
+    assert continued["rows"] == default["rows"]
+    # only clusters that continue an earlier computation's (here an earlier week's, growing) may alert
+    assert continued["alerts"] <= continued["continuing"] and continued["alerts"] != default["alerts"]
