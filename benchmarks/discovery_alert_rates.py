@@ -45,7 +45,7 @@ from models.discovery import status_of
 
 EMERGE_WEEK = 3
 MIN_OUTLETS = (2, 3, 4, 5)
-ALPHAS = (1.0, 0.2, 0.1, 0.05, 0.02)
+ALPHAS = (1.0, 0.2, 0.1, 0.05, 0.02, 0.01)
 
 
 def plan(docs, seed: int, label: str, kind: str):

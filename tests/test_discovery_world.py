@@ -144,7 +144,7 @@ def test_discovery_is_incremental_and_tables_are_consistent(built) -> None:
     cooldown = built["settings"].discovery_alert_cooldown_days
     for i, (narrative_id, day, evidence) in enumerate(alerts):
         ev = json.loads(evidence)
-        assert narrative_id == f"emerging:{ev['cluster_id']}" and ev["week_outlets"] >= 3 and ev["top_passages"]
+        assert narrative_id == f"emerging:{ev['cluster_id']}" and ev["week_outlets"] >= built["settings"].discovery_alert_min_outlets and ev["top_passages"]
         assert ev["status"] in ("new", "growing") and ev["novelty_p"] <= built["settings"].discovery_alert_alpha
         if i and alerts[i - 1][0] == narrative_id:  # once per cooldown
             assert (day - alerts[i - 1][1]).days >= cooldown
