@@ -93,6 +93,9 @@ def main() -> None:
         weeks = con.execute("SELECT week, candidates, boilerplate, clustered, clusters FROM emerging_weeks ORDER BY week").fetchall()
         top = con.execute("SELECT cluster_id, status, size, len(outlets), label FROM emerging_clusters "
                           "ORDER BY status = 'new' DESC, size DESC LIMIT 3").fetchall()
+        alerts = con.execute("SELECT min(day), count(*), count(*) FILTER (WHERE evidence->>'cluster_id' = "
+                             "(SELECT cluster_id FROM emerging_clusters ORDER BY status = 'new' DESC, size DESC LIMIT 1)) "
+                             "FROM alerts WHERE kind = 'emerging' GROUP BY day >= ? ORDER BY 1", [new_monday]).fetchall()
     print(json.dumps({
         "classified_passages": args.passages, "new_week_passages": per_week, "vectors": vectors,
         "build_seconds": round(built, 1), "vectors_seconds": round(vectored, 1),
@@ -100,6 +103,8 @@ def main() -> None:
         "new_week": str(new_monday), "weeks_recomputed": [r.week for r in results if not r.skipped],
         "discovery_one_week_seconds": round(seconds, 1), "target_seconds": 60,
         "weeks": [list(w) for w in weeks], "largest_clusters": [list(t) for t in top],
+        # (first day, emerging alerts, of them the largest new cluster's) for the setup week and the new week
+        "emerging_alerts": [list(a) for a in alerts],
     }, indent=1, default=str))
 
 
