@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from discovery_quality import ingest_removed_world
+from discovery_quality import ingest_removed_world, world_arguments
 from discovery_world import REMOVABLE, gold_by_article, plan_emerging_world
 from realworld import load_docs, query
 
@@ -166,7 +166,8 @@ def summarise(results: list[dict], cooldown_days: int, growths: list[float], min
             hit_alerts += len(hits)
         null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued))
                        for r in null]
-        table.append({"min_outlets": min_outlets, "alpha": alpha, "continued": continued, "growth": growth, "min_week_articles": min_articles,
+        table.append({"min_outlets": min_outlets, "alpha": alpha, "continued": continued, "growth": growth,
+                      "min_week_articles": min_articles,
                       "planted_found": f"{found}/{len(planted)}",
                       "planted_alert_precision": round(hit_alerts / max(hit_alerts + other, 1), 2),
                       "first_hit_weeks": sorted(first_weeks),
@@ -178,12 +179,8 @@ def summarise(results: list[dict], cooldown_days: int, growths: list[float], min
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=4)
-    parser.add_argument("--first-seed", type=int, default=400)
-    parser.add_argument("--labels", type=int, default=3, help="how many of the most frequent labels to remove in turn")
+    world_arguments(parser, 4, 400, Path("/tmp/radar-alert-rates"))
     parser.add_argument("--kinds", nargs="+", default=["planted", "null"], choices=["planted", "null"])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-alert-rates"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
     parser.add_argument("--replay", nargs="*", type=Path,
                         help="only replay the rule on the results files given (from --out), no ingest")
     parser.add_argument("--daily", action="store_true",

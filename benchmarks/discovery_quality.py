@@ -93,13 +93,18 @@ def rediscover(db: Path, settings: Settings) -> Path:
     return db
 
 
+def world_arguments(parser: argparse.ArgumentParser, seeds: int, first_seed: int, work: Path) -> None:
+    """The options every removed-narrative world benchmark takes: which worlds, where, and the shared vector cache."""
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--first-seed", type=int, default=first_seed)
+    parser.add_argument("--labels", type=int, default=3, help="how many of the most frequent labels to remove in turn")
+    parser.add_argument("--work", type=Path, default=work)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--first-seed", type=int, default=200)
-    parser.add_argument("--labels", type=int, default=3, help="how many of the most frequent labels to remove in turn")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/radar-discovery"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
+    world_arguments(parser, 3, 200, Path("/tmp/radar-discovery"))
     parser.add_argument("--no-control", action="store_true")
     parser.add_argument("--rediscover", action="store_true",
                         help="reuse a world already ingested under --work: clear discovery's tables and rerun it only")
