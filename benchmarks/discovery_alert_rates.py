@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from discovery_quality import ingest_removed_world, world_arguments
-from discovery_world import REMOVABLE, gold_by_article, plan_emerging_world
-from realworld import load_docs, query
+from discovery_quality import ingest_removed_world, removed_world_server, removed_worlds, world_arguments
+from discovery_world import gold_by_article, plan_emerging_world
+from realworld import query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -61,19 +61,17 @@ def cluster_weeks(db: Path, world, label: str) -> list[dict]:
     for cluster_id, week, article_id, source_id, day in query(
             db, "SELECT cluster_id, week, article_id, source_id, day FROM emerging_cluster_passages"):
         members.setdefault((cluster_id, week), []).append((article_id, source_id, day))
-    camp = dict(query(db, "SELECT source_id, camp FROM sources"))
-    rows = query(db, "SELECT cluster_id, week, week_articles, previous_articles, status, passages, similarity, "
-                     "novelty_p FROM emerging_cluster_weekly ORDER BY week, cluster_id")
+    rows = query(db, "SELECT cluster_id, week, week_articles, previous_articles, status, novelty_p "
+                     "FROM emerging_cluster_weekly ORDER BY week, cluster_id")
     out = []
-    for cluster_id, week, this_week, before, status, passages, similarity, novelty_p in rows:
+    for cluster_id, week, this_week, before, status, novelty_p in rows:
         monday = date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
         parts = members.get((cluster_id, week), [])
         articles = {a for a, _, _ in parts}
         out.append({"cluster_id": cluster_id, "week": week, "week_index": (monday - world.start).days // 7,
                     "is_new": status == "new", "promoted": status == "promoted", "week_articles": this_week,
                     "previous_articles": before, "week_outlets": len({s for _, s, d in parts if d >= monday}),
-                    "week_camps": len({camp.get(s) for _, s, d in parts if d >= monday}), "passages": passages,
-                    "similarity": similarity, "novelty_p": novelty_p,
+                    "novelty_p": novelty_p,
                     "day": max((d for _, _, d in parts), default=monday), "articles": len(articles),
                     "purity": sum(label in gold.get(a, ()) for a in articles) / max(len(articles), 1)})
     return out
@@ -83,20 +81,11 @@ def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: 
                  first_daily_week: int = 2) -> tuple[Path, list[dict]]:
     """The daily path: the world up to `first_daily_week` ingested at once, then one `daily_ingest` per day; returns
     the warehouse and the current week's clusters as each day's run left them (in day order)."""
-    import shutil
-
-    from discovery_world import catalogue_without
-    from pytest_httpserver import HTTPServer
     from realworld import World, ingest_world
 
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
     first = world.start + timedelta(weeks=first_daily_week)
     snapshots: list[dict] = []
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
+    with removed_world_server(workdir, narrative_id) as server:
         for offset in range(-1, (world.last_day - first).days + 1):
             day = first + timedelta(days=offset)
             upto = World(world.seed, world.planted, world.start, world.weeks, world.outlets,
@@ -106,17 +95,18 @@ def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: 
             if offset >= 0:
                 week = day.strftime("%G-W%V")
                 snapshots.extend(w | {"computed_on": day} for w in cluster_weeks(db, world, label) if w["week"] == week)
-    finally:
-        server.stop()
     return db, snapshots
 
 
 def mark_continued(weeks: list[dict]) -> None:
     """Sets `continued` on each row: its cluster id was in an earlier computation (an earlier day's on the daily path,
     an earlier week's otherwise)."""
+    def computation(w: dict) -> str:
+        return str(w.get("computed_on", w["week"]))
+
     seen: set[str] = set()
-    for when in sorted({w.get("computed_on", w["week"]) for w in weeks}, key=str):
-        rows = [w for w in weeks if w.get("computed_on", w["week"]) == when]
+    for _, group in itertools.groupby(sorted(weeks, key=computation), key=computation):
+        rows = list(group)
         for w in rows:
             w["continued"] = w["cluster_id"] in seen
         seen |= {w["cluster_id"] for w in rows}
@@ -138,11 +128,10 @@ def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles
         if row["week_articles"] < min_week_articles:
             continue
         day = row["day"]
-        if any(a["cluster_id"] == row["cluster_id"] and day - timedelta(days=cooldown_days) < a["day"] != day
+        # within the cooldown, or the same day (the same alert id: stored once)
+        if any(a["cluster_id"] == row["cluster_id"] and (a["day"] > day - timedelta(days=cooldown_days) or a["day"] == day)
                for a in alerts):
             continue
-        if any(a["cluster_id"] == row["cluster_id"] and a["day"] == day for a in alerts):
-            continue  # the same alert id: stored once
         alerts.append(row)
     return alerts
 
@@ -200,34 +189,28 @@ def main() -> None:
         print(json.dumps(summarise(results, settings.discovery_alert_cooldown_days, args.growth,
                                    args.min_week_articles), indent=1))
         return
-    from prefect.testing.utilities import prefect_test_harness
-
-    docs = load_docs()
-    args.cache.parent.mkdir(parents=True, exist_ok=True)
     results = []
-    with prefect_test_harness(server_startup_timeout=120):
-        for label, narrative_id in list(REMOVABLE.items())[: args.labels]:
-            for seed in range(args.first_seed, args.first_seed + args.seeds):
-                for kind in args.kinds:
-                    started = time.perf_counter()
-                    workdir = args.work / f"{kind}-{narrative_id}-{seed}"
-                    world = plan(docs, seed, label, kind)
-                    run = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
-                    if args.daily:
-                        db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
-                    else:
-                        db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
-                        weeks = cluster_weeks(db, world, label)
-                    stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
-                    mark_continued(weeks)
-                    replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(
-                        weeks, run.discovery_alert_min_outlets, run.discovery_growth_ratio, 1,
-                        run.discovery_alert_cooldown_days, run.discovery_alert_alpha, run.discovery_alert_continued))
-                    row = {"label": label, "seed": seed, "kind": kind, "daily": args.daily, "articles": len(world.postings),
-                           "clusters": len({w["cluster_id"] for w in weeks}), "alerts": len(stored),
-                           "replay_matches": stored == replayed, "seconds": round(time.perf_counter() - started, 1)}
-                    print(json.dumps(row), flush=True)
-                    results.append(row | {"weeks": weeks})
+    for docs, label, narrative_id, seed in removed_worlds(args):
+        for kind in args.kinds:
+            started = time.perf_counter()
+            workdir = args.work / f"{kind}-{narrative_id}-{seed}"
+            world = plan(docs, seed, label, kind)
+            run = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+            if args.daily:
+                db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
+            else:
+                db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
+                weeks = cluster_weeks(db, world, label)
+            stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
+            mark_continued(weeks)
+            replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(
+                weeks, run.discovery_alert_min_outlets, run.discovery_growth_ratio, 1,
+                run.discovery_alert_cooldown_days, run.discovery_alert_alpha, run.discovery_alert_continued))
+            row = {"label": label, "seed": seed, "kind": kind, "daily": args.daily, "articles": len(world.postings),
+                   "clusters": len({w["cluster_id"] for w in weeks}), "alerts": len(stored),
+                   "replay_matches": stored == replayed, "seconds": round(time.perf_counter() - started, 1)}
+            print(json.dumps(row), flush=True)
+            results.append(row | {"weeks": weeks})
     table = summarise(results, settings.discovery_alert_cooldown_days, args.growth, args.min_week_articles)
     print(json.dumps(table, indent=1))
     if args.out:

@@ -25,6 +25,8 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,17 +56,26 @@ def control(db: Path, world, settings: Settings) -> dict:
     return {"clusters": len(judged), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
 
 
-def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path,
-                         add_last_day: bool = False) -> Path:
-    """A fresh `workdir` with the catalogue minus `narrative_id` (`settings.narratives` must point at its copy there),
-    `world` served on 127.0.0.1 and ingested by the real daily_ingest; returns the warehouse. `add_last_day`: ingested
-    without its last day, analyzed again, then with it (the world test's two steps)."""
+@contextmanager
+def removed_world_server(workdir: Path, narrative_id: str) -> Iterator[HTTPServer]:
+    """A fresh `workdir` holding the catalogue minus `narrative_id`, and a local HTTP server for the world."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     try:
+        yield server
+    finally:
+        server.stop()
+
+
+def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path,
+                         add_last_day: bool = False) -> Path:
+    """A fresh `workdir` with the catalogue minus `narrative_id` (`settings.narratives` must point at its copy there),
+    `world` served on 127.0.0.1 and ingested by the real daily_ingest; returns the warehouse. `add_last_day`: ingested
+    without its last day, analyzed again, then with it (the world test's two steps)."""
+    with removed_world_server(workdir, narrative_id) as server:
         if not add_last_day:
             return ingest_world(world, workdir, server, settings, cache)
         from flows.analyze import analyze
@@ -74,8 +85,19 @@ def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Sett
         server.clear()
         ingest_world(world, workdir, server, settings, cache)
         return db
-    finally:
-        server.stop()
+
+
+def removed_worlds(args: argparse.Namespace) -> Iterator[tuple[list, str, str, int]]:
+    """(documents, removed label, its narrative id, seed) for every world `world_arguments` selected, inside one
+    Prefect test server."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    docs = load_docs()
+    args.cache.parent.mkdir(parents=True, exist_ok=True)
+    with prefect_test_harness(server_startup_timeout=120):
+        for label, narrative_id in list(REMOVABLE.items())[: args.labels]:
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
+                yield docs, label, narrative_id, seed
 
 
 def rediscover(db: Path, settings: Settings) -> Path:
@@ -110,39 +132,33 @@ def main() -> None:
                         help="reuse a world already ingested under --work: clear discovery's tables and rerun it only")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    from prefect.testing.utilities import prefect_test_harness
-
-    docs = load_docs()
-    args.cache.parent.mkdir(parents=True, exist_ok=True)
     results = []
-    with prefect_test_harness(server_startup_timeout=120):
-        for label, narrative_id in list(REMOVABLE.items())[: args.labels]:
-            for seed in range(args.first_seed, args.first_seed + args.seeds):
-                started = time.perf_counter()
-                workdir = args.work / f"{narrative_id}-{seed}"
-                world = plan_emerging_world(docs, seed, label)
-                settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
-                if args.rediscover and (workdir / "radar.duckdb").exists():
-                    db = rediscover(workdir / "radar.duckdb", settings)
-                else:
-                    db = ingest_removed_world(world, workdir, narrative_id, settings, args.cache)
-                clusters = cluster_quality(db, world, label)
-                best = max(clusters, key=lambda c: (c["purity"] * c["recall"], c["purity"]), default=None)
-                alerts = [c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")]
-                row = {"label": label, "seed": seed, "carrying": sum(label in p.doc.labels for p in world.postings),
-                       "articles": len(world.postings), "clusters": len(clusters), "best": best,
-                       "best_alerted": bool(best and f"emerging:{best['cluster_id']}" in alerts),
-                       "alerts": len(alerts), "all_clusters": clusters}
-                if not args.no_control:
-                    copy = workdir / "control.duckdb"  # the removed-narrative warehouse stays as it was
-                    shutil.copy(db, copy)
-                    full = settings.model_copy(update={"narratives": ROOT / "config" / "narratives.yaml", "db": copy})
-                    row["control"] = control(copy, world, full)
-                row["seconds"] = round(time.perf_counter() - started, 1)
-                results.append(row)
-                print(json.dumps({k: v for k, v in row.items() if k not in ("control", "all_clusters")} | (
-                    {"control": {k: v for k, v in row["control"].items() if k != "detail"}} if "control" in row else {}),
-                    default=str), flush=True)
+    for docs, label, narrative_id, seed in removed_worlds(args):
+        started = time.perf_counter()
+        workdir = args.work / f"{narrative_id}-{seed}"
+        world = plan_emerging_world(docs, seed, label)
+        settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+        if args.rediscover and (workdir / "radar.duckdb").exists():
+            db = rediscover(workdir / "radar.duckdb", settings)
+        else:
+            db = ingest_removed_world(world, workdir, narrative_id, settings, args.cache)
+        clusters = cluster_quality(db, world, label)
+        best = max(clusters, key=lambda c: (c["purity"] * c["recall"], c["purity"]), default=None)
+        alerts = [c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")]
+        row = {"label": label, "seed": seed, "carrying": sum(label in p.doc.labels for p in world.postings),
+               "articles": len(world.postings), "clusters": len(clusters), "best": best,
+               "best_alerted": bool(best and f"emerging:{best['cluster_id']}" in alerts),
+               "alerts": len(alerts), "all_clusters": clusters}
+        if not args.no_control:
+            copy = workdir / "control.duckdb"  # the removed-narrative warehouse stays as it was
+            shutil.copy(db, copy)
+            full = settings.model_copy(update={"narratives": ROOT / "config" / "narratives.yaml", "db": copy})
+            row["control"] = control(copy, world, full)
+        row["seconds"] = round(time.perf_counter() - started, 1)
+        results.append(row)
+        print(json.dumps({k: v for k, v in row.items() if k not in ("control", "all_clusters")} | (
+            {"control": {k: v for k, v in row["control"].items() if k != "detail"}} if "control" in row else {}),
+            default=str), flush=True)
     summary = {
         "worlds": len(results),
         "purity_mean": round(sum(r["best"]["purity"] for r in results if r["best"]) / max(len(results), 1), 3),
