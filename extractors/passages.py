@@ -87,3 +87,8 @@ def _sentence_spans(text: str, max_words: int):
             chunk = words[i : i + max_words]
             last = i + max_words >= len(words)
             yield chunk[0].start(), chunk[-1].end(), ends_paragraph and last
+
+
+def split_sentences(text: str, max_words: int = PassageLimits.max_words) -> list[str]:
+    """The sentences `split_passages` groups, in order (over-long ones cut by words)."""
+    return [text[start:end] for start, end, _ in _sentence_spans(text, max_words)]

@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT, SHARED
 
 from extractors.identity import text_hash
-from extractors.passages import split_passages
+from extractors.passages import split_passages, split_sentences
 from flows.classify_step import NarrativeModel, classify_pending, embed_pending
 from models.catalogue import load_catalogue
 from models.narratives import aggregate_article, classify
@@ -23,6 +23,16 @@ CATALOGUE = ROOT / "config" / "narratives.yaml"
 @pytest.fixture(scope="module")
 def model(embedder):
     return NarrativeModel.prepare(load_catalogue(CATALOGUE), embedder)
+
+
+@pytest.mark.skipif(not ANALYSIS.exists(), reason=f"shared fixture {ANALYSIS} is not present")
+def test_passages_are_whole_sentences():
+    """Passages group sentences without cutting one: a passage's sentences, in order, are the text's."""
+    text = ANALYSIS.read_text(encoding="utf-8")
+    passages = split_passages(text)
+    assert [s for p in passages for s in split_sentences(p.text)] == split_sentences(text)
+    assert split_sentences("They met in Riyadh. Did they agree?\n\nA new paragraph") == [
+        "They met in Riyadh.", "Did they agree?", "A new paragraph"]
 
 
 @pytest.mark.skipif(not ANALYSIS.exists(), reason=f"shared fixture {ANALYSIS} is not present")
