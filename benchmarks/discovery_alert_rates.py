@@ -40,6 +40,7 @@ from discovery_world import gold_by_article, plan_emerging_world
 from realworld import query
 
 import flows  # noqa: F401  (environment defaults)
+from flows.discovery_step import alert_order
 from flows.settings import Settings
 from models.discovery import status_of
 
@@ -98,12 +99,14 @@ def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: 
     return db, snapshots
 
 
+def computation(w: dict) -> str:
+    """Which run of discovery computed the row: its day on the daily path, its week otherwise."""
+    return str(w.get("computed_on", w["week"]))
+
+
 def mark_continued(weeks: list[dict]) -> None:
     """Sets `continued` on each row: its cluster id was in an earlier computation (an earlier day's on the daily path,
     an earlier week's otherwise)."""
-    def computation(w: dict) -> str:
-        return str(w.get("computed_on", w["week"]))
-
     seen: set[str] = set()
     for _, group in itertools.groupby(sorted(weeks, key=computation), key=computation):
         rows = list(group)
@@ -113,30 +116,37 @@ def mark_continued(weeks: list[dict]) -> None:
 
 
 def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles: int, cooldown_days: int,
-           alpha: float = 1.0, continued: bool = False) -> list[dict]:
-    """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown).
-    `weeks` in the order they were computed (on the daily path: each day's computation of the current week);
-    `continued`: only clusters found by an earlier computation too (see `mark_continued`)."""
+           alpha: float = 1.0, continued: bool = False, max_per_week: int = 0) -> list[dict]:
+    """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown,
+    at most `max_per_week` a week in `alert_order`, 0 = no cap). `weeks` in the order they were computed (on the daily
+    path: each day's computation of the current week); `continued`: only clusters found by an earlier computation too
+    (see `mark_continued`)."""
     alerts: list[dict] = []
-    for row in weeks:
-        if continued and not row.get("continued"):
-            continue
-        status = "promoted" if row["promoted"] else status_of(row["is_new"], row["week_articles"],
-                                                               row["previous_articles"], growth)
-        if status not in ("new", "growing") or row["week_outlets"] < min_outlets or row["novelty_p"] > alpha:
-            continue
-        if row["week_articles"] < min_week_articles:
-            continue
-        day = row["day"]
-        # within the cooldown, or the same day (the same alert id: stored once)
-        if any(a["cluster_id"] == row["cluster_id"] and (a["day"] > day - timedelta(days=cooldown_days) or a["day"] == day)
-               for a in alerts):
-            continue
-        alerts.append(row)
+    for _, group in itertools.groupby(weeks, key=computation):
+        candidates = []
+        for row in group:
+            if continued and not row.get("continued"):
+                continue
+            status = "promoted" if row["promoted"] else status_of(row["is_new"], row["week_articles"],
+                                                                   row["previous_articles"], growth)
+            if status not in ("new", "growing") or row["week_outlets"] < min_outlets or row["novelty_p"] > alpha:
+                continue
+            if row["week_articles"] >= min_week_articles:
+                candidates.append(row)
+        for row in sorted(candidates, key=lambda r: alert_order((r, r["day"], r["week_outlets"]))):
+            day = row["day"]
+            # within the cooldown, or the same day (the same alert id: stored once)
+            if any(a["cluster_id"] == row["cluster_id"] and (a["day"] > day - timedelta(days=cooldown_days)
+                                                             or a["day"] == day) for a in alerts):
+                continue
+            if max_per_week and sum(a["week"] == row["week"] for a in alerts) >= max_per_week:
+                continue
+            alerts.append(row)
     return alerts
 
 
-def summarise(results: list[dict], cooldown_days: int, growths: list[float], min_week_articles: list[int]) -> list[dict]:
+def summarise(results: list[dict], cooldown_days: int, growths: list[float], min_week_articles: list[int],
+              max_per_week: int = 0) -> list[dict]:
     table = []
     for r in results:
         mark_continued(r["weeks"])
@@ -146,15 +156,15 @@ def summarise(results: list[dict], cooldown_days: int, growths: list[float], min
         null = [r for r in results if r["kind"] == "null"]
         found, first_weeks, other, hit_alerts = 0, [], 0, 0
         for r in planted:
-            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued)
+            alerts = replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued, max_per_week)
             hits = [a for a in alerts if a["purity"] > 0.5]
             found += bool(hits)
             if hits:
                 first_weeks.append(min(a["week_index"] for a in hits))
             other += len(alerts) - len(hits)
             hit_alerts += len(hits)
-        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued))
-                       for r in null]
+        null_alerts = [len(replay(r["weeks"], min_outlets, growth, min_articles, cooldown_days, alpha, continued,
+                                  max_per_week)) for r in null]
         table.append({"min_outlets": min_outlets, "alpha": alpha, "continued": continued, "growth": growth,
                       "min_week_articles": min_articles,
                       "planted_found": f"{found}/{len(planted)}",
@@ -187,7 +197,7 @@ def main() -> None:
                 if "computed_on" in w:
                     w["computed_on"] = date.fromisoformat(w["computed_on"])
         print(json.dumps(summarise(results, settings.discovery_alert_cooldown_days, args.growth,
-                                   args.min_week_articles), indent=1))
+                                   args.min_week_articles, settings.discovery_alert_max_per_week), indent=1))
         return
     results = []
     for docs, label, narrative_id, seed in removed_worlds(args):
@@ -205,13 +215,15 @@ def main() -> None:
             mark_continued(weeks)
             replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(
                 weeks, run.discovery_alert_min_outlets, run.discovery_growth_ratio, 1,
-                run.discovery_alert_cooldown_days, run.discovery_alert_alpha, run.discovery_alert_continued))
+                run.discovery_alert_cooldown_days, run.discovery_alert_alpha, run.discovery_alert_continued,
+                run.discovery_alert_max_per_week))
             row = {"label": label, "seed": seed, "kind": kind, "daily": args.daily, "articles": len(world.postings),
                    "clusters": len({w["cluster_id"] for w in weeks}), "alerts": len(stored),
                    "replay_matches": stored == replayed, "seconds": round(time.perf_counter() - started, 1)}
             print(json.dumps(row), flush=True)
             results.append(row | {"weeks": weeks})
-    table = summarise(results, settings.discovery_alert_cooldown_days, args.growth, args.min_week_articles)
+    table = summarise(results, settings.discovery_alert_cooldown_days, args.growth, args.min_week_articles,
+                      settings.discovery_alert_max_per_week)
     print(json.dumps(table, indent=1))
     if args.out:
         args.out.write_text(json.dumps({"results": results, "table": table}, indent=1, default=str))

@@ -308,7 +308,6 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         if (status in ("new", "growing") and len(week_outlets) >= settings.discovery_alert_min_outlets
                 and novelty_p <= settings.discovery_alert_alpha and (sim is not None or not settings.discovery_alert_continued)):
             alerts.append((weekly[-1], max(window.days[i] for i in idx), len(week_outlets)))
-    new_alerts = 0
     with writer.transaction() as con:
         for table in ("emerging_cluster_weekly", "emerging_cluster_passages", "emerging_cluster_events"):
             con.execute(f"DELETE FROM {table} WHERE week = ?", [week])  # table names are constants
@@ -331,9 +330,34 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",
                     [week, fingerprint, n, int(boiler.sum()), len(members), len(weekly)])
         con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
-        for alert_row, day, n_outlets in alerts:
-            new_alerts += _store_alert(con, alert_row, day, n_outlets, settings.discovery_alert_cooldown_days)
+        new_alerts = _store_alerts(con, week, alerts, settings)
     return WeekResult(week, n, len(weekly), new_alerts, False)
+
+
+def alert_order(alert: tuple[dict, date, int]) -> tuple:
+    """The weekly cap keeps the least explicable clusters first: lowest novelty p, then most outlets this week, then
+    most articles this week."""
+    row, _, n_outlets = alert
+    return row["novelty_p"], -n_outlets, -row["week_articles"], row["cluster_id"]
+
+
+def _store_alerts(con, week: str, alerts: list[tuple[dict, date, int]], settings: Settings) -> int:
+    """Stores the week's alerts in `alert_order` until the weekly cap (counting the week's alerts stored by earlier
+    runs, e.g. earlier days on the daily path) is reached; returns how many were new."""
+    cap = settings.discovery_alert_max_per_week
+    stored = con.execute(load_sql("queries/discovery_week_alerts"), {"week": week}).fetchone()[0] if cap else 0
+    new_alerts, held_back = 0, 0
+    for alert_row, day, n_outlets in sorted(alerts, key=alert_order):
+        if cap and stored >= cap:
+            held_back += not _alerted_recently(con, alert_row["cluster_id"], day, settings.discovery_alert_cooldown_days)
+            continue
+        added = _store_alert(con, alert_row, day, n_outlets, settings.discovery_alert_cooldown_days)
+        new_alerts += added
+        stored += added
+    if held_back:
+        log.warning("discovery %s: %d emerging alert(s) held back by the weekly cap of %d (the lowest novelty p kept; "
+                    "`radar discover` lists every cluster)", week, held_back, cap)
+    return new_alerts
 
 
 def _article_meta(writer: Writer, article_ids: list[str]) -> dict[str, dict[str, str]]:
@@ -344,13 +368,18 @@ def _article_meta(writer: Writer, article_ids: list[str]) -> dict[str, dict[str,
     return {a: {"outlet": name, "url": url, "title": title} for a, name, url, title in rows}
 
 
+def _alerted_recently(con, cluster_id: str, day: date, cooldown_days: int) -> bool:
+    """An alert for the cluster within the cooldown, or on the same day (the same alert id)."""
+    recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND (day > ? OR day = ?)",
+                         [f"emerging:{cluster_id}", day - timedelta(days=cooldown_days), day]).fetchone()
+    return bool(recent and recent[0])
+
+
 def _store_alert(con, row: dict, day: date, n_outlets: int, cooldown_days: int) -> int:
     """One alert of kind 'emerging' per cluster per cooldown; returns 1 when a new one was stored."""
-    key = f"emerging:{row['cluster_id']}"
-    recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND day > ? AND day <> ?",
-                         [key, day - timedelta(days=cooldown_days), day]).fetchone()
-    if recent and recent[0]:
+    if _alerted_recently(con, row["cluster_id"], day, cooldown_days):
         return 0
+    key = f"emerging:{row['cluster_id']}"
     central = json.loads(row["central"])
     evidence = {"kind": "emerging", "cluster_id": row["cluster_id"], "week": row["week"], "day": day.isoformat(),
                 "status": row["status"], "keywords": row["keywords"], "outlets": row["outlets"], "camps": row["camps"],

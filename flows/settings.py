@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     discovery_alert_alpha: float = Field(0.02, gt=0, le=1, description="an emerging alert also needs its cluster's window/reference test p-value at most this (1 = any)")
     discovery_alert_continued: bool = Field(False, description="an emerging alert only for a cluster that continues one an earlier computation found (on the daily path: the day before)")
     discovery_alert_cooldown_days: int = Field(14, ge=0, description="at most one emerging alert per cluster in this many days")
+    discovery_alert_max_per_week: int = Field(5, ge=0, description="at most this many emerging alerts per week, the lowest novelty p first (0 = no cap)")
     discovery_max_points: int = Field(12000, ge=100, description="larger windows are clustered on a seeded sample of this size")
     discovery_selection: Literal["eom", "leaf"] = Field("leaf", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")
     discovery_dims: int = Field(32, ge=0, description="PCA dimensions before clustering (0 = none)")

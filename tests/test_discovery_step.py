@@ -216,17 +216,24 @@ def test_a_failed_week_is_recorded_shown_retried_and_cleared(tmp_path, caplog) -
     assert "warning" not in CliRunner().invoke(app, ["discover", "--db", str(settings.db)]).stderr
 
 
-def discovered(tmp_path: Path, name: str, **overrides) -> dict:
-    """A fresh warehouse of the synthetic world (the same data every time), discovery run with `overrides`."""
+def discovered(tmp_path: Path, name: str, again: bool = False, **overrides) -> dict:
+    """A fresh warehouse of the synthetic world (the same data every time), discovery run with `overrides`;
+    `again`: every week computed a second time, the alerts of the first run kept."""
     (tmp_path / name).mkdir()
     writer, settings = build(tmp_path / name)
     compute_discovery(writer, settings.model_copy(update=overrides))
+    if again:
+        with writer.transaction() as con:
+            con.execute("DELETE FROM emerging_weeks")  # no fingerprint: every week is computed again
+        compute_discovery(writer, settings.model_copy(update=overrides))
     con = duckdb.connect(str(settings.db), read_only=True)
     try:
         evidence = [json.loads(e) for (e,) in con.execute("SELECT evidence FROM alerts WHERE kind = 'emerging'").fetchall()]
         return {"rows": rows(settings.db), "alerts": {(e["cluster_id"], e["week"]) for e in evidence},
                 "tests": con.execute("SELECT novelty_p, window_neighbours, reference_neighbours "
                                      "FROM emerging_cluster_weekly").fetchall(),
+                "p": {(c, w): p for c, w, p in con.execute(
+                    "SELECT cluster_id, week, novelty_p FROM emerging_cluster_weekly").fetchall()},
                 "continuing": set(con.execute("SELECT cluster_id, week FROM emerging_cluster_weekly "
                                               "WHERE match_similarity IS NOT NULL").fetchall())}
     finally:
@@ -243,3 +250,20 @@ def test_the_alert_bars_hold_back_alerts_not_clusters(tmp_path) -> None:
     assert continued["rows"] == default["rows"]
     # only clusters that continue an earlier computation's (here an earlier week's, growing) may alert
     assert continued["alerts"] <= continued["continuing"] and continued["alerts"] != default["alerts"]
+
+
+def test_the_weekly_cap_keeps_the_lowest_novelty_p(tmp_path) -> None:
+    from collections import Counter
+
+    default = discovered(tmp_path, "default", discovery_alert_max_per_week=0)
+    assert max(Counter(w for _, w in default["alerts"]).values()) > 1  # a week the cap has to choose in
+    capped = discovered(tmp_path, "capped", discovery_alert_max_per_week=1)
+    assert capped["rows"] == default["rows"] and capped["alerts"] <= default["alerts"]
+    for week in {w for _, w in default["alerts"]}:
+        kept = [c for c, w in capped["alerts"] if w == week]
+        assert len(kept) == 1
+        assert default["p"][kept[0], week] == min(p for (c, w), p in default["p"].items() if (c, w) in default["alerts"]
+                                                  and w == week)
+    # a week computed again (a rerun, or the next day on the daily path): the alerts stored before count
+    again = discovered(tmp_path, "again", again=True, discovery_alert_max_per_week=1)
+    assert again["alerts"] == capped["alerts"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,8 @@ def test_discovery_is_incremental_and_tables_are_consistent(built) -> None:
         assert ev["status"] in ("new", "growing") and ev["novelty_p"] <= built["settings"].discovery_alert_alpha
         if i and alerts[i - 1][0] == narrative_id:  # once per cooldown
             assert (day - alerts[i - 1][1]).days >= cooldown
+    per_week = Counter(json.loads(evidence)["week"] for _, _, evidence in alerts)
+    assert all(n <= built["settings"].discovery_alert_max_per_week for n in per_week.values())
 
 
 def test_discover_command_report_and_export_show_the_clusters(built, tmp_path) -> None:
