@@ -298,7 +298,8 @@ def narratives_fit(
 ) -> None:
     """Fit the document-level narrative head on labelled data; use it with RADAR_NARRATIVE_HEAD=OUT."""
     from models.catalogue import CatalogueError, load_catalogue
-    from models.evaluation import EmbeddingCache, fit_semeval_head
+    from models.evaluation import EmbeddingCache, fit_semeval_head, head_passage_memory
+    from models.passage_memory import memory_path
     from models.semeval import language_dirs, read_annotated
 
     _logging(False)
@@ -311,14 +312,17 @@ def narratives_fit(
     store = EmbeddingCache(embedder, cache)
     try:
         head = fit_semeval_head(docs, embedder, load_catalogue(settings.narratives), store)
+        memory = head_passage_memory(docs, head, store)
     except CatalogueError as exc:
         fail(str(exc))
     finally:
         store.close()
     head.save(out)
+    memory.save(memory_path(out))
     console.print(f"fitted on {len(docs)} documents from {', '.join(d.name for d in dirs)}; "
                   f"rule {vars(head.rule)}; head {head.fingerprint}; training data {head.training_fingerprint}; "
-                  f"written to {out} (use it with RADAR_NARRATIVE_HEAD={out})")
+                  f"written to {out} (use it with RADAR_NARRATIVE_HEAD={out}); its {len(memory.vectors)} labelled "
+                  f"passages, which discovery leaves out where they name a passage, to {memory_path(out)}")
 
 
 @app.command("analyze")

@@ -35,6 +35,7 @@ from models.discovery import (
     unit,
     unmerge_clusters,
 )
+from models.passage_memory import PassageMemory, PassageMemoryError, memory_path, named_by_neighbours
 from models.weeks import iso_week, week_start, weeks_between
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -75,7 +76,53 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def load_window(writer: Writer, start: date, end: date, max_score: float) -> Window:
+@dataclass(frozen=True)
+class CandidateMemory:
+    """The head's labelled passages and the rule that names candidate passages by them."""
+
+    memory: PassageMemory
+    k: int
+    share: float
+    min_similarity: float
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.memory.fingerprint}:{self.k}:{self.share}:{self.min_similarity}"
+
+
+def load_candidate_memory(settings: Settings) -> CandidateMemory | None:
+    """The memory beside the configured head, when there is one; discovery goes on without it otherwise."""
+    if settings.narrative_head is None or not settings.discovery_head_passages:
+        return None
+    path = memory_path(settings.narrative_head)
+    if not path.exists():
+        log.info("discovery: no labelled passages beside the head (%s); refit it with `radar narratives fit` to "
+                 "leave the passages they name out of discovery", path)
+        return None
+    try:
+        memory = PassageMemory.load(path)
+    except PassageMemoryError as exc:
+        log.warning("discovery goes on without the head's labelled passages: %s", exc)
+        return None
+    return CandidateMemory(memory, settings.discovery_neighbour_k, settings.discovery_neighbour_share,
+                           settings.discovery_neighbour_min_similarity)
+
+
+def without_named(window: Window, memory: CandidateMemory, span: str) -> Window:
+    """The window without the passages the labelled passages name (see models/passage_memory.py)."""
+    named = named_by_neighbours(window.vectors, memory.memory, memory.k, memory.share, memory.min_similarity)
+    if not named.any():
+        return window
+    log.info("discovery %s: %d of %d candidate passages named by the head's labelled passages, left out", span,
+             int(named.sum()), len(named))
+    keep = np.flatnonzero(~named)
+    return Window([window.passage_ids[i] for i in keep], [window.article_ids[i] for i in keep],
+                  [window.source_ids[i] for i in keep], [window.days[i] for i in keep], [window.texts[i] for i in keep],
+                  window.vectors[keep])
+
+
+def load_window(writer: Writer, start: date, end: date, max_score: float,
+                memory: CandidateMemory | None = None) -> Window:
     with writer.transaction() as con:
         rows = con.execute(load_sql("queries/discovery_window"),
                            {"start": start, "end": end, "max_score": max_score}).fetchnumpy()
@@ -97,8 +144,9 @@ def load_window(writer: Writer, start: date, end: date, max_score: float) -> Win
         values = rows[column].tolist()
         return [values[i] for i in good]
 
-    return Window(pick("passage_id"), pick("article_id"), pick("source_id"), [_as_date(d) for d in pick("day")],
-                  pick("text"), vectors)
+    window = Window(pick("passage_id"), pick("article_id"), pick("source_id"), [_as_date(d) for d in pick("day")],
+                    pick("text"), vectors)
+    return without_named(window, memory, f"{start}..{end}") if memory else window
 
 
 def read_catalogue(catalogue_path: Path) -> Catalogue | None:
@@ -128,7 +176,7 @@ def narrative_vectors(writer: Writer, catalogue: Catalogue | None, model_id: str
 
 
 def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, params: DiscoveryParams,
-                 promoted: set[str]) -> str:
+                 promoted: set[str], memory: CandidateMemory | None) -> str:
     with writer.transaction() as con:
         n, h = con.execute(load_sql("queries/discovery_fingerprint"),
                            {"start": start, "end": end, "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
@@ -138,7 +186,8 @@ def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, par
             "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
     text = json.dumps([n, int(h), int(ref[0]), int(ref[1]), vars(params), settings.discovery_window_weeks,
                        settings.discovery_reference_weeks, settings.discovery_max_score, str(settings.narratives)]
-                      + ([sorted(promoted)] if promoted else []),  # none promoted: the fingerprints of before
+                      + ([sorted(promoted)] if promoted else [])  # none promoted: the fingerprints of before
+                      + ([memory.fingerprint] if memory else []),  # no memory: likewise
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -163,9 +212,10 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
     failed = []
     vectors_cache: dict[str, dict[str, np.ndarray]] = {}
     catalogue = read_catalogue(settings.narratives)
+    memory = load_candidate_memory(settings)
     for week in weeks_between(start_week, iso_week(last)):
         try:
-            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue))
+            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue, memory))
         except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
             error = f"{type(exc).__name__}: {exc}"
             log.error("discovery of %s failed, skipped: %s", week, error)
@@ -197,12 +247,16 @@ def record_failure(writer: Writer, week: str, error: str) -> None:
 
 def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
                    sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]],
-                   catalogue: Catalogue | None) -> WeekResult:
+                   catalogue: Catalogue | None, memory: CandidateMemory | None = None) -> WeekResult:
     """A promoted cluster keeps its id (what the catalogue's new narrative leaves unlabelled still matches it)
     but is marked `promoted`: never kept by hysteresis, never alerted again."""
     promoted = catalogue.promoted_clusters if catalogue else set()
     start, end = window_span(week, settings.discovery_window_weeks)
-    fingerprint = _fingerprint(writer, start, end, settings, params, promoted)
+    if memory and memory.memory.model_id != (_model_id(writer, start, end) or memory.memory.model_id):
+        log.warning("discovery %s: the head's labelled passages were embedded with %s, the window with another model; "
+                    "not used (refit the head)", week, memory.memory.model_id)
+        memory = None
+    fingerprint = _fingerprint(writer, start, end, settings, params, promoted, memory)
     with writer.transaction() as con:
         row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
         unchanged = row is not None and row[0] == fingerprint
@@ -210,7 +264,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
             con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
     if unchanged:
         return WeekResult(week, 0, 0, 0, True)
-    window = load_window(writer, start, end, settings.discovery_max_score)
+    window = load_window(writer, start, end, settings.discovery_max_score, memory)
     n = len(window.passage_ids)
     first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
     with writer.transaction() as con:
@@ -230,7 +284,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
                                   params.boilerplate_min_articles, params.boilerplate_similarity)
         ref = load_window(writer, start - timedelta(weeks=settings.discovery_reference_weeks),
-                          start - timedelta(days=1), settings.discovery_max_score)
+                          start - timedelta(days=1), settings.discovery_max_score, memory)
         reference = ref.vectors
         share = novelty_share(window.vectors, window.article_ids, reference, params.novelty_k, params.max_points,
                               params.dims, params.seed, window.passage_ids, ref.passage_ids)

@@ -18,6 +18,7 @@ from models.catalogue import Catalogue
 from models.doc_head import DocumentHead, cross_validate, document_features, fit_head, label_documents
 from models.embedder import Embedder
 from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify
+from models.passage_memory import PassageMemory
 from models.semeval import (
     OTHER,
     LabelledDocument,
@@ -217,6 +218,13 @@ def fit_semeval_head(docs: list[LabelledDocument], embedder: Embedder, catalogue
     head = fit_head(embedded.features(protos), embedded.gold, labels, fingerprint=fingerprint(docs))
     head.catalog_hash, head.model_id, head.families = semeval.hash, embedder.model_id, SEMEVAL_FAMILIES
     return head
+
+
+def head_passage_memory(docs: list[LabelledDocument], head: DocumentHead, cache: EmbeddingCache) -> PassageMemory:
+    """The head's training passages with their articles' narrative labels (Other left out), for discovery."""
+    embedded = embed_documents(docs, cache)  # the fit's vectors, from the cache
+    return PassageMemory.of_documents(embedded.vectors, embedded.gold, [lab for lab in head.labels if lab != OTHER],
+                                      head.model_id or cache.embedder.model_id)
 
 
 def evaluate_train_test(

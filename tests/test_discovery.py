@@ -311,3 +311,36 @@ def test_a_new_cluster_never_takes_an_id_in_use() -> None:
     assert matched.ids[1].startswith("em-") and len(set(matched.ids)) == 2
     # and ids of new clusters with distinct founders stay as before
     assert match_clusters([a, c], ["p1", "p2"], week, [], 0.8).ids == [new_cluster_id(week, "p1"), new_cluster_id(week, "p2")]
+
+
+def test_labelled_neighbours_name_passages_of_a_labelled_narrative_only(tmp_path) -> None:
+    from models.passage_memory import PassageMemory, memory_path, named_by_neighbours
+
+    rng = np.random.default_rng(3)
+    centres = unit(rng.standard_normal((3, 32)))  # topic 0: articles labelled A; 1: labelled B or unlabelled; 2: none
+
+    def passages(centre: np.ndarray, n: int) -> np.ndarray:
+        return unit(centre + 0.6 * rng.standard_normal((n, 32)) / np.sqrt(32))
+
+    articles = [passages(centres[0], 5) for _ in range(4)] + [passages(centres[1], 5) for _ in range(4)]
+    gold = [{"A"}] * 4 + [{"B"}, {"Other"}, {"Other"}, {"Other"}]
+    memory = PassageMemory.of_documents(articles, gold, ["A", "B"], "m")
+    assert memory.carries.sum(axis=0).tolist() == [20, 5]
+    queries = np.vstack([passages(centres[0], 3), passages(centres[1], 3), passages(centres[2], 3)])
+    named = named_by_neighbours(queries, memory, k=10, share=0.6)
+    # A's topic is named; topic 1 is not (most of its neighbours are unlabelled); nothing labelled is near topic 2
+    assert named.tolist() == [True] * 3 + [False] * 6
+    # with every article labelled, the nearest labelled passages of a far topic name it too, unless only neighbours
+    # at a minimum cosine count
+    all_b = PassageMemory.of_documents(articles, [{"A"}] * 4 + [{"B"}] * 4, ["A", "B"], "m")
+    assert named_by_neighbours(queries, all_b, k=10, share=0.6).tolist() == [True] * 9
+    assert named_by_neighbours(queries, all_b, 10, 0.6, min_similarity=0.4).tolist() == [True] * 6 + [False] * 3
+    # a passage never sees the memory of its own group (benchmarks' out-of-fold use)
+    groups, memory_groups = np.zeros(9, dtype=int), np.zeros(40, dtype=int)
+    assert not named_by_neighbours(queries, memory, 10, 0.6, groups=groups, memory_groups=memory_groups).any()
+    path = memory_path(tmp_path / "narrative_head.json")
+    assert path.name == "narrative_head.passages.npz"
+    memory.save(path)
+    loaded = PassageMemory.load(path)
+    assert loaded.fingerprint == memory.fingerprint and loaded.labels == ["A", "B"]
+    assert (named_by_neighbours(queries, loaded, 10, 0.6) == named).all()

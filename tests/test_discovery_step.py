@@ -267,3 +267,49 @@ def test_the_weekly_cap_keeps_the_lowest_novelty_p(tmp_path) -> None:
     # a week computed again (a rerun, or the next day on the daily path): the alerts stored before count
     again = discovered(tmp_path, "again", again=True, discovery_alert_max_per_week=1)
     assert again["alerts"] == capped["alerts"]
+
+
+def test_the_heads_labelled_passages_keep_what_they_name_out_of_discovery(tmp_path, caplog) -> None:
+    from models.passage_memory import PassageMemory, memory_path
+
+    writer, settings = build(tmp_path)
+    first = compute_discovery(writer, settings)
+    clustered_before = {t for (t,) in duckdb.connect(str(settings.db), read_only=True).execute(
+        "SELECT DISTINCT p.text LIKE '%pipeline%' FROM emerging_cluster_passages m JOIN passages p USING (passage_id)"
+    ).fetchall()}
+    assert clustered_before == {True, False}  # chance clusters of the steady topics, and the new topic
+    # labelled passages of three steady topics, as a head fitted on articles about them would keep: each article
+    # labelled with its topic's narrative; topics 3-4 (the reference period needs passages) and the new topic are
+    # nowhere in them
+    rng = np.random.default_rng(5)
+    articles = [np.array([vector(rng, TOPICS[k]) for _ in range(4)], dtype=np.float32) for k in range(3) for _ in range(6)]
+    gold = [{f"n{k}"} for k in range(3) for _ in range(6)]
+    head = tmp_path / "narrative_head.json"
+    PassageMemory.of_documents(articles, gold, ["n0", "n1", "n2"], "m").save(memory_path(head))
+    with_memory = settings.model_copy(update={"narrative_head": head})
+    with caplog.at_level(logging.INFO):
+        results = compute_discovery(writer, with_memory)
+    assert not any(r.skipped for r in results)  # the memory is part of each week's fingerprint
+    assert "named by the head's labelled passages, left out" in caplog.text
+    assert sum(r.candidates for r in results) < 0.75 * sum(r.candidates for r in first)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    texts = [t for (t,) in con.execute("SELECT p.text FROM emerging_cluster_passages m JOIN passages p USING (passage_id)")
+             .fetchall()]
+    con.close()
+    assert any("pipeline" in t for t in texts)  # the new topic is still found
+    assert not any(t.endswith(("topic0", "topic1", "topic2")) for t in texts)  # the named topics are out
+    assert all(r.skipped for r in compute_discovery(writer, with_memory))
+    # without the similarity floor a topic far from every labelled passage is named by the nearest ones (this
+    # labelled set has no unlabelled articles): the new topic is lost
+    compute_discovery(writer, with_memory.model_copy(update={"discovery_neighbour_min_similarity": -1.0}))
+    con = duckdb.connect(str(settings.db), read_only=True)
+    assert not con.execute("SELECT count(*) FROM emerging_cluster_passages m JOIN passages p USING (passage_id) "
+                           "WHERE p.text LIKE '%pipeline%'").fetchone()[0]
+    con.close()
+    # labelled passages embedded with another model are not used (and say so)
+    PassageMemory.of_documents(articles, gold, ["n0", "n1", "n2"], "other-model").save(memory_path(head))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        other = compute_discovery(writer, with_memory)
+    assert "embedded with other-model" in caplog.text
+    assert [r.candidates for r in other if not r.skipped] == [r.candidates for r in first if not r.skipped]

@@ -20,7 +20,8 @@ from conftest import ROOT, SHARED
 from typer.testing import CliRunner
 
 from models.catalogue import load_catalogue
-from models.evaluation import evaluate_train_test
+from models.evaluation import SEMEVAL_FAMILIES, document_passages, evaluate_train_test
+from models.passage_memory import PassageMemory, memory_path
 from models.semeval import OTHER, f1_samples, read_annotated, write_split
 
 TRAIN = SHARED / "narratives" / "semeval2025-task10" / "data" / "train_data"
@@ -99,6 +100,12 @@ def test_ingest_with_the_fitted_head_writes_the_evaluations_decisions(split, hel
     head = tmp_path / "narrative_head.json"
     fitted = CliRunner().invoke(app, ["narratives", "fit", "--train", str(train), "--out", str(head), "--cache", str(vector_cache)])
     assert fitted.exit_code == 0, fitted.output
+    # beside the head, its training passages with their articles' labels: what discovery leaves out where they name
+    memory = PassageMemory.load(memory_path(head))
+    assert len(memory.vectors) == sum(map(len, document_passages(read_annotated(train))))
+    semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
+    assert memory.labels == [n.label for n in semeval.narratives] and memory.model_id == held_out["model_id"]
+    assert memory.carries.any(axis=1).sum() < len(memory.vectors)  # articles labelled Other carry nothing
     docs = read_annotated(test)
     base = httpserver.url_for("").rstrip("/")
     httpserver.expect_request("/feed.xml").respond_with_data(rss(base, docs), content_type="application/rss+xml")
