@@ -23,10 +23,18 @@ import numpy as np
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
-from models.catalogue import load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-from models.narratives import ClassifierParams, build_prototypes, classify, passage_relevance
+from models.catalogue import Catalogue, load_catalogue
+from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
+from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify, passage_relevance
 from models.semeval import read_annotated
+
+
+def training_part(train: Path, cache_path: Path | None) -> tuple[Catalogue, EmbeddingCache, EmbeddedDocs, Prototypes]:
+    """The SemEval families of the catalogue, the vector cache, the training part embedded, and the prototypes."""
+    settings = Settings()
+    semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
+    cache = EmbeddingCache(settings.embedder(), cache_path)
+    return semeval, cache, embed_documents(read_annotated(train), cache), build_prototypes(semeval, cache.encode)
 
 
 def main() -> None:
@@ -37,11 +45,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--bars", type=float, nargs="*", default=[0.5, 0.55])
     args = parser.parse_args()
-    settings = Settings()
-    semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
-    cache = EmbeddingCache(settings.embedder(), args.cache)
-    data = embed_documents(read_annotated(args.train), cache)
-    protos = build_prototypes(semeval, cache.encode)
+    semeval, _, data, protos = training_part(args.train, args.cache)
     params = ClassifierParams()
     # per document, per passage: {narrative label: best score}
     found = []

@@ -23,7 +23,7 @@ from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.doc_head import DecisionRule, _folds, fit_head, tune_rule
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddedDocs, EmbeddingCache, embed_documents
-from models.narratives import build_prototypes
+from models.narratives import Prototypes, build_prototypes
 from models.semeval import OTHER, f1_samples, read_annotated
 
 Recipe = Callable[[np.ndarray, Sequence[set[str]], list[str], int], Callable[[np.ndarray], list[set[str]]]]
@@ -123,14 +123,18 @@ def split_arguments(description: str, held_out_option: bool = True) -> argparse.
     return parser
 
 
+def semeval_prototypes(cache_path: Path | None) -> tuple[EmbeddingCache, Prototypes]:
+    """The configured encoder behind a vector cache, and the SemEval families' exemplar prototypes."""
+    settings = Settings()
+    cache = EmbeddingCache(settings.embedder(), cache_path)
+    return cache, build_prototypes(load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES), cache.encode)
+
+
 def load_split(train_dir: Path, test_dir: Path, cache_path: Path | None) -> tuple[EmbeddedDocs, EmbeddedDocs, list[str], np.ndarray, np.ndarray]:
     """Both parts embedded with the configured encoder: (train, test, labels, train features, test features)."""
-    settings = Settings()
-    semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
-    labels = [n.label for n in semeval.narratives] + [OTHER]
-    cache = EmbeddingCache(settings.embedder(), cache_path)
+    labels = [n.label for n in load_catalogue(Settings().narratives).only(SEMEVAL_FAMILIES).narratives] + [OTHER]
+    cache, protos = semeval_prototypes(cache_path)
     train, test = embed_documents(read_annotated(train_dir), cache), embed_documents(read_annotated(test_dir), cache)
-    protos = build_prototypes(semeval, cache.encode)
     return train, test, labels, train.features(protos), test.features(protos)
 
 

@@ -20,15 +20,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import load_split, scorer_row, split_arguments
+from head_candidates import load_split, scorer_row, semeval_prototypes, split_arguments
 from regularisation_candidates import Scorer, linear_scorer, sigmoid
 
 import flows  # noqa: F401  (environment defaults)
-from flows.settings import Settings
 from models import doc_head
-from models.catalogue import load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache
-from models.narratives import build_prototypes, passage_relevance
+from models.narratives import passage_relevance
 
 
 def attention_pools(vectors: list[np.ndarray], protos, temperature: float) -> np.ndarray:
@@ -67,9 +64,7 @@ def main() -> None:
     parser.add_argument("--variants", nargs="*", default=["shipped", "t0.05", "t0.02", "top1"])
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
-    settings = Settings()
-    semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
-    protos = build_prototypes(semeval, EmbeddingCache(settings.embedder(), args.cache).encode)
+    _, protos = semeval_prototypes(args.cache)
     X = np.vstack([Xtr, Xte])
     Y = np.array([[label in g for label in labels] for g in train.gold + test.gold], dtype=int)
     for variant in args.variants:

@@ -21,14 +21,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from head_candidates import cv_score, cv_seeds, head_recipe, load_split, split_arguments, summary
+from head_candidates import cv_score, cv_seeds, head_recipe, load_split, semeval_prototypes, split_arguments, summary
 
 import flows  # noqa: F401  (environment defaults)
-from flows.settings import Settings
 from models import doc_head
-from models.catalogue import load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-from models.narratives import build_prototypes, side_scores
+from models.evaluation import embed_documents
+from models.narratives import side_scores
 from models.semeval import OTHER, LabelledDocument, f1_samples, without_repeated_paragraphs
 
 UNLABELLED = Path(__file__).resolve().parents[2] / "shared/fixtures/narratives/semeval2025-task10/test_data/EN/subtask-2-documents"
@@ -102,9 +100,7 @@ def main() -> None:
     parser.add_argument("--variants", nargs="*", default=["shipped", "lead1", "lead2", "balanced"])
     args = parser.parse_args()
     train, test, labels, Xtr, Xte = load_split(args.train, args.test, args.cache)
-    settings = Settings()
-    cache = EmbeddingCache(settings.embedder(), args.cache)
-    protos = build_prototypes(load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES), cache.encode)
+    cache, protos = semeval_prototypes(args.cache)
     transform_source = None
     recipe = head_recipe()
     for variant in args.variants:

@@ -17,17 +17,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from exemplar_recall import training_part
+
 import flows  # noqa: F401  (environment defaults)
 from extractors.passages import split_sentences
-from flows.settings import Settings
-from models.catalogue import load_catalogue
-from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
-from models.narratives import Prototypes, build_prototypes, passage_relevance
-from models.semeval import read_annotated
+from models.evaluation import EmbeddingCache
+from models.narratives import Prototypes, passage_relevance
 
 SCORINGS = ("passage", "sentence", "window2", "mix")
 
@@ -60,11 +62,7 @@ def main() -> None:
     parser.add_argument("--min-words", type=int, default=5)
     parser.add_argument("--bar", type=float, default=0.55)
     args = parser.parse_args()
-    settings = Settings()
-    semeval = load_catalogue(settings.narratives).only(SEMEVAL_FAMILIES)
-    cache = EmbeddingCache(settings.embedder(), args.cache)
-    data = embed_documents(read_annotated(args.train), cache)
-    protos = build_prototypes(semeval, cache.encode)
+    semeval, cache, data, protos = training_part(args.train, args.cache)
     per_doc: dict[str, list[np.ndarray]] = {s: [] for s in SCORINGS}
     for passages, vectors in zip(data.passages, data.vectors, strict=True):
         split = [units(p, args.min_words) for p in passages]
