@@ -28,6 +28,8 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -176,6 +178,33 @@ def summarise(results: list[dict], cooldown_days: int, growths: list[float], min
     return table
 
 
+@contextmanager
+def head_passages(args: argparse.Namespace, removed: str) -> Iterator[None]:
+    """With `--head-passages`, discovery's candidates as with a head's labelled passages (out-of-fold)."""
+    if not args.head_passages:
+        yield
+        return
+    from discovery_knn_rediscover import ORIGINAL_LOAD_WINDOW, LabelledNeighbours, patched
+
+    import flows.discovery_step as step
+    from models.evaluation import EmbeddingCache
+
+    if not hasattr(args, "neighbours"):
+        shipped = Settings()
+        args.neighbours = LabelledNeighbours(EmbeddingCache(shipped.embedder(), args.cache), shipped.discovery_neighbour_k,
+                                             shipped.discovery_neighbour_share, shipped.discovery_neighbour_min_similarity)
+    from models.catalogue import load_catalogue
+    from models.evaluation import SEMEVAL_FAMILIES
+
+    catalogue = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
+    labels = [n.label for n in catalogue.narratives if n.label != removed]
+    step.load_window = patched(args.neighbours, None, labels, set())
+    try:
+        yield
+    finally:
+        step.load_window = ORIGINAL_LOAD_WINDOW
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     world_arguments(parser, 4, 400, Path("/tmp/radar-alert-rates"))
@@ -186,6 +215,9 @@ def main() -> None:
                         help="ingest day by day from week 2 (the daily path) instead of all at once")
     parser.add_argument("--growth", nargs="+", type=float, default=[1.5], help="growth ratios replayed")
     parser.add_argument("--min-week-articles", nargs="+", type=int, default=[1], help="articles this week replayed")
+    parser.add_argument("--head-passages", action="store_true",
+                        help="as with a head configured: discovery leaves out what labelled passages name (out-of-fold, "
+                             "the removed label dropped; benchmarks/discovery_knn_rediscover.py)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     settings = Settings()
@@ -206,11 +238,12 @@ def main() -> None:
             workdir = args.work / f"{kind}-{narrative_id}-{seed}"
             world = plan(docs, seed, label, kind)
             run = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
-            if args.daily:
-                db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
-            else:
-                db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
-                weeks = cluster_weeks(db, world, label)
+            with head_passages(args, label):
+                if args.daily:
+                    db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
+                else:
+                    db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
+                    weeks = cluster_weeks(db, world, label)
             stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
             mark_continued(weeks)
             replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(

@@ -72,10 +72,18 @@ class LabelledNeighbours:
         return named_by_neighbours(vectors, memory, self.k, self.bar, self.floor, groups, self.memory_groups)
 
 
-def patched(neighbours: LabelledNeighbours, docs_of: dict[str, str], labels: list[str], kept_articles: set[str]):
+def patched(neighbours: LabelledNeighbours, docs_of: dict[str, str] | None, labels: list[str], kept_articles: set[str]):
+    """`load_window` with the rule applied out-of-fold; `docs_of` (article id -> SemEval document id) is read from the
+    warehouse at each call when None (worlds still being ingested)."""
     def load_window(writer, start, end, max_score, memory=None):
         window = ORIGINAL_LOAD_WINDOW(writer, start, end, max_score, memory)
-        drop = neighbours.named(window.vectors, [docs_of.get(a, "") for a in window.article_ids], labels)
+        if docs_of is None:
+            with writer.transaction() as con:
+                docs = {a: doc_of_url(u) for a, u in
+                        con.execute("SELECT article_id, coalesce(canonical_url, url) FROM articles").fetchall()}
+        else:
+            docs = docs_of
+        drop = neighbours.named(window.vectors, [docs.get(a, "") for a in window.article_ids], labels)
         keep = np.flatnonzero(~drop)
         kept_articles.update(window.article_ids[i] for i in keep)
         return step.Window(*([getattr(window, f)[i] for i in keep] for f in
