@@ -64,10 +64,18 @@ class LabelledNeighbours:
         self.memory_groups = np.concatenate([np.full(len(v), fold[i]) for i, v in enumerate(self.embedded.vectors)])
         self.doc_fold = {Path(d.doc_id).stem.lower(): int(fold[i]) for i, d in enumerate(self.train)}
         self.k, self.bar, self.floor = k, bar, floor
+        self.memories: dict[tuple[str, ...], PassageMemory] = {}
+
+    def memory(self, labels: list[str]) -> PassageMemory:
+        """The training passages labelled with `labels` (built once per label set)."""
+        if tuple(labels) not in self.memories:
+            self.memories[tuple(labels)] = PassageMemory.of_documents(self.embedded.vectors, self.embedded.gold, labels,
+                                                                     self.model_id)
+        return self.memories[tuple(labels)]
 
     def named(self, vectors: np.ndarray, docs: list[str], labels: list[str]) -> np.ndarray:
         """Per passage: whether its labelled neighbours (never of its own article's fold) name one of `labels`."""
-        memory = PassageMemory.of_documents(self.embedded.vectors, self.embedded.gold, labels, self.model_id)
+        memory = self.memory(labels)
         groups = np.array([self.doc_fold.get(d, -1) for d in docs])
         return named_by_neighbours(vectors, memory, self.k, self.bar, self.floor, groups, self.memory_groups)
 
@@ -101,8 +109,7 @@ def offtopic_named(neighbours: LabelledNeighbours, labels: list[str], cache_path
 
     texts = [p.text for d in zyte_docs() for p in split_passages(d.body)]
     vectors = EmbeddingCache(Embedder(), cache_path).encode(texts)
-    memory = PassageMemory.of_documents(neighbours.embedded.vectors, neighbours.embedded.gold, labels, neighbours.model_id)
-    named = named_by_neighbours(vectors, memory, neighbours.k, neighbours.bar, neighbours.floor)
+    named = named_by_neighbours(vectors, neighbours.memory(labels), neighbours.k, neighbours.bar, neighbours.floor)
     return {"offtopic_passages": len(texts), "named_share": round(float(named.mean()), 3), "floor": neighbours.floor}
 
 

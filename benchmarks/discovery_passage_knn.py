@@ -33,6 +33,7 @@ from models.catalogue import load_catalogue
 from models.doc_head import _folds
 from models.embedder import Embedder
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
+from models.passage_memory import PassageMemory, neighbour_shares
 from models.semeval import read_annotated
 
 BARS = (0.3, 0.5, 0.7, 0.9)
@@ -47,17 +48,9 @@ def main() -> None:
     cache = EmbeddingCache(Embedder(), args.cache)
     semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
     embedded = embed_documents(train, cache)
-    vectors = np.vstack(embedded.vectors)
-    owner = np.concatenate([np.full(len(v), i) for i, v in enumerate(embedded.vectors)])
-    doc_index = {Path(d.doc_id).stem.lower(): i for i, d in enumerate(train)}
     fold = _folds(len(train), 5, 0)
-
-    def named(vector: np.ndarray, doc: str, carries: np.ndarray) -> float:
-        """Best share of the k nearest allowed training passages whose article carries the same narrative."""
-        allowed = fold[owner] != fold[doc_index[doc]] if doc in doc_index else np.ones(len(owner), dtype=bool)
-        sims = vectors[allowed] @ vector
-        nearest = np.argsort(-sims)[: args.k]
-        return float(carries[allowed][nearest].mean(axis=0).max()) if carries.shape[1] else 0.0
+    memory_groups = np.concatenate([np.full(len(v), fold[i]) for i, v in enumerate(embedded.vectors)])
+    doc_fold = {Path(d.doc_id).stem.lower(): int(fold[i]) for i, d in enumerate(train)}
 
     results = json.loads(args.results.read_text())["results"]
     rows = []
@@ -66,11 +59,11 @@ def main() -> None:
             continue
         for kind, r, cluster_id, mine in clusters_of_interest(results, args.work, label, narrative_id):
             removed = label if kind == "radar" else None
-            labels = [n.label for n in semeval.narratives if n.label != removed]
-            # passages x narratives: the passage's article carries the narrative
-            carries = np.array([[lab in train[i].narratives for lab in labels] for i in owner], dtype=np.float32)
-            best = [named(np.asarray(m[3], dtype=np.float32) / np.linalg.norm(m[3]), doc_of_url(m[2]), carries)
-                    for m in mine]
+            memory = PassageMemory.of_documents(embedded.vectors, embedded.gold,
+                                                [n.label for n in semeval.narratives if n.label != removed], "")
+            groups = np.array([doc_fold.get(doc_of_url(m[2]), -1) for m in mine])
+            best = [float(b) for b in neighbour_shares(np.asarray([m[3] for m in mine], dtype=np.float32), memory,
+                                                         args.k, groups=groups, memory_groups=memory_groups)]
             rows.append(candidates_row(kind, label, r, cluster_id, best, args.bars)
                         | {"median_best": round(float(np.median(best)), 3) if best else None})
             print(json.dumps(rows[-1]), flush=True)

@@ -298,7 +298,7 @@ def narratives_fit(
 ) -> None:
     """Fit the document-level narrative head on labelled data; use it with RADAR_NARRATIVE_HEAD=OUT."""
     from models.catalogue import CatalogueError, load_catalogue
-    from models.evaluation import EmbeddingCache, fit_semeval_head, head_passage_memory
+    from models.evaluation import EmbeddingCache, embed_documents, fit_semeval_head, head_passage_memory
     from models.passage_memory import memory_path
     from models.semeval import language_dirs, read_annotated
 
@@ -311,8 +311,9 @@ def narratives_fit(
     embedder = settings.embedder()
     store = EmbeddingCache(embedder, cache)
     try:
-        head = fit_semeval_head(docs, embedder, load_catalogue(settings.narratives), store)
-        memory = head_passage_memory(docs, head, store)
+        embedded = embed_documents(docs, store)
+        head = fit_semeval_head(docs, embedder, load_catalogue(settings.narratives), store, embedded)
+        memory = head_passage_memory(embedded, head)
     except CatalogueError as exc:
         fail(str(exc))
     finally:

@@ -209,22 +209,24 @@ def evaluate(
         cache.close()
 
 
-def fit_semeval_head(docs: list[LabelledDocument], embedder: Embedder, catalogue: Catalogue, cache: EmbeddingCache) -> DocumentHead:
-    """The shipped recipe, as `radar narratives fit` writes it: the head the pipeline loads."""
+def fit_semeval_head(docs: list[LabelledDocument], embedder: Embedder, catalogue: Catalogue, cache: EmbeddingCache,
+                     embedded: EmbeddedDocs | None = None) -> DocumentHead:
+    """The shipped recipe, as `radar narratives fit` writes it: the head the pipeline loads (`embedded`: `docs`
+    already embedded)."""
     semeval = catalogue.only(SEMEVAL_FAMILIES)
     labels = [n.label for n in semeval.narratives] + [OTHER]
-    embedded = embed_documents(docs, cache)
+    embedded = embedded or embed_documents(docs, cache)
     protos = build_prototypes(semeval, cache.encode)
     head = fit_head(embedded.features(protos), embedded.gold, labels, fingerprint=fingerprint(docs))
     head.catalog_hash, head.model_id, head.families = semeval.hash, embedder.model_id, SEMEVAL_FAMILIES
     return head
 
 
-def head_passage_memory(docs: list[LabelledDocument], head: DocumentHead, cache: EmbeddingCache) -> PassageMemory:
-    """The head's training passages with their articles' narrative labels (Other left out), for discovery."""
-    embedded = embed_documents(docs, cache)  # the fit's vectors, from the cache
+def head_passage_memory(embedded: EmbeddedDocs, head: DocumentHead) -> PassageMemory:
+    """The head's training passages (as it was fitted on them) with their articles' narrative labels (Other left
+    out), for discovery."""
     return PassageMemory.of_documents(embedded.vectors, embedded.gold, [lab for lab in head.labels if lab != OTHER],
-                                      head.model_id or cache.embedder.model_id)
+                                      head.model_id or "")
 
 
 def evaluate_train_test(

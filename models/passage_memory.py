@@ -62,14 +62,14 @@ def memory_path(head_path: Path) -> Path:
     return head_path.with_name(head_path.stem + ".passages.npz")
 
 
-def named_by_neighbours(vectors: np.ndarray, memory: PassageMemory, k: int, share: float, min_similarity: float = -1.0,
-                        groups: np.ndarray | None = None, memory_groups: np.ndarray | None = None,
-                        chunk: int = 4096) -> np.ndarray:
-    """Per passage: whether at least `share` of its `k` nearest memory passages come from articles carrying one same
-    label, counting only neighbours at cosine `min_similarity` or more (a passage far from every labelled one is left
-    alone). `groups` / `memory_groups` (benchmarks' out-of-fold use): a passage never sees memory passages of its own
+def neighbour_shares(vectors: np.ndarray, memory: PassageMemory, k: int, min_similarity: float = -1.0,
+                     groups: np.ndarray | None = None, memory_groups: np.ndarray | None = None,
+                     chunk: int = 4096) -> np.ndarray:
+    """Per passage: the largest share of its `k` nearest memory passages that come from articles carrying one same
+    label, counting only neighbours at cosine `min_similarity` or more (a passage far from every labelled one scores
+    0). `groups` / `memory_groups` (benchmarks' out-of-fold use): a passage never sees memory passages of its own
     group."""
-    out = np.zeros(len(vectors), dtype=bool)
+    out = np.zeros(len(vectors), dtype=np.float32)
     if not len(vectors) or not len(memory.vectors) or not memory.carries.shape[1]:
         return out
     k = min(k, len(memory.vectors))
@@ -81,5 +81,11 @@ def named_by_neighbours(vectors: np.ndarray, memory: PassageMemory, k: int, shar
             sims[groups[start:start + chunk, None] == memory_groups[None, :]] = -np.inf
         nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         close = np.take_along_axis(sims, nearest, axis=1) >= min_similarity
-        out[start:start + chunk] = (carries[nearest] * close[:, :, None]).mean(axis=1).max(axis=1) >= share
+        out[start:start + chunk] = (carries[nearest] * close[:, :, None]).mean(axis=1).max(axis=1)
     return out
+
+
+def named_by_neighbours(vectors: np.ndarray, memory: PassageMemory, k: int, share: float, min_similarity: float = -1.0,
+                        groups: np.ndarray | None = None, memory_groups: np.ndarray | None = None) -> np.ndarray:
+    """Per passage: whether its `neighbour_shares` reaches `share` (the passage counts as named)."""
+    return neighbour_shares(vectors, memory, k, min_similarity, groups, memory_groups) >= share
