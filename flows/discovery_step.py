@@ -252,7 +252,8 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     but is marked `promoted`: never kept by hysteresis, never alerted again."""
     promoted = catalogue.promoted_clusters if catalogue else set()
     start, end = window_span(week, settings.discovery_window_weeks)
-    if memory and memory.memory.model_id != (_model_id(writer, start, end) or memory.memory.model_id):
+    window_model = _model_id(writer, start, end)
+    if memory and memory.memory.model_id != (window_model or memory.memory.model_id):
         log.warning("discovery %s: the head's labelled passages were embedded with %s, the window with another model; "
                     "not used (refit the head)", week, memory.memory.model_id)
         memory = None
@@ -324,7 +325,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                               week, previous, params.match_similarity,
                               [[window.passage_ids[i] for i in c.members] for c in clusters], window.passage_ids,
                               params.match_overlap)
-    model_id = _model_id(writer, start, end) or ""
+    model_id = window_model or ""
     if model_id not in vectors_cache:
         vectors_cache[model_id] = narrative_vectors(writer, catalogue, model_id)
     monday = week_start(week)

@@ -62,14 +62,14 @@ def memory_path(head_path: Path) -> Path:
     return head_path.with_name(head_path.stem + ".passages.npz")
 
 
-def neighbour_shares(vectors: np.ndarray, memory: PassageMemory, k: int, min_similarity: float = -1.0,
-                     groups: np.ndarray | None = None, memory_groups: np.ndarray | None = None,
-                     chunk: int = 4096) -> np.ndarray:
-    """Per passage: the largest share of its `k` nearest memory passages that come from articles carrying one same
-    label, counting only neighbours at cosine `min_similarity` or more (a passage far from every labelled one scores
-    0). `groups` / `memory_groups` (benchmarks' out-of-fold use): a passage never sees memory passages of its own
-    group."""
-    out = np.zeros(len(vectors), dtype=np.float32)
+def label_shares(vectors: np.ndarray, memory: PassageMemory, k: int, min_similarity: float = -1.0,
+                 groups: np.ndarray | None = None, memory_groups: np.ndarray | None = None,
+                 chunk: int = 4096) -> np.ndarray:
+    """Passages × memory labels: the share of each passage's `k` nearest memory passages that come from articles
+    carrying the label, counting only neighbours at cosine `min_similarity` or more (a passage far from every labelled
+    one scores 0). `groups` / `memory_groups` (benchmarks' out-of-fold use): a passage never sees memory passages of
+    its own group."""
+    out = np.zeros((len(vectors), memory.carries.shape[1]), dtype=np.float32)
     if not len(vectors) or not len(memory.vectors) or not memory.carries.shape[1]:
         return out
     k = min(k, len(memory.vectors))
@@ -81,8 +81,15 @@ def neighbour_shares(vectors: np.ndarray, memory: PassageMemory, k: int, min_sim
             sims[groups[start:start + chunk, None] == memory_groups[None, :]] = -np.inf
         nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         close = np.take_along_axis(sims, nearest, axis=1) >= min_similarity
-        out[start:start + chunk] = (carries[nearest] * close[:, :, None]).mean(axis=1).max(axis=1)
+        out[start:start + chunk] = (carries[nearest] * close[:, :, None]).mean(axis=1)
     return out
+
+
+def neighbour_shares(vectors: np.ndarray, memory: PassageMemory, k: int, min_similarity: float = -1.0,
+                     groups: np.ndarray | None = None, memory_groups: np.ndarray | None = None) -> np.ndarray:
+    """Per passage: the largest of its `label_shares` (0 with no labels)."""
+    shares = label_shares(vectors, memory, k, min_similarity, groups, memory_groups)
+    return shares.max(axis=1) if shares.shape[1] else np.zeros(len(vectors), dtype=np.float32)
 
 
 def named_by_neighbours(vectors: np.ndarray, memory: PassageMemory, k: int, share: float, min_similarity: float = -1.0,
