@@ -6,7 +6,7 @@ beside RADAR_NARRATIVE_HEAD); here it is patched into `flows.discovery_step.load
 since the worlds' articles are the labelled articles themselves.
 
     .venv/bin/python benchmarks/discovery_knn_rediscover.py --results discovery.json --work /tmp/radar-discovery \
-        [--cache /tmp/semeval-vectors.duckdb] [--k 10] [--bar 0.6] [--floor 0.4] [--offtopic]
+        [--cache /tmp/semeval-vectors.duckdb] [--k 10] [--bar 0.6] [--floor 0.4] [--offtopic] [--keep]
 
 A candidate passage is dropped when, among its `k` nearest passages of the SemEval training articles (out-of-fold:
 never its own article's fold; all 200 for an unlabelled test article), at least `bar` of them come from articles
@@ -122,6 +122,8 @@ def main() -> None:
                         help="neighbours below this cosine do not count (-1: all count)")
     parser.add_argument("--offtopic", action="store_true",
                         help="only the share of the Zyte benchmark's off-topic news passages the rule would name")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the rediscovered warehouses (knn-radar.duckdb, knn-control.duckdb in each world)")
     args = parser.parse_args()
     neighbours = LabelledNeighbours(EmbeddingCache(Embedder(), args.cache), args.k, args.bar, args.floor)
     semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
@@ -170,7 +172,8 @@ def main() -> None:
                 row["control"] = {"clusters": len(judged), "above_chance": sum(c["above_chance"] for c in judged),
                                   "detail": [{k: c[k] for k in ("articles", "majority", "majority_purity", "p")}
                                              for c in judged if c["above_chance"]]}
-            db.unlink()
+            if not args.keep:
+                db.unlink()
         rows.append(row)
         print(json.dumps(row), flush=True)
     summary = {"worlds": len(rows),
