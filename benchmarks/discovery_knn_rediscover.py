@@ -6,7 +6,7 @@ beside RADAR_NARRATIVE_HEAD); here it is patched into `flows.discovery_step.load
 since the worlds' articles are the labelled articles themselves.
 
     .venv/bin/python benchmarks/discovery_knn_rediscover.py --results discovery.json --work /tmp/radar-discovery \
-        [--cache /tmp/semeval-vectors.duckdb] [--k 10] [--bar 0.6] [--floor 0.4] [--offtopic] [--keep]
+        [--cache /tmp/semeval-vectors.duckdb] [--k 10] [--bar 0.6] [--floor 0.4] [--attribute 1] [--offtopic] [--keep]
 
 A candidate passage is dropped when, among its `k` nearest passages of the SemEval training articles (out-of-fold:
 never its own article's fold; all 200 for an unlabelled test article), at least `bar` of them come from articles
@@ -47,6 +47,7 @@ from models.catalogue import load_catalogue
 from models.doc_head import _folds
 from models.embedder import Embedder
 from models.evaluation import SEMEVAL_FAMILIES, EmbeddingCache, embed_documents
+from models.narratives import build_prototypes, claim_vectors_by_label
 from models.passage_memory import PassageMemory, named_by_neighbours
 from models.semeval import read_annotated
 
@@ -56,7 +57,7 @@ ORIGINAL_LOAD_WINDOW = step.load_window
 class LabelledNeighbours:
     """The training passages as the shipped memory, with their articles' folds (out-of-fold naming)."""
 
-    def __init__(self, cache: EmbeddingCache, k: int, bar: float, floor: float) -> None:
+    def __init__(self, cache: EmbeddingCache, k: int, bar: float, floor: float, attribute: float | None = None) -> None:
         self.train = read_annotated(SEMEVAL / "data" / "train_data" / "EN", "EN")
         self.embedded = embed_documents(self.train, cache)
         self.model_id = cache.embedder.model_id
@@ -65,12 +66,15 @@ class LabelledNeighbours:
         self.doc_fold = {Path(d.doc_id).stem.lower(): int(fold[i]) for i, d in enumerate(self.train)}
         self.k, self.bar, self.floor = k, bar, floor
         self.memories: dict[tuple[str, ...], PassageMemory] = {}
+        self.attribute = Settings().head_passage_share if attribute is None else attribute
+        semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
+        self.exemplars = claim_vectors_by_label(semeval, build_prototypes(semeval, cache.encode))
 
     def memory(self, labels: list[str]) -> PassageMemory:
         """The training passages labelled with `labels` (built once per label set)."""
         if tuple(labels) not in self.memories:
-            self.memories[tuple(labels)] = PassageMemory.of_documents(self.embedded.vectors, self.embedded.gold, labels,
-                                                                     self.model_id)
+            self.memories[tuple(labels)] = PassageMemory.attributed(self.embedded.vectors, self.embedded.gold, labels,
+                                                                   self.exemplars, self.attribute, self.model_id)
         return self.memories[tuple(labels)]
 
     def named(self, vectors: np.ndarray, docs: list[str], labels: list[str]) -> np.ndarray:
@@ -122,10 +126,13 @@ def main() -> None:
                         help="neighbours below this cosine do not count (-1: all count)")
     parser.add_argument("--offtopic", action="store_true",
                         help="only the share of the Zyte benchmark's off-topic news passages the rule would name")
+    parser.add_argument("--attribute", type=float, default=shipped.head_passage_share,
+                        help="an article's label carried only by this share of its passages most like its exemplars "
+                             "(RADAR_HEAD_PASSAGE_SHARE of radar narratives fit; 1: all)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the rediscovered warehouses (knn-radar.duckdb, knn-control.duckdb in each world)")
     args = parser.parse_args()
-    neighbours = LabelledNeighbours(EmbeddingCache(Embedder(), args.cache), args.k, args.bar, args.floor)
+    neighbours = LabelledNeighbours(EmbeddingCache(Embedder(), args.cache), args.k, args.bar, args.floor, args.attribute)
     semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
     if args.offtopic:
         print(json.dumps(offtopic_named(neighbours, [n.label for n in semeval.narratives], args.cache)))

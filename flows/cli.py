@@ -312,18 +312,21 @@ def narratives_fit(
     store = EmbeddingCache(embedder, cache)
     try:
         embedded = embed_documents(docs, store)
-        head = fit_semeval_head(docs, embedder, load_catalogue(settings.narratives), store, embedded)
-        memory = head_passage_memory(embedded, head)
+        catalogue = load_catalogue(settings.narratives)
+        head = fit_semeval_head(docs, embedder, catalogue, store, embedded)
+        memory = head_passage_memory(embedded, head, catalogue, store, settings.head_passage_share)
     except CatalogueError as exc:
         fail(str(exc))
     finally:
         store.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
     head.save(out)
     memory.save(memory_path(out))
     console.print(f"fitted on {len(docs)} documents from {', '.join(d.name for d in dirs)}; "
                   f"rule {vars(head.rule)}; head {head.fingerprint}; training data {head.training_fingerprint}; "
                   f"written to {out} (use it with RADAR_NARRATIVE_HEAD={out}); its {len(memory.vectors)} labelled "
-                  f"passages, which discovery leaves out where they name a passage, to {memory_path(out)}")
+                  f"passages (each label on {settings.head_passage_share:.0%} of its articles' passages), which discovery "
+                  f"leaves out where they name a passage, to {memory_path(out)}")
 
 
 @app.command("analyze")

@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     discovery_head_passages: bool = Field(True, description="with RADAR_NARRATIVE_HEAD set, leave out of discovery the passages the head's labelled passages name (the memory `radar narratives fit` writes beside the head)")
     discovery_neighbour_k: int = Field(10, ge=1, description="labelled passages consulted per candidate passage")
     discovery_neighbour_share: float = Field(0.6, gt=0, le=1, description="share of them from articles carrying one catalogued narrative that names a passage")
+    head_passage_share: float = Field(1.0, gt=0, le=1, description="`radar narratives fit`: each training article's label is carried in the memory by this share of its passages, those most like the label's exemplars (1 = all; 0.5 finds more of what is new at the cost of more catalogued narratives surfacing: README, Labelled passages)")
     discovery_neighbour_min_similarity: float = Field(0.4, ge=-1, le=1, description="labelled passages below this cosine do not count (a passage far from all of them stays a candidate)")
     discovery_max_points: int = Field(12000, ge=100, description="larger windows are clustered on a seeded sample of this size")
     discovery_selection: Literal["eom", "leaf"] = Field("leaf", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")

@@ -17,7 +17,7 @@ from extractors.passages import split_passages
 from models.catalogue import Catalogue
 from models.doc_head import DocumentHead, cross_validate, document_features, fit_head, label_documents
 from models.embedder import Embedder
-from models.narratives import ClassifierParams, Prototypes, build_prototypes, classify
+from models.narratives import ClassifierParams, Prototypes, build_prototypes, claim_vectors_by_label, classify
 from models.passage_memory import PassageMemory
 from models.semeval import (
     OTHER,
@@ -222,11 +222,17 @@ def fit_semeval_head(docs: list[LabelledDocument], embedder: Embedder, catalogue
     return head
 
 
-def head_passage_memory(embedded: EmbeddedDocs, head: DocumentHead) -> PassageMemory:
+def head_passage_memory(embedded: EmbeddedDocs, head: DocumentHead, catalogue: Catalogue, cache: EmbeddingCache,
+                        share: float = 1.0) -> PassageMemory:
     """The head's training passages (as it was fitted on them) with their articles' narrative labels (Other left
-    out), for discovery."""
-    return PassageMemory.of_documents(embedded.vectors, embedded.gold, [lab for lab in head.labels if lab != OTHER],
-                                      head.model_id or "")
+    out), for discovery; below `share` 1, each label only on that share of its article's passages most like the
+    label's exemplars (`PassageMemory.attributed`)."""
+    labels = [lab for lab in head.labels if lab != OTHER]
+    if share >= 1:
+        return PassageMemory.of_documents(embedded.vectors, embedded.gold, labels, head.model_id or "")
+    semeval = catalogue.only(SEMEVAL_FAMILIES)
+    exemplars = claim_vectors_by_label(semeval, build_prototypes(semeval, cache.encode))
+    return PassageMemory.attributed(embedded.vectors, embedded.gold, labels, exemplars, share, head.model_id or "")
 
 
 def evaluate_train_test(

@@ -115,6 +115,11 @@ def build_prototypes(catalogue: Catalogue, encode) -> Prototypes:
     )
 
 
+def claim_vectors_by_label(catalogue: Catalogue, protos: Prototypes) -> dict[str, np.ndarray]:
+    """Each narrative's claim-side exemplar vectors (its claims and description), keyed by its label."""
+    return {n.label: protos.claim_vectors[protos.claim_owner == i] for i, n in enumerate(catalogue.narratives)}
+
+
 def _stance_features(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
     cues = np.array([[_CUE_SCALE * min(rebuttal_cues(t), 3)] for t in texts], dtype=np.float32).reshape(-1, 1)
     return np.hstack([vectors, cues])

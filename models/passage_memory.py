@@ -35,6 +35,27 @@ class PassageMemory:
                             for _ in range(len(v))], dtype=bool).reshape(len(vectors), len(labels))
         return cls(vectors, carries, list(labels), model_id)
 
+    @classmethod
+    def attributed(cls, passage_vectors: Sequence[np.ndarray], gold: Sequence[set[str]], labels: Sequence[str],
+                   exemplars: dict[str, np.ndarray], share: float, model_id: str) -> PassageMemory:
+        """Like `of_documents`, but an article's label is carried only by the `share` of its passages that resemble
+        the label's exemplars most (at least one): articles carry several narratives, and a passage about one of them
+        should not name the others."""
+        memory = cls.of_documents(passage_vectors, gold, labels, model_id)
+        carries = memory.carries.copy()
+        start = 0
+        for v in passage_vectors:
+            rows = slice(start, start + len(v))
+            start += len(v)
+            unit_v = memory.vectors[rows]
+            for j, label in enumerate(labels):
+                if not carries[rows, j].any() or label not in exemplars:
+                    continue
+                sims = (unit_v @ exemplars[label].T).max(axis=1)
+                keep = max(1, int(np.ceil(share * len(sims))))
+                carries[rows, j] = sims >= np.sort(sims)[-keep]
+        return cls(memory.vectors, carries, memory.labels, model_id)
+
     @property
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.vectors.tobytes())

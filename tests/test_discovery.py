@@ -344,3 +344,26 @@ def test_labelled_neighbours_name_passages_of_a_labelled_narrative_only(tmp_path
     loaded = PassageMemory.load(path)
     assert loaded.fingerprint == memory.fingerprint and loaded.labels == ["A", "B"]
     assert (named_by_neighbours(queries, loaded, 10, 0.6) == named).all()
+
+
+def test_attributed_memory_gives_an_articles_label_to_its_passages_most_like_the_label() -> None:
+    from models.passage_memory import PassageMemory
+
+    rng = np.random.default_rng(4)
+    centres = unit(rng.standard_normal((3, 32)))  # narratives A and B, and a third topic no label covers
+
+    def near(k: int, n: int) -> np.ndarray:
+        return unit(centres[k] + 0.3 * rng.standard_normal((n, 32)) / np.sqrt(32))
+
+    # an article carrying A and B: 2 passages about A, 2 about B; an article carrying A: 1 about A, 1 about the third
+    articles = [np.vstack([near(0, 2), near(1, 2)]), np.vstack([near(0, 1), near(2, 1)]), near(2, 2)]
+    gold = [{"A", "B"}, {"A"}, {"Other"}]
+    exemplars = {"A": centres[:1], "B": centres[1:2]}
+    memory = PassageMemory.attributed(articles, gold, ["A", "B"], exemplars, 0.5, "m")
+    assert memory.carries.tolist() == [[True, False], [True, False], [False, True], [False, True],
+                                       [True, False], [False, False], [False, False], [False, False]]
+    # share 1 is the plain memory; a label without exemplars is carried by every passage of its articles
+    assert (PassageMemory.attributed(articles, gold, ["A", "B"], exemplars, 1.0, "m").carries
+            == PassageMemory.of_documents(articles, gold, ["A", "B"], "m").carries).all()
+    only_a = PassageMemory.attributed(articles, gold, ["A", "B"], {"A": centres[:1]}, 0.5, "m")
+    assert only_a.carries[:4, 1].tolist() == [True] * 4
