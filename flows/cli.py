@@ -180,6 +180,22 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
     trends_cmd(db=settings.db, narrative=None, camp=None, weeks=8, fmt=OutputFormat.table)
     bifurcation_cmd(db=settings.db, fmt=OutputFormat.table)
     alerts_cmd(db=settings.db, since=None, fmt=OutputFormat.table)
+    explain_demo_silence(settings.db)
+
+
+def explain_demo_silence(db: Path) -> None:
+    """The demo replays past days in one run, so the feed-health warnings call its feeds silent: say why."""
+    con = connect(db, read_only=True, wait_seconds=30)
+    try:
+        row = con.execute("SELECT count(*) FILTER (WHERE health = 'silent'), max(last_new_article) "
+                          "FROM feed_health").fetchone()
+    finally:
+        con.close()
+    silent, last = row or (0, None)
+    if silent and last is not None:
+        console.print(f"note: the demo corpus replays days up to {last:%Y-%m-%d} in one run, so {silent} of its feeds "
+                      "read as silent today (the warnings above); on a daily schedule the same check flags an outlet "
+                      "that stops publishing")
 
 
 def summary(db: Path) -> None:
