@@ -396,11 +396,18 @@ def trends_cmd(
     db: DbOption = None,
     narrative: Annotated[str | None, typer.Option(help="only this narrative id")] = None,
     camp: Annotated[str | None, typer.Option(help="only this camp")] = None,
-    weeks: Annotated[int, typer.Option(help="how many recent weeks")] = 8,
+    weeks: Annotated[int, typer.Option(min=1, help="how many recent weeks")] = 8,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Weekly narrative volume per camp: passages pushing (claims) and rejecting (rebuttals) each narrative."""
-    _query(_settings(db).db, "trends_weekly", {"narrative": narrative, "camp": camp, "weeks": weeks},
+    path = _settings(db).db
+    for column, value in (("narrative_id", narrative), ("camp", camp)):
+        if value is not None:
+            _, rows = read_query(path, "trends_known", {"column": column})
+            known = [v for (v,) in rows]
+            if value not in known:
+                fail(f"no {column} {value!r} in the trends (known: {', '.join(known) or 'none yet'})")
+    _query(path, "trends_weekly", {"narrative": narrative, "camp": camp, "weeks": weeks},
            "narrative volume per week and camp", fmt)
 
 
@@ -426,7 +433,7 @@ def bifurcation_cmd(
 @app.command("hypotheses")
 def hypotheses_cmd(
     db: DbOption = None,
-    weeks: Annotated[int, typer.Option(help="how many recent weeks in the verdict trend")] = 6,
+    weeks: Annotated[int, typer.Option(min=1, help="how many recent weeks in the verdict trend")] = 6,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Forecast scoreboard: each hypothesis's latest verdict, value with 95% interval, and recent verdicts."""

@@ -16,6 +16,7 @@ import yaml
 from extractors.identity import text_hash
 from flows.report_discovery import failed_weeks, failure_text
 from models.catalogue import CatalogueError, load_catalogue
+from models.weeks import is_iso_week
 from warehouse.db import WarehouseBusy, connect, load_sql
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
@@ -139,7 +140,7 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
         settings = _settings(db)
         if fmt not in (OutputFormat.table, OutputFormat.json):
             fail("--format must be table or json")
-        if week is not None and not re.match(r"^\d{4}-W\d{2}$", week):
+        if week is not None and not is_iso_week(week):
             fail(f"--week {week!r} is not an ISO week (e.g. 2026-W23)")
         with read_only(settings.db, settings.read_wait_seconds) as con:
             shown, rows = discovered_clusters(con, week)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -15,6 +16,16 @@ def iso_week(day: date) -> str:
 def week_start(week: str) -> date:
     """Monday of an ISO week string such as 2026-W05."""
     return date.fromisocalendar(int(week[:4]), int(week.split("-W")[1]), 1)
+
+
+def is_iso_week(text: str) -> bool:
+    """Whether `text` names a week that exists, such as 2026-W05 (2025 has no W53)."""
+    if not re.fullmatch(r"\d{4}-W\d{2}", text):
+        return False
+    try:
+        return iso_week(week_start(text)) == text
+    except ValueError:
+        return False
 
 
 def window_weeks(end_week: str, n: int) -> list[str]:

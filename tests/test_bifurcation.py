@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from models.bifurcation import NO_NARRATIVE, BifurcationParams, OutletWeek, weekly_bifurcation
-from models.weeks import iso_week, weeks_between
+from models.weeks import is_iso_week, iso_week, weeks_between
 
 WEEKS = weeks_between("2026-W10", "2026-W19")  # ten weeks
 EVENT, CROSSING = 4, 6  # week indices
@@ -58,6 +58,11 @@ def world(seed: int, planted: bool = True, per_week: int = 2, vectors: bool = Tr
 @pytest.fixture(scope="module")
 def planted():
     return weekly_bifurcation(world(1), CAMPS, WEEKS)
+
+
+def test_only_weeks_that_exist_are_iso_weeks() -> None:
+    assert is_iso_week("2026-W05") and is_iso_week("2026-W53")  # 2026 ends on a Thursday: 53 weeks
+    assert not any(map(is_iso_week, ["2025-W53", "2026-W00", "2026-W99", "2026-W5", "June", "2026-W05 "]))
 
 
 def test_empty_input_gives_empty_output() -> None:

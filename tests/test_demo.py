@@ -129,3 +129,23 @@ def test_demo_alerts_hold_the_planted_spike_only_and_analyze_is_idempotent(sql, 
     result = CliRunner().invoke(app, ["analyze", "--db", str(demo_db[0])])
     assert result.exit_code == 0, result.output
     assert sql("SELECT count(*) FROM alerts")[0][0] == before
+
+
+@pytest.mark.slow
+def test_trends_command_filters_counts_every_week_and_names_a_typo(sql, demo_db):
+    db = str(demo_db[0])
+    narrative = PLANTED["spike"]["narrative_id"]
+    result = CliRunner().invoke(app, ["trends", "--db", db, "--narrative", narrative, "--weeks", "52", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    # filtered, every week and camp with the narrative is shown (the unfiltered overview drops rows under 3 passages)
+    expected = sql("SELECT strftime(date_trunc('week', day), '%G-W%V'), camp, sum(passages) FROM narrative_camp_daily "
+                   "WHERE narrative_id = ? GROUP BY ALL", narrative)
+    assert sorted((r["week"], r["camp"], r["passages"]) for r in rows) == sorted(expected)
+    assert all(r["narrative_id"] == narrative for r in rows)
+    assert len({r["week"] for r in rows}) > 6
+    recent = CliRunner().invoke(app, ["trends", "--db", db, "--narrative", narrative, "--weeks", "2", "--format", "json"])
+    assert len({r["week"] for r in json.loads(recent.output)}) <= 2
+    typo = CliRunner().invoke(app, ["trends", "--db", db, "--narrative", narrative + "x"])
+    assert typo.exit_code == 1 and narrative in typo.output  # the known ids are listed
+    assert CliRunner().invoke(app, ["trends", "--db", db, "--weeks", "0"]).exit_code == 2
