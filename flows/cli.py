@@ -418,6 +418,11 @@ def alerts_cmd(
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Spike alerts with their strongest evidence."""
+    if since is not None:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            fail(f"--since {since!r} is not a day (YYYY-MM-DD)")
     _query(_settings(db).db, "alerts_list", {"since": since}, "spike alerts", fmt)
 
 

@@ -149,3 +149,5 @@ def test_trends_command_filters_counts_every_week_and_names_a_typo(sql, demo_db)
     typo = CliRunner().invoke(app, ["trends", "--db", db, "--narrative", narrative + "x"])
     assert typo.exit_code == 1 and narrative in typo.output  # the known ids are listed
     assert CliRunner().invoke(app, ["trends", "--db", db, "--weeks", "0"]).exit_code == 2
+    since = CliRunner().invoke(app, ["alerts", "--db", db, "--since", "yesterday"])
+    assert since.exit_code == 1 and "YYYY-MM-DD" in since.output
