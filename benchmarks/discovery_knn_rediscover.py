@@ -67,8 +67,10 @@ class LabelledNeighbours:
         self.k, self.bar, self.floor = k, bar, floor
         self.memories: dict[tuple[str, ...], PassageMemory] = {}
         self.attribute = Settings().head_passage_share if attribute is None else attribute
-        semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
-        self.exemplars = claim_vectors_by_label(semeval, build_prototypes(semeval, cache.encode))
+        self.exemplars: dict[str, np.ndarray] = {}  # none needed at share 1: every passage carries its labels
+        if self.attribute < 1:
+            semeval = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
+            self.exemplars = claim_vectors_by_label(semeval, build_prototypes(semeval, cache.encode))
 
     def memory(self, labels: list[str]) -> PassageMemory:
         """The training passages labelled with `labels` (built once per label set)."""
@@ -98,9 +100,7 @@ def patched(neighbours: LabelledNeighbours, docs_of: dict[str, str] | None, labe
         drop = neighbours.named(window.vectors, [docs.get(a, "") for a in window.article_ids], labels)
         keep = np.flatnonzero(~drop)
         kept_articles.update(window.article_ids[i] for i in keep)
-        return step.Window(*([getattr(window, f)[i] for i in keep] for f in
-                             ("passage_ids", "article_ids", "source_ids", "days", "texts")),
-                           window.vectors[keep] if len(keep) else np.zeros((0, 0), dtype=np.float32))
+        return window.take(keep)
     return load_window
 
 

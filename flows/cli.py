@@ -185,12 +185,9 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
 
 def explain_demo_silence(db: Path) -> None:
     """The demo replays past days in one run, so the feed-health warnings call its feeds silent: say why."""
-    con = connect(db, read_only=True, wait_seconds=30)
-    try:
+    with read_only(db, Settings().read_wait_seconds) as con:
         row = con.execute("SELECT count(*) FILTER (WHERE health = 'silent'), max(last_new_article) "
                           "FROM feed_health").fetchone()
-    finally:
-        con.close()
     silent, last = row or (0, None)
     if silent and last is not None:
         console.print(f"note: the demo corpus replays days up to {last:%Y-%m-%d} in one run, so {silent} of its feeds "

@@ -64,6 +64,12 @@ class Window:
     texts: list[str]
     vectors: np.ndarray
 
+    def take(self, keep: np.ndarray) -> Window:
+        """The passages at positions `keep`, in order."""
+        return Window([self.passage_ids[i] for i in keep], [self.article_ids[i] for i in keep],
+                      [self.source_ids[i] for i in keep], [self.days[i] for i in keep], [self.texts[i] for i in keep],
+                      self.vectors[keep])
+
 
 def window_span(week: str, window_weeks: int) -> tuple[date, date]:
     end = week_start(week) + timedelta(days=6)
@@ -115,10 +121,7 @@ def without_named(window: Window, memory: CandidateMemory, span: str) -> Window:
         return window
     log.info("discovery %s: %d of %d candidate passages named by the head's labelled passages, left out", span,
              int(named.sum()), len(named))
-    keep = np.flatnonzero(~named)
-    return Window([window.passage_ids[i] for i in keep], [window.article_ids[i] for i in keep],
-                  [window.source_ids[i] for i in keep], [window.days[i] for i in keep], [window.texts[i] for i in keep],
-                  window.vectors[keep])
+    return window.take(np.flatnonzero(~named))
 
 
 def load_window(writer: Writer, start: date, end: date, max_score: float,
