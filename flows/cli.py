@@ -545,6 +545,10 @@ from flows.cli_discovery import register as _register_discovery  # commands in t
 
 _register_discovery(app, narratives_app)
 
+from flows.cli_outlets import register as _register_outlets
+
+_register_outlets(app)
+
 
 if __name__ == "__main__":
     app()

@@ -151,3 +151,44 @@ def test_trends_command_filters_counts_every_week_and_names_a_typo(sql, demo_db)
     assert CliRunner().invoke(app, ["trends", "--db", db, "--weeks", "0"]).exit_code == 2
     since = CliRunner().invoke(app, ["alerts", "--db", db, "--since", "yesterday"])
     assert since.exit_code == 1 and "YYYY-MM-DD" in since.output
+
+
+@pytest.mark.slow
+def test_outlets_command_shows_each_outlets_narratives_and_one_outlet_by_week(sql, demo_db):
+    db = str(demo_db[0])
+    result = CliRunner().invoke(app, ["outlets", "--db", db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    overview = {r["outlet"]: r for r in json.loads(result.output)}
+    assert len(overview) == PLANTED["counts"]["outlets"]
+    # the window is the last 4 calendar weeks up to the newest publication week, for every outlet alike
+    [(first_day,)] = sql("SELECT CAST(date_trunc('week', max(CAST(timezone('UTC', published_at) AS DATE))) AS DATE) - 21 "
+                         "FROM articles WHERE status IN ('ok', 'feed_only')")
+    counted = dict(sql("SELECT s.name, count(*) FROM articles a JOIN sources s USING (source_id) "
+                       "WHERE a.status IN ('ok', 'feed_only') AND CAST(timezone('UTC', a.published_at) AS DATE) >= ? "
+                       "GROUP BY 1", first_day))
+    assert {name: r["articles"] for name, r in overview.items() if r["articles"]} == counted
+    broken = overview[PLANTED["broken_outlet"]["name"]]
+    assert broken["articles"] == 0 and broken["last_article"] is None and broken["pushes"] is None
+    # after the summit every China-friendly outlet's leading claim is the planted narrative
+    spike = PLANTED["spike"]
+    leaders = [r["pushes"].split(" ")[0] for r in overview.values() if r["camp"] == spike["camp"]]
+    assert leaders and set(leaders) == {spike["narrative_id"]}
+
+    name = next(n for n, r in overview.items() if r["camp"] == spike["camp"])
+    one = CliRunner().invoke(app, ["outlets", "--db", db, "--outlet", name.upper(), "--format", "json"])
+    assert one.exit_code == 0, one.output
+    weekly = json.loads(one.output)
+    weeks = {r["week"]: r["articles"] for r in weekly}
+    assert len(weeks) == 4 and sum(weeks.values()) == overview[name]["articles"]
+    expected = sql("""SELECT strftime(date_trunc('week', CAST(timezone('UTC', a.published_at) AS DATE)), '%G-W%V'),
+                             an.narrative_id, count(*), count(*) FILTER (WHERE an.stance = 'claim')
+                      FROM article_narratives an JOIN articles a USING (article_id) JOIN sources s USING (source_id)
+                      WHERE s.name = ? AND CAST(timezone('UTC', a.published_at) AS DATE) >= ? GROUP BY ALL""",
+                   name, first_day)
+    got = [(r["week"], r["narrative_id"], r["labelled_articles"], r["claiming"]) for r in weekly if r["narrative_id"]]
+    assert sorted(got) == sorted(expected)
+    assert {r["decided_by"] for r in weekly if r["narrative_id"]} == {"passages"}  # the demo has no head
+
+    typo = CliRunner().invoke(app, ["outlets", "--db", db, "--outlet", name[:-3]])
+    assert typo.exit_code == 1 and name in typo.output  # the closest names are suggested
+    assert CliRunner().invoke(app, ["outlets", "--db", db, "--camp", "nowhere"]).exit_code == 1

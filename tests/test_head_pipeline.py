@@ -4,11 +4,13 @@ the passage rule back when no head is configured."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import duckdb
 import numpy as np
 import pytest
 from conftest import ROOT
+from typer.testing import CliRunner
 
 from extractors.identity import text_hash
 from flows.classify_step import (
@@ -20,6 +22,7 @@ from flows.classify_step import (
     load_head,
     with_head,
 )
+from flows.cli import app
 from models.catalogue import load_catalogue
 from models.doc_head import DecisionRule, DocumentHead, HeadError, document_features, fit_head, label_documents
 from models.evaluation import SEMEVAL_FAMILIES
@@ -136,6 +139,11 @@ def test_head_labels_articles_and_relabels_from_stored_vectors(
     assert {a for (a, n) in labels if n in head_ids} >= {"climate", "ukraine"}
     assert all(n.startswith("cc_") for (a, n) in labels if a == "climate")
     assert any(n.startswith("urw_") for (a, n) in labels if a == "ukraine")
+    # `radar outlets` reads the same article labels: the head's where it decides, the passage rule's elsewhere
+    shown = CliRunner().invoke(app, ["outlets", "--db", str(db_path), "--outlet", "Outlet", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    decided = {r["narrative_id"]: r["decided_by"] for r in json.loads(shown.output) if r["narrative_id"]}
+    assert decided == {n: src for (_, n), (src, _, _) in labels.items()}
     con = duckdb.connect(str(db_path), read_only=True)
     stored = con.execute("SELECT DISTINCT model_id, head_fingerprint, catalog_hash FROM article_classifications").fetchall()
     other = con.execute("SELECT count(*) FROM article_labels WHERE article_id = 'sports'").fetchone()[0]

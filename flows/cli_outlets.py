@@ -1,0 +1,65 @@
+"""`radar outlets`: which narratives each outlet pushes, and one outlet week by week."""
+
+# No `from __future__ import annotations`: typer reads the option annotations of the command defined inside
+# `register`, whose names are local there.
+
+import difflib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
+
+
+def match_outlet(wanted: str, outlets: list[tuple[str, str]]) -> str | None:
+    """The source_id of the outlet whose id is `wanted` or whose name is `wanted` ignoring case and spacing; None
+    when no outlet is."""
+    folded = " ".join(wanted.split()).casefold()
+    for source_id, name in outlets:
+        if wanted == source_id or folded == " ".join(name.split()).casefold():
+            return source_id
+    return None
+
+
+def unknown_outlet_message(wanted: str, outlets: list[tuple[str, str]]) -> str:
+    """One line naming the closest outlet names (or every outlet when few are stored)."""
+    names = [name for _, name in outlets]
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    hint = close or (names if len(names) <= 12 else [])
+    if hint:
+        return f"no outlet {wanted!r} (did you mean: {', '.join(hint)}?)"
+    return f"no outlet {wanted!r}; `radar outlets` lists the {len(names)} stored outlets"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the `radar` app."""
+    from flows.cli import OutputFormat, _settings, fail, print_rows, read_query
+
+    @app.command("outlets")
+    def outlets_cmd(
+        db: DbOption = None,
+        outlet: Annotated[str | None, typer.Option(help="one outlet (name or source id): its weeks, narrative by narrative")] = None,
+        camp: Annotated[str | None, typer.Option(help="only outlets of this camp")] = None,
+        weeks: Annotated[int, typer.Option(min=1, help="how many recent weeks")] = 4,
+        fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    ) -> None:
+        """Which narratives each outlet pushes (articles claiming / rebutting each) with its pace and feed health;
+        --outlet shows one outlet week by week."""
+        path = _settings(db).db
+        _, rows = read_query(path, "outlets_known", {})
+        outlets = [(source_id, name) for source_id, name, _ in rows]
+        if outlet is not None:
+            source_id = match_outlet(outlet, outlets)
+            if source_id is None:
+                fail(unknown_outlet_message(outlet, outlets))
+            name = next(n for s, n in outlets if s == source_id)
+            columns, weekly = read_query(path, "outlet_weekly", {"source_id": source_id, "weeks": weeks})
+            print_rows(columns, weekly, fmt, title=f"{name}: articles and narratives per week")
+            return
+        camps = sorted({c for *_, c in rows})
+        if camp is not None and camp not in camps:
+            fail(f"no camp {camp!r} among the outlets (known: {', '.join(camps) or 'none yet'})")
+        columns, overview = read_query(path, "outlets_overview", {"camp": camp, "weeks": weeks})
+        print_rows(columns, overview, fmt,
+                   title=f"narratives each outlet pushes (articles, last {weeks} weeks; rebuts: articles rejecting)")
