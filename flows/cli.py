@@ -549,6 +549,10 @@ from flows.cli_outlets import register as _register_outlets
 
 _register_outlets(app)
 
+from flows.cli_passages import register as _register_passages
+
+_register_passages(app)
+
 
 if __name__ == "__main__":
     app()

@@ -10,6 +10,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.cli_passages import TABLE_TEXT_CHARS, for_table
 
 PLANTED = json.loads((ROOT / "demo" / "planted.json").read_text())
 
@@ -192,3 +193,34 @@ def test_outlets_command_shows_each_outlets_narratives_and_one_outlet_by_week(sq
     typo = CliRunner().invoke(app, ["outlets", "--db", db, "--outlet", name[:-3]])
     assert typo.exit_code == 1 and name in typo.output  # the closest names are suggested
     assert CliRunner().invoke(app, ["outlets", "--db", db, "--camp", "nowhere"]).exit_code == 1
+
+
+@pytest.mark.slow
+def test_passages_command_lists_the_passages_behind_an_outlets_weekly_count(demo_db):
+    db = str(demo_db[0])
+    spike = PLANTED["spike"]
+    overview = json.loads(CliRunner().invoke(app, ["outlets", "--db", db, "--camp", spike["camp"], "--format", "json"]).output)
+    name = overview[0]["outlet"]
+    weekly = json.loads(CliRunner().invoke(app, ["outlets", "--db", db, "--outlet", name, "--format", "json"]).output)
+    row = max((r for r in weekly if r["narrative_id"] == spike["narrative_id"]), key=lambda r: r["passages"])
+    result = CliRunner().invoke(app, ["passages", "--db", db, "--narrative", spike["narrative_id"], "--outlet", name,
+                                      "--week", row["week"], "--limit", "1000", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    passages = json.loads(result.output)
+    # the weekly count's passage labels are exactly the passages listed, newest first, with their URLs
+    assert len(passages) == row["passages"] > 0
+    assert {(p["outlet"], p["narrative_id"]) for p in passages} == {(name, spike["narrative_id"])}
+    assert [p["day"] for p in passages] == sorted((p["day"] for p in passages), reverse=True)
+    assert all(p["url"].startswith("http://127.0.0.1") and p["text"] for p in passages)
+    claims = CliRunner().invoke(app, ["passages", "--db", db, "--narrative", spike["narrative_id"], "--outlet", name,
+                                      "--week", row["week"], "--stance", "claim", "--limit", "2", "--format", "json"])
+    assert [p["stance"] for p in json.loads(claims.output)] == ["claim", "claim"]
+    assert CliRunner().invoke(app, ["passages", "--db", db, "--narrative", spike["narrative_id"]]).exit_code == 0
+    # the table cuts long passages; json and csv carry them whole
+    columns, cut = for_table(list(passages[0]), [tuple(p.values()) for p in passages])
+    assert columns[-1] == "text" and max(len(p["text"]) for p in passages) > TABLE_TEXT_CHARS
+    assert all(len(r[-1]) <= TABLE_TEXT_CHARS + 1 for r in cut)
+    for bad in (["--week", "2026-W99"], ["--since", "yesterday"], ["--week", row["week"], "--since", "2026-01-01"],
+                ["--narrative", "no_such_narrative"], ["--outlet", "Nowhere Gazette"]):
+        refused = CliRunner().invoke(app, ["passages", "--db", db, *bad])
+        assert refused.exit_code == 1, (bad, refused.output)

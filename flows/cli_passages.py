@@ -1,0 +1,93 @@
+"""`radar passages`: the passages behind a count, filtered by narrative, outlet, camp, stance and days."""
+
+# No `from __future__ import annotations`: typer reads the option annotations of the command defined inside
+# `register`, whose names are local there.
+
+from datetime import date, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from flows.cli_outlets import match_outlet, unknown_outlet_message
+from models.weeks import is_iso_week, week_start
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
+TABLE_TEXT_CHARS = 240  # a table row stays readable; csv and json carry the whole passage
+
+
+class Stance(str, Enum):
+    claim = "claim"
+    rebuttal = "rebuttal"
+    mention = "mention"
+
+
+def day_range(week: str | None, since: str | None) -> tuple[str | None, str | None, str | None]:
+    """(first day, last day, error): an ISO week gives its Monday to Sunday, --since a first day."""
+    if week is not None and since is not None:
+        return None, None, "give --week or --since, not both"
+    if week is not None:
+        if not is_iso_week(week):
+            return None, None, f"--week {week!r} is not an ISO week that exists (e.g. 2026-W07)"
+        monday = week_start(week)
+        return monday.isoformat(), (monday + timedelta(days=6)).isoformat(), None
+    if since is not None:
+        try:
+            return date.fromisoformat(since).isoformat(), None, None
+        except ValueError:
+            return None, None, f"--since {since!r} is not a day (YYYY-MM-DD)"
+    return None, None, None
+
+
+TABLE_COLUMNS = ("day", "outlet", "narrative_id", "stance", "score", "url", "text")
+
+
+def for_table(columns: list[str], rows: list[tuple[Any, ...]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns that fit a terminal, the passage text cut to TABLE_TEXT_CHARS."""
+    at = [columns.index(c) for c in TABLE_COLUMNS]
+    cut = [tuple(r[i] if c != "text" or len(r[i]) <= TABLE_TEXT_CHARS else r[i][:TABLE_TEXT_CHARS] + "…"
+                 for i, c in zip(at, TABLE_COLUMNS, strict=True)) for r in rows]
+    return list(TABLE_COLUMNS), cut
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the `radar` app."""
+    from flows.cli import OutputFormat, _settings, fail, print_rows, read_query
+
+    @app.command("passages")
+    def passages_cmd(
+        db: DbOption = None,
+        narrative: Annotated[str | None, typer.Option(help="only this narrative id")] = None,
+        outlet: Annotated[str | None, typer.Option(help="only this outlet (name or source id)")] = None,
+        camp: Annotated[str | None, typer.Option(help="only outlets of this camp")] = None,
+        stance: Annotated[Stance | None, typer.Option(help="only this stance")] = None,
+        week: Annotated[str | None, typer.Option(help="only this ISO week, e.g. 2026-W07")] = None,
+        since: Annotated[str | None, typer.Option(help="only passages published on or after this day (YYYY-MM-DD)")] = None,
+        limit: Annotated[int, typer.Option(min=1, help="at most this many passages")] = 20,
+        fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    ) -> None:
+        """The passages behind the counts (newest first, strongest first within a day): outlet, stance, score,
+        URL and text."""
+        path = _settings(db).db
+        first, last, problem = day_range(week, since)
+        if problem:
+            fail(problem)
+        if narrative is not None:
+            _, rows = read_query(path, "narratives_known", {})
+            known = [n for (n,) in rows]
+            if narrative not in known:
+                fail(f"no narrative {narrative!r} in the catalogue (known: {', '.join(known) or 'none yet'})")
+        source_id = None
+        if outlet is not None:
+            _, rows = read_query(path, "outlets_known", {})
+            outlets = [(s, name) for s, name, _ in rows]
+            source_id = match_outlet(outlet, outlets)
+            if source_id is None:
+                fail(unknown_outlet_message(outlet, outlets))
+        params = {"narrative": narrative, "source_id": source_id, "camp": camp,
+                  "stance": stance.value if stance else None, "since": first, "until": last, "limit": limit}
+        columns, rows = read_query(path, "passages_evidence", params)
+        if fmt is OutputFormat.table:
+            columns, rows = for_table(columns, rows)
+        print_rows(columns, rows, fmt, title="passages behind the counts (newest first)")
