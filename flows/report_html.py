@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebuttals by camp", "Feed health",
-            "Forecast tracker")
+            "Forecast tracker", "Narratives by outlet")
+OUTLET_WEEKS = 4  # the outlet table's window, as `radar outlets`
 _QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "stance", "feed_health", "articles_daily",
             "hypotheses")
 _VERDICT_COLOURS = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
@@ -43,6 +44,9 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) 
         rel = con.execute(sql, {"since": since} if "$since" in sql else {})
         cols = [d[0] for d in rel.description]
         tables[name] = [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
+    rel = con.execute(load_sql("queries/outlets_overview"), {"camp": None, "weeks": OUTLET_WEEKS})
+    cols = [d[0] for d in rel.description]
+    tables["outlets"] = [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
     from flows.report_reuse import load_who_leads
 
     tables.update({f"who_leads_{k}": v for k, v in load_who_leads(con, since).items()})
@@ -234,6 +238,18 @@ def alerts_html(rows: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def outlets_html(rows: list[dict[str, Any]]) -> str:
+    """Which narratives each outlet pushes (the `radar outlets` overview)."""
+    head = ("<tr><th>outlet</th><th>camp</th><th>articles</th><th>per week</th><th>last article</th><th>feed</th>"
+            "<th>pushes (articles claiming)</th><th>rebuts (articles rejecting)</th></tr>")
+    body = "".join(
+        f"<tr><td>{_e(r['outlet'])}</td><td>{_e(r['camp'])}</td><td>{_e(r['articles'])}</td><td>{_e(r['per_week'])}</td>"
+        f"<td>{_e(r['last_article'] or 'never')}</td><td>{_e(r['health'])}</td><td>{_e(r['pushes'])}</td>"
+        f"<td>{_e(r['rebuts'])}</td></tr>" for r in rows)
+    return (f"<p>Articles of the last {OUTLET_WEEKS} calendar weeks up to the newest publication week (whatever the "
+            f"report's period), labelled as in <code>article_narratives</code>.</p><table>{head}{body}</table>")
+
+
 def feed_table_html(rows: list[dict[str, Any]]) -> str:
     head = ("<tr><th>source</th><th>camp</th><th>health</th><th>quiet days (usual interval)</th><th>last fetch</th>"
             "<th>last status</th><th>last success</th><th>failed fetches</th><th>articles</th><th>articles per day</th>"
@@ -287,6 +303,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>narrative-radar report</title>"
         f"<style>{_CSS}</style></head><body><h1>narrative-radar report</h1><p>{_e(period)}; generated {_e(stamp)}</p>"
         f"<h2 id='volume'>{SECTIONS[0]}</h2>{divs['volume']}"
+        f"<h2 id='outlets'>{SECTIONS[6]}</h2>{outlets_html(t['outlets'])}"
         f"<h2 id='bifurcation'>{SECTIONS[1]}</h2>{divs['bifurcation']}{divs['outlets']}"
         f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}"
         f"<h2 id='stance'>{SECTIONS[3]}</h2>{divs['stance']}"

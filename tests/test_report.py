@@ -38,6 +38,12 @@ def populate(db_path: Path) -> Path:
                 con.execute("INSERT INTO articles (article_id, source_id, url, canonical_url, title, published_at, fetched_at, status) "
                             "VALUES (?, ?, ?, ?, 't', CAST(? AS TIMESTAMPTZ), now(), 'ok')",
                             [f"a-{sid}-{i}", sid, f"http://127.0.0.1/{sid}/{i}", f"http://127.0.0.1/{sid}/{i}", f"{day} 08:00:00+00"])
+                # one labelled passage per article: s1 claims nar_a, the others rebut nar_b
+                narrative, stance = ("nar_a", "claim") if sid == "s1" else ("nar_b", "rebuttal")
+                con.execute("INSERT INTO passages VALUES (?, ?, 0, 'text', ?, 0, 4)", [f"p-{sid}-{i}", f"a-{sid}-{i}", f"h-{sid}-{i}"])
+                con.execute("INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, catalog_hash, "
+                            "article_id, source_id, day) VALUES (?, ?, 0.7, ?, 'm', 'h', ?, ?, ?)",
+                            [f"p-{sid}-{i}", narrative, stance, f"a-{sid}-{i}", sid, day])
                 for n, stance, k in (("nar_a", "claim", 3 + i % 3), ("nar_b", "rebuttal", 1 + i % 2)):
                     con.execute("INSERT INTO rollup_narrative_camp_daily VALUES (?, ?, ?, ?, ?, ?, 1, 20)", [day, camp, n, stance, k, k])
             for n in ("nar_a", "nar_b"):
@@ -78,6 +84,11 @@ def test_report_is_one_self_contained_file_with_every_section(tmp_path: Path):
     assert "<script>alert(1)" not in text and "Evil &lt;script&gt;alert(1)&lt;/script&gt; claim" in text
     assert 'href="http://127.0.0.1/s1/3"' in text
     assert "Outlet &lt;s4&gt;" in text and "HTTP 500" in text  # the silent feed is listed with its error
+    # the outlet table: the 14 days of articles (2026-W02 and W03) lie inside its 4 weeks, so 3.5 a week
+    outlets = text.split("id='outlets'")[1].split("<h2")[0]
+    assert "<td>Outlet &lt;s1&gt;</td><td>russia_friendly</td><td>14</td><td>3.5</td><td>2026-01-18</td>" in outlets
+    assert "<td>nar_a 14</td><td></td>" in outlets and "<td></td><td>nar_b 14</td>" in outlets
+    assert "<td>Outlet &lt;s4&gt;</td><td>alt_independent</td><td>0</td>" in outlets
 
 
 def test_since_filters_the_time_series(tmp_path: Path):
