@@ -553,6 +553,10 @@ from flows.cli_passages import register as _register_passages
 
 _register_passages(app)
 
+from flows.cli_catalogue import register as _register_catalogue
+
+_register_catalogue(narratives_app)
+
 
 if __name__ == "__main__":
     app()
