@@ -9,8 +9,6 @@ from typing import Annotated
 
 import typer
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
-
 
 def match_outlet(wanted: str, outlets: list[tuple[str, str]]) -> str | None:
     """The source_id of the outlet whose id is `wanted` or whose name is `wanted` ignoring case and spacing; None
@@ -32,9 +30,21 @@ def unknown_outlet_message(wanted: str, outlets: list[tuple[str, str]]) -> str:
     return f"no outlet {wanted!r}; `radar outlets` lists the {len(names)} stored outlets"
 
 
+def resolve_outlet(db: Path, wanted: str) -> tuple[str, str]:
+    """(source_id, name) of the outlet `wanted` names; a mistyped one ends the command naming the closest."""
+    from flows.cli import fail, read_query
+
+    _, rows = read_query(db, "outlets_known", {})
+    outlets = [(source_id, name) for source_id, name, _ in rows]
+    source_id = match_outlet(wanted, outlets)
+    if source_id is None:
+        fail(unknown_outlet_message(wanted, outlets))
+    return source_id, next(name for s, name in outlets if s == source_id)
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import OutputFormat, _settings, fail, print_rows, read_query
+    from flows.cli import DbOption, OutputFormat, _settings, fail, print_rows, read_query
 
     @app.command("outlets")
     def outlets_cmd(
@@ -47,16 +57,12 @@ def register(app: typer.Typer) -> None:
         """Which narratives each outlet pushes (articles claiming / rebutting each) with its pace and feed health;
         --outlet shows one outlet week by week."""
         path = _settings(db).db
-        _, rows = read_query(path, "outlets_known", {})
-        outlets = [(source_id, name) for source_id, name, _ in rows]
         if outlet is not None:
-            source_id = match_outlet(outlet, outlets)
-            if source_id is None:
-                fail(unknown_outlet_message(outlet, outlets))
-            name = next(n for s, n in outlets if s == source_id)
+            source_id, name = resolve_outlet(path, outlet)
             columns, weekly = read_query(path, "outlet_weekly", {"source_id": source_id, "weeks": weeks})
             print_rows(columns, weekly, fmt, title=f"{name}: articles and narratives per week")
             return
+        _, rows = read_query(path, "outlets_known", {})
         camps = sorted({c for *_, c in rows})
         if camp is not None and camp not in camps:
             fail(f"no camp {camp!r} among the outlets (known: {', '.join(camps) or 'none yet'})")

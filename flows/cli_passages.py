@@ -5,15 +5,13 @@
 
 from datetime import date, timedelta
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from flows.cli_outlets import match_outlet, unknown_outlet_message
+from flows.cli_outlets import resolve_outlet
 from models.weeks import is_iso_week, week_start
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
 TABLE_TEXT_CHARS = 240  # a table row stays readable; csv and json carry the whole passage
 
 
@@ -53,7 +51,7 @@ def for_table(columns: list[str], rows: list[tuple[Any, ...]]) -> tuple[list[str
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import OutputFormat, _settings, fail, print_rows, read_query
+    from flows.cli import DbOption, OutputFormat, _settings, fail, print_rows, read_query
 
     @app.command("passages")
     def passages_cmd(
@@ -78,13 +76,7 @@ def register(app: typer.Typer) -> None:
             known = [n for (n,) in rows]
             if narrative not in known:
                 fail(f"no narrative {narrative!r} in the catalogue (known: {', '.join(known) or 'none yet'})")
-        source_id = None
-        if outlet is not None:
-            _, rows = read_query(path, "outlets_known", {})
-            outlets = [(s, name) for s, name, _ in rows]
-            source_id = match_outlet(outlet, outlets)
-            if source_id is None:
-                fail(unknown_outlet_message(outlet, outlets))
+        source_id = resolve_outlet(path, outlet)[0] if outlet is not None else None
         params = {"narrative": narrative, "source_id": source_id, "camp": camp,
                   "stance": stance.value if stance else None, "since": first, "until": last, "limit": limit}
         columns, rows = read_query(path, "passages_evidence", params)
