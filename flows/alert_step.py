@@ -118,15 +118,26 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
     return created
 
 
+def week_alert_day(con, week: str) -> date:
+    """The day an alert about an ISO week carries: its Sunday, or the newest classified day while the week is under
+    way. Delivery sends only alerts of the last `alert_recent_days` (measured from the newest day), so a week's
+    Monday would hold back anything found on its Thursday or later."""
+    sunday = datetime.strptime(week + "-7", "%G-W%V-%u").date()
+    row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
+    newest = row[0] if row else None
+    return min(sunday, newest) if newest is not None else sunday
+
+
 def store_verdict_changes(writer: Writer, changes: list) -> int:
     """A hypothesis verdict change is an alert of its own kind: stored once, logged, delivered by the same path.
 
-    Stored with kind 'hypothesis', narrative_id 'hypothesis:<id>', camp '*', day = the Monday of the ISO week;
-    the evidence JSON carries the whole change. `radar alerts` and the report's spike section leave them out.
+    Stored with kind 'hypothesis', narrative_id 'hypothesis:<id>', camp '*', day = `week_alert_day`; the evidence
+    JSON carries the whole change. `radar alerts` and the report's spike section leave them out.
     """
     added = 0
     for c in changes:
-        day = datetime.strptime(c.week + "-1", "%G-W%V-%u").date()
+        with writer.transaction() as con:
+            day = week_alert_day(con, c.week)
         evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
                     "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
                     "ci_high": c.ci_high}
