@@ -152,7 +152,55 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
     return added
 
 
+def store_crossings(writer: Writer, cooldown_days: int = 28) -> int:
+    """An outlet crossing the camp split (bifurcation's `crossed`) is an alert of kind 'crossing': narrative_id
+    'crossing:<source_id>', camp = the side it crossed to, day = `week_alert_day`. Once per outlet and side within
+    `cooldown_days`, so a crossing that a recomputed week moves by a week is not sent twice. Returns how many were new."""
+    added = 0
+    with writer.transaction() as con:
+        crossings = con.execute(load_sql("queries/crossings_list")).fetchall()
+        for week, source_id, outlet, configured, side, margin, articles, moved in crossings:
+            key = f"crossing:{source_id}"
+            day = week_alert_day(con, week)
+            recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND camp = ? AND day > ?",
+                                 [key, side, day - timedelta(days=cooldown_days)]).fetchone()
+            if recent and recent[0]:
+                continue
+            detail = json.loads(moved) if moved else {}
+            evidence = {"kind": "crossing", "outlet": outlet, "source_id": source_id, "configured_camp": configured,
+                        "week": week, "day": day.isoformat(), "from": detail.get("from"), "to": side,
+                        "weeks_on_new_side": detail.get("weeks_on_new_side"), "margin": margin,
+                        "recent_articles": detail.get("recent_articles"), "window_articles": articles,
+                        "moved": detail.get("moved", [])}
+            inserted = con.execute(load_sql("queries/insert_alert"), {
+                "alert_id": alert_id_for(key, side, datetime.strptime(week + "-7", "%G-W%V-%u").date()),
+                "narrative_id": key, "camp": side, "day": day, "count": int(articles or 0), "total": int(articles or 0),
+                "share": 0.0, "baseline": 0.0, "score": float(margin or 0.0), "kind": "crossing", "p_value": None,
+                "evidence": json.dumps(evidence)}).fetchall()
+            if inserted:
+                added += 1
+                log.warning("CROSSING in %s: %s (%s) now sides with %s (margin %.2f, %d articles in the window)",
+                            week, outlet, configured, side, margin or 0.0, articles or 0)
+    return added
+
+
+def alert_summary(evidence_json: str | None) -> str:
+    """The webhook's text for a stored alert, without Slack's markup, for listing; an alert stored by an older
+    release whose evidence lacks a field shows its raw evidence instead."""
+    try:
+        return slack_text(json.loads(evidence_json or "{}")).replace("*", "").replace("`", "")
+    except (KeyError, TypeError, ValueError, IndexError):
+        return (evidence_json or "")[:200]
+
+
 def slack_text(evidence: dict) -> str:
+    if evidence.get("kind") == "crossing":
+        moved = "; ".join(f"{m['feature']} {100 * m['share_before']:.0f}% → {100 * m['share_now']:.0f}%"
+                          for m in evidence.get("moved", []))
+        return (f"*Outlet crossing* in {evidence['week']}: {evidence['outlet']} ({evidence['configured_camp']}) now "
+                f"sides with *{evidence['to']}* (was {evidence['from']}; {evidence['weeks_on_new_side']} weeks on the "
+                f"new side, margin {evidence['margin']:.2f}, {evidence['window_articles']} articles in the window)"
+                + (f"\nMoved most: {moved}" if moved else ""))
     if evidence.get("kind") == "hypothesis":
         value = "" if evidence["value"] is None else (
             f" (value {evidence['value']:.3f}, 95% interval {evidence['ci_low']:.3f} to {evidence['ci_high']:.3f})")

@@ -9,7 +9,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from flows.alert_step import NewAlert, deliver_pending, detect_and_store, store_verdict_changes
+from flows.alert_step import NewAlert, deliver_pending, detect_and_store, store_crossings, store_verdict_changes
 from flows.bifurcation_step import compute_bifurcation
 from flows.hypotheses_step import VerdictChange, describe, evaluate_hypotheses
 from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
@@ -92,6 +92,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     if since is not None:
         rollups_task(writer, since)
         weeks, crossings = bifurcation_task(writer, settings, since)
+        store_crossings(writer)
         alerts = spikes_task(writer, settings, since)
         discovery_failed = discovery_task(writer, settings, since)  # emerging clusters, incremental by week
     copies, _ = reuse_task(writer, settings, since)  # its own memory (reuse_checked): runs every time

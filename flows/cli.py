@@ -408,19 +408,43 @@ def trends_cmd(
            "narrative volume per week and camp", fmt)
 
 
+class AlertKind(str, Enum):
+    spike = "spike"
+    crossing = "crossing"
+    emerging = "emerging"
+    hypothesis = "hypothesis"
+    all = "all"
+
+
 @app.command("alerts")
 def alerts_cmd(
     db: DbOption = None,
     since: Annotated[str | None, typer.Option(help="only alerts on or after this day (YYYY-MM-DD)")] = None,
+    kind: Annotated[AlertKind, typer.Option(help="spike alerts (their own columns), or another kind, or all")] = AlertKind.spike,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
-    """Spike alerts with their strongest evidence."""
+    """Spike alerts with their strongest evidence; --kind crossing, emerging, hypothesis or all lists those alerts
+    with the summary the webhook receives."""
     if since is not None:
         try:
             date.fromisoformat(since)
         except ValueError:
             fail(f"--since {since!r} is not a day (YYYY-MM-DD)")
-    _query(_settings(db).db, "alerts_list", {"since": since}, "spike alerts", fmt)
+    if kind is AlertKind.spike:
+        _query(_settings(db).db, "alerts_list", {"since": since}, "spike alerts", fmt)
+        return
+    from flows.alert_step import alert_summary
+
+    columns, rows = read_query(_settings(db).db, "alerts_of_kind", {"kind": kind.value, "since": since})
+    at = columns.index("evidence")
+    def evidence(text: str | None) -> tuple[Any, ...]:  # whole, as an object in json; left out of the table
+        if fmt is OutputFormat.table:
+            return ()
+        return (json.loads(text) if fmt is OutputFormat.json and text else text,)
+
+    summarised = [(*r[:at], alert_summary(r[at]), *evidence(r[at])) for r in rows]
+    shown = [*columns[:at], "summary", *(["evidence"] if fmt is not OutputFormat.table else [])]
+    print_rows(shown, summarised, fmt, title=f"{kind.value} alerts")
 
 
 @app.command("bifurcation")

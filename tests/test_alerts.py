@@ -7,9 +7,11 @@ from datetime import date, timedelta
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 from werkzeug import Response
 
 from flows.alert_step import deliver_pending, detect_and_store
+from flows.cli import app
 from flows.settings import Settings
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -115,3 +117,45 @@ def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(write
     assert narrative_id == "hypothesis:camps_diverge" and day == START + timedelta(days=DAYS - 1) == date(2026, 4, 9)
     assert kind == "hypothesis"
     assert all(not row[1].startswith("hypothesis:") for row in spikes_listed)  # `radar alerts` lists spikes only
+
+
+def test_an_outlet_crossing_is_an_alert_once_per_outlet_and_side_and_is_delivered(writer, db_path, httpserver):
+    from flows.alert_step import store_crossings
+
+    evidence = {"from": "china_friendly", "to": "russia_friendly", "weeks_on_new_side": 2, "recent_articles": 4,
+                "moved": [{"feature": "war (claim)", "share_before": 0.1, "share_now": 0.45}]}
+    with writer.transaction() as con:
+        for week, crossed in (("2026-W14", False), ("2026-W15", True)):
+            con.execute("INSERT INTO outlet_alignment_weekly VALUES (?, 's1', 'russia_friendly', 0.1, 0.3, 0.5, 8, 40, "
+                        "?, 0, ?, ?)", [week, "russia_friendly" if crossed else "china_friendly", crossed,
+                                        json.dumps(evidence) if crossed else None])
+    assert store_crossings(writer) == 1
+    assert store_crossings(writer) == 0  # stored once
+    # the week recomputed with more days moves the crossing a week later: the same crossing, not a second alert
+    with writer.transaction() as con:
+        con.execute("UPDATE outlet_alignment_weekly SET crossed = (week = '2026-W16')")
+        con.execute("INSERT INTO outlet_alignment_weekly VALUES ('2026-W16', 's1', 'russia_friendly', 0.1, 0.3, 0.5, 8, "
+                    "40, 'russia_friendly', 0, true, ?)", [json.dumps(evidence)])
+    assert store_crossings(writer) == 0
+    con = duckdb.connect(str(db_path), read_only=True)
+    [(narrative_id, camp, day, kind)] = con.execute("SELECT narrative_id, camp, day, kind FROM alerts "
+                                                    "WHERE kind = 'crossing'").fetchall()
+    con.close()
+    # camp = the side it crossed to; day = the newest day of the week under way (the seed's last day, a Thursday)
+    assert (narrative_id, camp, kind) == ("crossing:s1", "russia_friendly", "crossing") and day == date(2026, 4, 9)
+    received = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: received.append(request.get_json()) or Response("ok"))
+    deliver_pending(writer, httpserver.url_for("/hook"), recent_days=Settings().alert_recent_days)
+    texts = [r["text"] for r in received if "Outlet crossing" in r["text"]]
+    assert texts == [("*Outlet crossing* in 2026-W15: Outlet One (china_friendly) now sides with *russia_friendly* "
+                      "(was china_friendly; 2 weeks on the new side, margin 0.50, 8 articles in the window)\n"
+                      "Moved most: war (claim) 10% → 45%")]
+    # `radar alerts --kind crossing` lists it with the same summary, without Slack's markup
+    listed = CliRunner().invoke(app, ["alerts", "--db", str(db_path), "--kind", "crossing", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    [row] = json.loads(listed.output)
+    assert row["subject"] == "crossing:s1" and row["summary"].startswith("Outlet crossing in 2026-W15: Outlet One")
+    assert row["evidence"]["moved"] == evidence["moved"]
+    everything = json.loads(CliRunner().invoke(app, ["alerts", "--db", str(db_path), "--kind", "all", "--format", "json"]).output)
+    assert {r["kind"] for r in everything} == {"crossing"}  # no spike was detected in this test

@@ -73,12 +73,15 @@ def test_planted_divergence_above_the_null_in_the_last_weeks_not_the_first(world
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_crossing_outlet_is_reported_within_two_weeks_and_no_other(worlds, seed) -> None:
     world, db = worlds[(seed, True)]
-    crossed = query(db, "SELECT o.week, s.name, o.stable_side, o.evidence FROM outlet_alignment_weekly o "
+    crossed = query(db, "SELECT o.week, s.name, o.stable_side, o.evidence, o.source_id FROM outlet_alignment_weekly o "
                         "JOIN sources s USING (source_id) WHERE o.crossed ORDER BY o.week")
-    assert [name for _, name, _, _ in crossed] == [CROSSING_OUTLET], crossed
-    week, _, side, evidence = crossed[0]
+    assert [name for _, name, _, _, _ in crossed] == [CROSSING_OUTLET], crossed
+    week, _, side, evidence, source_id = crossed[0]
     assert world.iso_week(world.crossing_week) <= week <= world.iso_week(world.crossing_week + 2)
     assert side == "russia_friendly" and '"moved"' in evidence
+    # the crossing is an alert of its own kind, once, naming the outlet and the side it crossed to
+    alerts = query(db, "SELECT narrative_id, camp, evidence->>'outlet', evidence->>'week' FROM alerts WHERE kind = 'crossing'")
+    assert alerts == [(f"crossing:{source_id}", "russia_friendly", CROSSING_OUTLET, week)], alerts
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -99,7 +102,7 @@ def test_the_divergence_hypothesis_is_supported_by_the_last_week(worlds, seed) -
 @pytest.mark.parametrize("seed", SEEDS)
 def test_null_worlds_raise_no_alert_no_crossing_and_never_support_divergence(worlds, seed) -> None:
     _, db = worlds[(seed, False)]
-    assert query(db, "SELECT narrative_id, camp, day FROM alerts WHERE kind = 'spike'") == []
+    assert query(db, "SELECT narrative_id, camp, day FROM alerts WHERE kind IN ('spike', 'crossing')") == []
     assert query(db, "SELECT week, source_id FROM outlet_alignment_weekly WHERE crossed") == []
     assert query(db, "SELECT week FROM hypothesis_weekly WHERE hypothesis_id = 'camps_diverge' "
                      "AND verdict = 'supported'") == []
