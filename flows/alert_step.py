@@ -118,11 +118,15 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
     return created
 
 
+def week_sunday(week: str) -> date:
+    return datetime.strptime(week + "-7", "%G-W%V-%u").date()
+
+
 def week_alert_day(con, week: str) -> date:
     """The day an alert about an ISO week carries: its Sunday, or the newest classified day while the week is under
     way. Delivery sends only alerts of the last `alert_recent_days` (measured from the newest day), so a week's
     Monday would hold back anything found on its Thursday or later."""
-    sunday = datetime.strptime(week + "-7", "%G-W%V-%u").date()
+    sunday = week_sunday(week)
     row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
     newest = row[0] if row else None
     return min(sunday, newest) if newest is not None else sunday
@@ -143,7 +147,8 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
                     "ci_high": c.ci_high}
         with writer.transaction() as con:
             inserted = con.execute(load_sql("queries/insert_alert"), {
-                "alert_id": alert_id_for(f"hypothesis:{c.hypothesis_id}", c.verdict, day),
+                # one alert per hypothesis, verdict and week, whichever day of the week found it
+                "alert_id": alert_id_for(f"hypothesis:{c.hypothesis_id}", c.verdict, week_sunday(c.week)),
                 "narrative_id": f"hypothesis:{c.hypothesis_id}", "camp": "*", "day": day, "count": 0, "total": 0,
                 "share": c.value or 0.0, "baseline": 0.0, "score": c.ci_low or 0.0, "evidence": json.dumps(evidence),
                 "kind": "hypothesis", "p_value": None,
@@ -173,7 +178,7 @@ def store_crossings(writer: Writer, cooldown_days: int = 28) -> int:
                         "recent_articles": detail.get("recent_articles"), "window_articles": articles,
                         "moved": detail.get("moved", [])}
             inserted = con.execute(load_sql("queries/insert_alert"), {
-                "alert_id": alert_id_for(key, side, datetime.strptime(week + "-7", "%G-W%V-%u").date()),
+                "alert_id": alert_id_for(key, side, week_sunday(week)),
                 "narrative_id": key, "camp": side, "day": day, "count": int(articles or 0), "total": int(articles or 0),
                 "share": 0.0, "baseline": 0.0, "score": float(margin or 0.0), "kind": "crossing", "p_value": None,
                 "evidence": json.dumps(evidence)}).fetchall()

@@ -100,6 +100,12 @@ def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(write
     change = VerdictChange("camps_diverge", "The camps diverge.", "2026-W15", "inconclusive", "supported", 0.1, 0.03, 0.17)
     assert store_verdict_changes(writer, [change]) == 1
     assert store_verdict_changes(writer, [change]) == 0
+    # found again on a later day of the same week (the verdict flipped back and forth meanwhile): still one alert
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications VALUES ('later', 'm', 'c', now(), 'x', 's1', DATE '2026-04-10', 'a')")
+    assert store_verdict_changes(writer, [change]) == 0
+    with writer.transaction() as con:
+        con.execute("DELETE FROM passage_classifications WHERE passage_id = 'later'")
     received = []
     httpserver.expect_request("/hook", method="POST").respond_with_handler(
         lambda request: received.append(request.get_json()) or Response("ok"))
