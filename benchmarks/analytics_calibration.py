@@ -31,8 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pytest_httpserver import HTTPServer
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, ingest_world, load_docs, plan_world, query
+from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, ingest_world_served, load_docs, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.alert_step import load_series
@@ -156,16 +155,11 @@ def main() -> None:
             workdir = args.workdir / f"{'planted' if planted else 'null'}-{seed}"
             if (workdir / "radar.duckdb").exists():
                 (workdir / "radar.duckdb").unlink()
-            server = HTTPServer(host="127.0.0.1", port=0)
-            server.start()
-            try:
-                started = time.perf_counter()
-                db = ingest_world(world, workdir, server, settings, args.cache)
-                results.append(measure(world, db, settings))
-                print(f"seed {seed} {'planted' if planted else 'null'}: {time.perf_counter() - started:.0f} s",
-                      file=sys.stderr, flush=True)
-            finally:
-                server.stop()
+            started = time.perf_counter()
+            db = ingest_world_served(world, workdir, settings, args.cache)
+            results.append(measure(world, db, settings))
+            print(f"seed {seed} {'planted' if planted else 'null'}: {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr, flush=True)
     summary = summarise(results)
     print(json.dumps(summary, indent=1))
     if args.out:

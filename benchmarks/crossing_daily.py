@@ -25,8 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pytest_httpserver import HTTPServer
-from realworld import CROSSING_OUTLET, World, ingest_world, load_docs, plan_world, query
+from realworld import CROSSING_OUTLET, World, ingest_world_served, load_docs, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.bifurcation_step import load_outlet_weeks
@@ -98,12 +97,7 @@ def main() -> None:
             db = workdir / "radar.duckdb"
             started = time.perf_counter()
             if not db.exists():  # a kept world is replayed again without rebuilding
-                server = HTTPServer(host="127.0.0.1", port=0)
-                server.start()
-                try:
-                    db = ingest_world(world, workdir, server, settings, args.cache)
-                finally:
-                    server.stop()
+                db = ingest_world_served(world, workdir, settings, args.cache)
             alerts, whole = daily_crossings(db, params)
             worlds.append({"seed": seed, "planted": planted, "daily_alerts": alerts, "whole_week_crossings": whole,
                            **judged(world, alerts)})

@@ -253,3 +253,15 @@ def ingest_world(world: World, workdir: Path, httpserver, settings, cache: Path)
     daily_ingest(str(sources), str(db), settings=settings.model_copy(update={"db": db}))
     share_vectors(db, cache, "out")
     return db
+
+
+def ingest_world_served(world: World, workdir: Path, settings, cache: Path) -> Path:
+    """`ingest_world` on a local HTTP server of its own (127.0.0.1, a free port), stopped afterwards."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        return ingest_world(world, workdir, server, settings, cache)
+    finally:
+        server.stop()
