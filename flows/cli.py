@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from extractors.records import Source
 from extractors.sources import SourcesError, load_sources
 from flows.settings import Settings
 from warehouse.db import WarehouseBusy, connect
@@ -108,12 +109,18 @@ def _json_default(value: object) -> object:
 
 
 @sources_app.command("check")
-def sources_check(path: Annotated[Path, typer.Argument(help="sources YAML file")]) -> None:
-    """Validate a sources file; names the bad line."""
+def sources_check(
+    path: Annotated[Path, typer.Argument(help="sources YAML file")],
+    fetch: Annotated[bool, typer.Option("--fetch", help="also fetch each feed and its newest article (network; writes nothing)")] = False,
+) -> None:
+    """Validate a sources file; names the bad line. With --fetch, try each outlet as a run would: does its feed answer,
+    how often does it publish, does its newest article give text."""
     try:
         sources = load_sources(path)
     except SourcesError as exc:
         fail(str(exc))
+    if fetch:
+        probe_outlets(sources)
     camps: dict[str, int] = {}
     for s in sources:
         camps[s.camp] = camps.get(s.camp, 0) + 1
@@ -122,6 +129,23 @@ def sources_check(path: Annotated[Path, typer.Argument(help="sources YAML file")
         tiers[s.tier or "no tier"] = tiers.get(s.tier or "no tier", 0) + 1
     console.print(f"{path}: {len(sources)} sources OK (" + ", ".join(f"{k} {v}" for k, v in sorted(camps.items())) + "; tiers "
                   + ", ".join(f"{k} {v}" for k, v in sorted(tiers.items())) + ")")
+
+
+def probe_outlets(sources: list[Source]) -> None:
+    """The --fetch table of `radar sources check`, then one line: how many feeds answer and give page text."""
+    from extractors.http import Fetcher
+    from extractors.probe import probe_sources
+
+    settings = Settings()
+    with Fetcher(settings.fetch_limits()) as fetcher:
+        probes = probe_sources(sources, fetcher, settings.concurrency)
+    print_rows(["outlet", "camp", "feed", "entries", "newest", "per_week", "sample", "words", "problem"],
+               [(p.name, p.camp, p.feed, p.entries, p.newest.date() if p.newest else None, p.per_week, p.sample,
+                 p.sample_words, p.problem) for p in probes], title="each feed and its newest article")
+    usable = sum(p.feed != "failed" and p.entries > 0 for p in probes)
+    pages = sum(p.sample == "page" for p in probes)
+    console.print(f"{usable} of {len(probes)} feeds answer with entries; {pages} of their newest articles give page "
+                  "text (feed: only the feed's own text; none: no text at all)")
 
 
 @app.command()

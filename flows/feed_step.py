@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from extractors.articles import extract_article
-from extractors.errors import ExtractionError, NoText, PermanentError, TransientError
+from extractors.errors import ExtractionError
 from extractors.feeds import implausible_date, parse_feed
-from extractors.http import FEED_TYPES, PAGE_TYPES, Fetcher
+from extractors.http import FEED_TYPES, Fetcher
 from extractors.identity import article_id_for
+from extractors.page import fetch_article
 from extractors.passages import split_passages
-from extractors.records import Article, FeedEntry, Source
+from extractors.records import FeedEntry, Source
 from warehouse import store
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -128,23 +128,7 @@ def process_feed(
 def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: str, outcome: FeedOutcome) -> dict:
     """Fetch and extract one entry; returns one item for `store.save_articles`."""
     fetched_at = now()
-    page: bytes | None = None
-    final_url = entry.url
-    page_error: str | None = None
-    try:
-        result = fetcher.fetch(entry.url, accept=PAGE_TYPES)
-        page, final_url = result.body, result.final_url
-    except TransientError as exc:
-        page_error = f"page fetch failed (transient): {exc.reason}"
-    except PermanentError as exc:
-        page_error = f"page fetch failed: {exc.reason}"
-
-    article: Article | None = None
-    try:
-        article = extract_article(page, entry, final_url, fetched_at, default_language=source.language)
-    except NoText as exc:
-        page_error = f"{page_error}; {exc.reason}" if page_error else exc.reason
-
+    article, page_error = fetch_article(fetcher, entry, fetched_at, default_language=source.language)
     if article is None:
         # A transient failure with no text is retried next run; a permanent one is settled as failed.
         status = "retry" if page_error and "transient" in page_error else "failed"
