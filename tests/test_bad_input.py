@@ -153,6 +153,8 @@ def install_good(site: Site) -> tuple[Source, Source]:
 def stored_a(make_httpserver, tmp_path_factory, fast_limits_module) -> tuple[Path, list[tuple]]:
     """A database in which feed A is already stored (built once, copied per test), and A's rows."""
     path = tmp_path_factory.mktemp("template") / "radar.duckdb"
+    # the session server keeps the handlers of the last test that used `httpserver` (it clears on setup only)
+    make_httpserver.clear()
     site = Site(make_httpserver)
     a, _ = install_good(site)
     with Fetcher(fast_limits_module) as fetcher:
