@@ -203,8 +203,22 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
     summary(settings.db)
     trends_cmd(db=settings.db, narrative=None, camp=None, weeks=8, fmt=OutputFormat.table)
     bifurcation_cmd(db=settings.db, fmt=OutputFormat.table)
-    alerts_cmd(db=settings.db, since=None, fmt=OutputFormat.table)
+    alerts_cmd(db=settings.db, since=None, kind=AlertKind.spike, fmt=OutputFormat.table)
     explain_demo_silence(settings.db)
+    suggest_next_commands(settings.db)
+
+
+def suggest_next_commands(db: Path) -> None:
+    """After the demo, the analyst's next commands on its warehouse, the passages one aimed at its strongest spike."""
+    with read_only(db, Settings().read_wait_seconds) as con:
+        top = con.execute("SELECT narrative_id, strftime(day, '%G-W%V') FROM alerts WHERE kind = 'spike' "
+                          "ORDER BY score DESC, day LIMIT 1").fetchall()
+    at = "" if db == Path("radar.duckdb") else f" --db {db}"
+    commands = [f"radar outlets{at}", f"radar alerts{at} --kind all", f"radar report{at} --out report.html",
+                f'radar sql{at} "select * from narrative_outlet_weekly limit 5"']
+    if top:
+        commands.insert(1, f"radar passages{at} --narrative {top[0][0]} --week {top[0][1]}")
+    console.print("try next: " + "; ".join(f".venv/bin/{c}" for c in commands), highlight=False)
 
 
 def explain_demo_silence(db: Path) -> None:

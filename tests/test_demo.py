@@ -44,6 +44,10 @@ def test_demo_prints_the_summary_table(demo_db):
     assert "Granite Valley Observer" in output and "failed" in output
     # the corpus is in the past, so its feeds read as silent today: the demo says why
     assert "note: the demo corpus replays days up to 2026-02-22" in " ".join(output.split())
+    # and ends with the analyst's next commands, the passages one aimed at the planted spike
+    hint = " ".join(output.split()).split("try next: ")[1]
+    assert f"radar passages --db {demo_db[0]} --narrative {PLANTED['spike']['narrative_id']} --week" in hint
+    assert "radar outlets" in hint and "radar report" in hint
 
 
 @pytest.mark.slow
