@@ -119,8 +119,6 @@ def sources_check(
         sources = load_sources(path)
     except SourcesError as exc:
         fail(str(exc))
-    if fetch:
-        probe_outlets(sources)
     camps: dict[str, int] = {}
     for s in sources:
         camps[s.camp] = camps.get(s.camp, 0) + 1
@@ -129,6 +127,8 @@ def sources_check(
         tiers[s.tier or "no tier"] = tiers.get(s.tier or "no tier", 0) + 1
     console.print(f"{path}: {len(sources)} sources OK (" + ", ".join(f"{k} {v}" for k, v in sorted(camps.items())) + "; tiers "
                   + ", ".join(f"{k} {v}" for k, v in sorted(tiers.items())) + ")")
+    if fetch:
+        probe_outlets(sources)
 
 
 def probe_outlets(sources: list[Source]) -> None:
