@@ -143,3 +143,28 @@ def rounded(value):
     if isinstance(value, (list, tuple)):
         return type(value)(rounded(v) for v in value)
     return value
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_outlet_view_shows_the_crossing_outlet_turning_to_the_war(worlds, seed) -> None:
+    """`radar outlets --outlet` on real text: the crossing outlet's articles claim Ukraine-war narratives once it writes
+    like the russia camp (week 6 on), hardly before (on seeds 300-319 of benchmarks/crossing_daily.py's worlds: at most
+    1 such article in weeks 4-5, 3 to 17 in weeks 6-9, 20 of 20)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    world, db = worlds[(seed, True)]
+    result = CliRunner().invoke(app, ["outlets", "--db", str(db), "--outlet", CROSSING_OUTLET, "--weeks",
+                                      str(world.weeks), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["week"] for r in rows} == {world.iso_week(i) for i in range(world.weeks)}
+
+    def war_claims(first: int, last: int) -> int:
+        weeks = {world.iso_week(i) for i in range(first, last + 1)}
+        return sum(r["claiming"] for r in rows if r["week"] in weeks and (r["narrative_id"] or "").startswith("urw_"))
+
+    assert war_claims(4, 5) <= 1 and war_claims(world.crossing_week, world.weeks - 1) >= 3, rows
