@@ -31,7 +31,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, ingest_world_served, load_docs, plan_world, query
+from realworld import (
+    CROSSING_OUTLET,
+    SPIKE_NARRATIVE,
+    World,
+    add_world_arguments,
+    ingest_world_served,
+    load_docs,
+    plan_world,
+    query,
+)
 
 import flows  # noqa: F401  (environment defaults)
 from flows.alert_step import load_series
@@ -139,11 +148,7 @@ def summarise(worlds: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--first-seed", type=int, default=100)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/radar-calibration"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
-    parser.add_argument("--out", type=Path, default=None)
+    add_world_arguments(parser, seeds=20, first_seed=100, workdir=Path("/tmp/radar-calibration"))
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from realworld import CROSSING_OUTLET, World, ingest_world_served, load_docs, plan_world, query
+from realworld import CROSSING_OUTLET, World, add_world_arguments, ingest_world_served, load_docs, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.bifurcation_step import load_outlet_weeks
@@ -79,11 +79,7 @@ def judged(world: World, alerts: list[tuple[str, str, str]]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--first-seed", type=int, default=300)
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/radar-crossing-daily"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
-    parser.add_argument("--out", type=Path, default=None)
+    add_world_arguments(parser, seeds=10, first_seed=300, workdir=Path("/tmp/radar-crossing-daily"))
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()

@@ -265,3 +265,13 @@ def ingest_world_served(world: World, workdir: Path, settings, cache: Path) -> P
         return ingest_world(world, workdir, server, settings, cache)
     finally:
         server.stop()
+
+
+def add_world_arguments(parser, seeds: int, first_seed: int, workdir: Path) -> None:
+    """The options of a benchmark over many worlds: how many seeds from which, where the worlds and the shared
+    vector cache live, where the JSON goes."""
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--first-seed", type=int, default=first_seed)
+    parser.add_argument("--workdir", type=Path, default=workdir)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
+    parser.add_argument("--out", type=Path, default=None)
