@@ -10,14 +10,13 @@ from typing import Annotated
 import typer
 
 
-def match_outlet(wanted: str, outlets: list[tuple[str, str]]) -> str | None:
-    """The source_id of the outlet whose id is `wanted` or whose name is `wanted` ignoring case and spacing; None
-    when no outlet is."""
+def match_outlets(wanted: str, outlets: list[tuple[str, str]]) -> list[str]:
+    """The source ids of the outlets whose id is `wanted`, else of those whose name is `wanted` ignoring case and
+    spacing (names need not be unique: one outlet may have several feeds)."""
+    if any(wanted == source_id for source_id, _ in outlets):
+        return [wanted]
     folded = " ".join(wanted.split()).casefold()
-    for source_id, name in outlets:
-        if wanted == source_id or folded == " ".join(name.split()).casefold():
-            return source_id
-    return None
+    return [source_id for source_id, name in outlets if folded == " ".join(name.split()).casefold()]
 
 
 def unknown_outlet_message(wanted: str, outlets: list[tuple[str, str]]) -> str:
@@ -31,15 +30,20 @@ def unknown_outlet_message(wanted: str, outlets: list[tuple[str, str]]) -> str:
 
 
 def resolve_outlet(db: Path, wanted: str) -> tuple[str, str]:
-    """(source_id, name) of the outlet `wanted` names; a mistyped one ends the command naming the closest."""
+    """(source_id, name) of the outlet `wanted` names; a mistyped name ends the command naming the closest, a name
+    several feeds share ends it listing their source ids."""
     from flows.cli import fail, read_query
 
     _, rows = read_query(db, "outlets_known", {})
-    outlets = [(source_id, name) for source_id, name, _ in rows]
-    source_id = match_outlet(wanted, outlets)
-    if source_id is None:
+    outlets = [(source_id, name) for source_id, name, *_ in rows]
+    matches = match_outlets(wanted, outlets)
+    if not matches:
         fail(unknown_outlet_message(wanted, outlets))
-    return source_id, next(name for s, name in outlets if s == source_id)
+    if len(matches) > 1:
+        feeds = {source_id: feed_url for source_id, _, _, feed_url in rows}
+        fail(f"{len(matches)} outlets are named {wanted!r}; give one's source id: "
+             + ", ".join(f"{m} ({feeds[m]})" for m in matches))
+    return matches[0], next(name for s, name in outlets if s == matches[0])
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +67,7 @@ def register(app: typer.Typer) -> None:
             print_rows(columns, weekly, fmt, title=f"{name}: articles and narratives per week")
             return
         _, rows = read_query(path, "outlets_known", {})
-        camps = sorted({c for *_, c in rows})
+        camps = sorted({camp for _, _, camp, _ in rows})
         if camp is not None and camp not in camps:
             fail(f"no camp {camp!r} among the outlets (known: {', '.join(camps) or 'none yet'})")
         columns, overview = read_query(path, "outlets_overview", {"camp": camp, "weeks": weeks})

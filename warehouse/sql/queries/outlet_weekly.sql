@@ -11,6 +11,7 @@ WITH dated AS (
     SELECT max(week) AS last_week FROM dated
 ), weeks AS (
     SELECT win.last_week - CAST(7 * i AS INTEGER) AS week FROM win, range(CAST($weeks AS INTEGER)) AS r(i)
+    WHERE win.last_week IS NOT NULL  -- no article stored yet: no week
 ), mine AS (
     SELECT article_id, week FROM dated WHERE source_id = $source_id
 ), per_week AS (
