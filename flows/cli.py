@@ -619,6 +619,10 @@ from flows.cli_catalogue import register as _register_catalogue
 
 _register_catalogue(narratives_app)
 
+from flows.cli_digest import register as _register_digest
+
+_register_digest(app)
+
 
 if __name__ == "__main__":
     app()

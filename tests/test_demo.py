@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import duckdb
 import pytest
@@ -228,3 +229,24 @@ def test_passages_command_lists_the_passages_behind_an_outlets_weekly_count(demo
                 ["--narrative", "no_such_narrative"], ["--outlet", "Nowhere Gazette"]):
         refused = CliRunner().invoke(app, ["passages", "--db", db, *bad])
         assert refused.exit_code == 1, (bad, refused.output)
+
+
+@pytest.mark.slow
+def test_digest_of_the_spike_week_names_its_alerts_split_and_feeds(demo_db, tmp_path):
+    db = str(demo_db[0])
+    spike = PLANTED["spike"]
+    week = date.fromisoformat(spike["date"]).strftime("%G-W%V")
+    out = tmp_path / "digest" / f"{week}.md"
+    result = CliRunner().invoke(app, ["digest", "--db", db, "--week", week, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# narrative-radar digest, {week}")
+    alerts = text.split("## Alerts")[1].split("## ")[0]
+    assert f"Narrative spike: {spike['narrative_id']} in {spike['camp']} on {spike['date']}" in alerts
+    claimed = text.split("## Narratives each camp claimed most")[1].split("## ")[0]
+    leader = next(line for line in claimed.splitlines() if line.startswith(f"- {spike['camp']}: "))
+    assert leader.startswith(f"- {spike['camp']}: `{spike['narrative_id']}`")  # the planted narrative leads its camp
+    assert "## Camp split" in text and "## Feeds" in text
+    latest = CliRunner().invoke(app, ["digest", "--db", db])
+    assert latest.exit_code == 0 and latest.output.startswith("# narrative-radar digest, 2026-W08")
+    assert CliRunner().invoke(app, ["digest", "--db", db, "--week", "2026-W99"]).exit_code == 1

@@ -1,0 +1,39 @@
+"""`radar digest`: the weekly digest as Markdown, on the terminal or into a file."""
+
+# No `from __future__ import annotations`: typer reads the option annotations of the command defined inside
+# `register`, whose names are local there.
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the `radar` app."""
+    from flows.cli import DbOption, Settings, _settings, fail, read_only
+
+    @app.command("digest")
+    def digest_cmd(
+        db: DbOption = None,
+        week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W07 [default: the newest article's]")] = None,
+        out: Annotated[Path | None, typer.Option(help="write the Markdown to this file instead of printing it")] = None,
+    ) -> None:
+        """One page on a week: articles, alerts of every kind, the narratives each camp claimed most against their
+        previous 4 weeks, the camp split and crossings, the feeds that need a look."""
+        from flows.digest import latest_week, weekly_digest
+        from models.weeks import is_iso_week
+
+        if week is not None and not is_iso_week(week):
+            fail(f"--week {week!r} is not an ISO week that exists (e.g. 2026-W07)")
+        with read_only(_settings(db).db, Settings().read_wait_seconds) as con:
+            shown = week or latest_week(con)
+            if shown is None:
+                fail("no article stored yet: run `radar ingest` or `radar demo` first")
+            text = weekly_digest(con, shown)
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote the {shown} digest to {out}")
