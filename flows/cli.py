@@ -214,7 +214,7 @@ def suggest_next_commands(db: Path) -> None:
         top = con.execute("SELECT narrative_id, strftime(day, '%G-W%V') FROM alerts WHERE kind = 'spike' "
                           "ORDER BY score DESC, day LIMIT 1").fetchall()
     at = "" if db == Path("radar.duckdb") else f" --db {db}"
-    commands = [f"radar outlets{at}", f"radar alerts{at} --kind all", f"radar report{at} --out report.html",
+    commands = [f"radar outlets{at}", f"radar digest{at}", f"radar alerts{at} --kind all", f"radar report{at} --out report.html",
                 f'radar sql{at} "select * from narrative_outlet_weekly limit 5"']
     if top:
         commands.insert(1, f"radar passages{at} --narrative {top[0][0]} --week {top[0][1]}")
