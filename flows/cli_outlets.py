@@ -46,9 +46,19 @@ def resolve_outlet(db: Path, wanted: str) -> tuple[str, str]:
     return matches[0], next(name for s, name in outlets if s == matches[0])
 
 
+def check_camp(db: Path, camp: str) -> None:
+    """A camp no stored outlet has ends the command naming the known ones."""
+    from flows.cli import fail, read_query
+
+    _, rows = read_query(db, "outlets_known", {})
+    camps = sorted({c for _, _, c, _ in rows})
+    if camp not in camps:
+        fail(f"no camp {camp!r} among the outlets (known: {', '.join(camps) or 'none yet'})")
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import DbOption, OutputFormat, _settings, fail, print_rows, read_query
+    from flows.cli import DbOption, OutputFormat, _settings, print_rows, read_query
 
     @app.command("outlets")
     def outlets_cmd(
@@ -66,10 +76,8 @@ def register(app: typer.Typer) -> None:
             columns, weekly = read_query(path, "outlet_weekly", {"source_id": source_id, "weeks": weeks})
             print_rows(columns, weekly, fmt, title=f"{name}: articles and narratives per week")
             return
-        _, rows = read_query(path, "outlets_known", {})
-        camps = sorted({camp for _, _, camp, _ in rows})
-        if camp is not None and camp not in camps:
-            fail(f"no camp {camp!r} among the outlets (known: {', '.join(camps) or 'none yet'})")
+        if camp is not None:
+            check_camp(path, camp)
         columns, overview = read_query(path, "outlets_overview", {"camp": camp, "weeks": weeks})
         print_rows(columns, overview, fmt,
                    title=f"narratives each outlet pushes (articles, last {weeks} weeks; rebuts: articles rejecting)")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli_outlets import resolve_outlet
+from flows.cli_outlets import check_camp, resolve_outlet
 from models.weeks import is_iso_week, week_start
 
 TABLE_TEXT_CHARS = 240  # a table row stays readable; csv and json carry the whole passage
@@ -77,6 +77,8 @@ def register(app: typer.Typer) -> None:
             if narrative not in known:
                 fail(f"no narrative {narrative!r} in the catalogue (known: {', '.join(known) or 'none yet'})")
         source_id = resolve_outlet(path, outlet)[0] if outlet is not None else None
+        if camp is not None:
+            check_camp(path, camp)
         params = {"narrative": narrative, "source_id": source_id, "camp": camp,
                   "stance": stance.value if stance else None, "since": first, "until": last, "limit": limit}
         columns, rows = read_query(path, "passages_evidence", params)

@@ -226,7 +226,7 @@ def test_passages_command_lists_the_passages_behind_an_outlets_weekly_count(demo
     assert columns[-1] == "text" and max(len(p["text"]) for p in passages) > TABLE_TEXT_CHARS
     assert all(len(r[-1]) <= TABLE_TEXT_CHARS + 1 for r in cut)
     for bad in (["--week", "2026-W99"], ["--since", "yesterday"], ["--week", row["week"], "--since", "2026-01-01"],
-                ["--narrative", "no_such_narrative"], ["--outlet", "Nowhere Gazette"]):
+                ["--narrative", "no_such_narrative"], ["--outlet", "Nowhere Gazette"], ["--camp", "nowhere"]):
         refused = CliRunner().invoke(app, ["passages", "--db", db, *bad])
         assert refused.exit_code == 1, (bad, refused.output)
 
