@@ -23,8 +23,8 @@ MAX_BYTES = 10 * 1024 * 1024
 SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebuttals by camp", "Feed health",
             "Forecast tracker", "Narratives by outlet")
 OUTLET_WEEKS = 4  # the outlet table's window, as `radar outlets`
-_QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "stance", "feed_health", "articles_daily",
-            "hypotheses")
+_QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "other_alerts", "stance", "feed_health",
+            "articles_daily", "hypotheses")
 _VERDICT_COLOURS = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
 
 
@@ -238,6 +238,18 @@ def alerts_html(rows: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def other_alerts_html(rows: list[dict[str, Any]]) -> str:
+    """Crossings, emerging clusters and forecast verdict changes by their headline (their details: their sections,
+    `radar alerts --kind all`)."""
+    if not rows:
+        return ""
+    from flows.alert_step import alert_summary
+
+    items = "".join(f"<li>{_e(r['day'])} <b>{_e(r['kind'])}</b>: {_e(alert_summary(r['evidence']).splitlines()[0])}</li>"
+                    for r in rows)
+    return f"<h3>Other alerts</h3><ul>{items}</ul>"
+
+
 def outlets_html(rows: list[dict[str, Any]]) -> str:
     """Which narratives each outlet pushes (the `radar outlets` overview)."""
     head = ("<tr><th>outlet</th><th>camp</th><th>articles</th><th>per week</th><th>last article</th><th>feed</th>"
@@ -305,7 +317,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         f"<h2 id='volume'>{SECTIONS[0]}</h2>{divs['volume']}"
         f"<h2 id='outlets'>{SECTIONS[6]}</h2>{outlets_html(t['outlets'])}"
         f"<h2 id='bifurcation'>{SECTIONS[1]}</h2>{divs['bifurcation']}{divs['outlets']}"
-        f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}"
+        f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}{other_alerts_html(t['other_alerts'])}"
         f"<h2 id='stance'>{SECTIONS[3]}</h2>{divs['stance']}"
         f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
         f"<h2 id='hypotheses'>{SECTIONS[5]}</h2>{divs['hypotheses']}"

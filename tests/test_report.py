@@ -65,6 +65,12 @@ def populate(db_path: Path) -> Path:
                                       "url": "http://127.0.0.1/s1/3", "title": "T", "stance": "claim"}]}
         con.execute("INSERT INTO alerts (alert_id, narrative_id, camp, day, count, total, share, baseline, score, evidence, created_at) "
                     "VALUES ('al1', 'nar_a', '*', DATE '2026-01-15', 12, 40, 0.3, 0.08, 5.2, ?, now())", [json.dumps(evidence)])
+        crossing = {"kind": "crossing", "outlet": "Outlet <s3>", "configured_camp": "resistance", "week": "2026-W03",
+                    "from": "china_friendly", "to": "russia_friendly", "weeks_on_new_side": 2, "margin": 0.31,
+                    "window_articles": 8, "moved": []}
+        con.execute("INSERT INTO alerts (alert_id, narrative_id, camp, day, count, total, share, baseline, score, evidence, "
+                    "created_at, kind) VALUES ('al2', 'crossing:s3', 'russia_friendly', DATE '2026-01-18', 8, 8, 0, 0, "
+                    "0.31, ?, now(), 'crossing')", [json.dumps(crossing)])
     return db_path
 
 
@@ -82,6 +88,9 @@ def test_report_is_one_self_contained_file_with_every_section(tmp_path: Path):
     assert text.count('class="plotly-graph-div"') == 6  # five analyst sections + the forecast tracker
     # text from the warehouse is escaped, links to the evidence kept
     assert "<script>alert(1)" not in text and "Evil &lt;script&gt;alert(1)&lt;/script&gt; claim" in text
+    # other kinds by their headline, escaped like everything from the warehouse
+    assert ("<li>2026-01-18 <b>crossing</b>: Outlet crossing in 2026-W03: Outlet &lt;s3&gt; (resistance) now sides "
+            "with russia_friendly") in text
     assert 'href="http://127.0.0.1/s1/3"' in text
     assert "Outlet &lt;s4&gt;" in text and "HTTP 500" in text  # the silent feed is listed with its error
     # the outlet table: the 14 days of articles (2026-W02 and W03) lie inside its 4 weeks, so 3.5 a week
