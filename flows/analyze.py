@@ -69,16 +69,22 @@ def deliver_task(writer: Writer, settings: Settings) -> tuple[int, int]:
     return deliver_pending(writer, webhook, settings.alert_recent_days)
 
 
-def alerts_markdown(alerts: list[NewAlert]) -> str:
-    if not alerts:
-        return "# narrative-radar alerts\n\nNo new spike this run."
-    rows = "\n".join(
-        f"| {a.day} | `{a.narrative_id}` | {'all' if a.camp == '*' else a.camp} | {a.count} | {100 * a.share:.1f}% | "
-        f"{100 * a.baseline:.1f}% | {a.score:.1f} |"
-        for a in alerts
-    )
-    return ("# narrative-radar alerts\n\n| day | narrative | camp | passages | share | baseline | -log10 p |\n"
-            "|---|---|---|---|---|---|---|\n" + rows)
+def alerts_markdown(alerts: list[NewAlert], others: list[tuple[date, str, str]] | None = None) -> str:
+    """The run's new spike alerts as a table, then its other new alerts (crossings, emerging clusters, verdict
+    changes) by their webhook headline."""
+    from flows.alert_step import alert_summary
+
+    parts = ["# narrative-radar alerts", ""]
+    if alerts:
+        parts.append("| day | narrative | camp | passages | share | baseline | -log10 p |\n|---|---|---|---|---|---|---|")
+        parts += [f"| {a.day} | `{a.narrative_id}` | {'all' if a.camp == '*' else a.camp} | {a.count} | "
+                  f"{100 * a.share:.1f}% | {100 * a.baseline:.1f}% | {a.score:.1f} |" for a in alerts]
+    else:
+        parts.append("No new spike this run.")
+    if others:
+        parts += ["", "Other new alerts:", ""]
+        parts += [f"- {day} **{kind}**: {alert_summary(evidence).splitlines()[0]}" for day, kind, evidence in others]
+    return "\n".join(parts)
 
 
 def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
@@ -104,7 +110,11 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
         logger.warning("%s", describe(change))
     store_verdict_changes(writer, changes)
     delivered, failed = deliver_task(writer, settings)
-    create_markdown_artifact(markdown=alerts_markdown(alerts), key="narrative-alerts", description="New spike alerts")
+    with writer.transaction() as con:
+        others = con.execute("SELECT day, kind, CAST(evidence AS VARCHAR) FROM alerts WHERE kind <> 'spike' "
+                             "AND created_at >= ? ORDER BY day, kind", [started]).fetchall()
+    create_markdown_artifact(markdown=alerts_markdown(alerts, others), key="narrative-alerts",
+                             description="New alerts of this run")
     logger.info("analysis: %d weeks, %d crossings, %d new alerts, %d delivered, %d delivery failures",
                 weeks, crossings, len(alerts), delivered, failed)
     return {"analyzed_from": str(since) if since else "nothing new", "weeks": weeks, "crossings": crossings,

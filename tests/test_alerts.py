@@ -165,3 +165,16 @@ def test_an_outlet_crossing_is_an_alert_once_per_outlet_and_side_and_is_delivere
     assert row["evidence"]["moved"] == evidence["moved"]
     everything = json.loads(CliRunner().invoke(app, ["alerts", "--db", str(db_path), "--kind", "all", "--format", "json"]).output)
     assert {r["kind"] for r in everything} == {"crossing"}  # no spike was detected in this test
+
+
+def test_the_runs_artifact_lists_new_spikes_and_the_other_new_alerts_by_headline():
+    from flows.analyze import alerts_markdown
+
+    crossing = {"kind": "crossing", "outlet": "Outlet One", "configured_camp": "china_friendly", "week": "2026-W15",
+                "from": "china_friendly", "to": "russia_friendly", "weeks_on_new_side": 2, "margin": 0.5,
+                "window_articles": 8, "moved": [{"feature": "war (claim)", "share_before": 0.1, "share_now": 0.45}]}
+    text = alerts_markdown([], [(date(2026, 4, 9), "crossing", json.dumps(crossing))])
+    assert "No new spike this run." in text
+    assert ("- 2026-04-09 **crossing**: Outlet crossing in 2026-W15: Outlet One (china_friendly) now sides with "
+            "russia_friendly") in text and "Moved most" not in text  # the headline only
+    assert alerts_markdown([]) == "# narrative-radar alerts\n\nNo new spike this run."
