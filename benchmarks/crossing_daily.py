@@ -37,6 +37,18 @@ from warehouse.writer import Writer
 COOLDOWN_DAYS = 28  # as flows.alert_step.store_crossings
 
 
+def judge_day(writer: Writer, camps: dict, params: BifurcationParams, weeks: list[str],
+              state_after: dict[str, dict], day: date) -> tuple[list, list]:
+    """The week of `day` judged on the rows published up to `day`, from the sides the earlier whole weeks left (an
+    outlet keeps the state of the last week it was judged in), as `compute_bifurcation` does from `previous_sides`."""
+    week = iso_week(day)
+    previous: dict[str, tuple[str | None, int]] = {}
+    for w in weeks[: weeks.index(week)]:
+        previous.update(state_after[w])
+    start = week_start(week) - timedelta(weeks=params.window_weeks - 1)
+    return weekly_bifurcation(load_outlet_weeks(writer, start, day), camps, [week], params, previous)
+
+
 def daily_crossings(db: Path, params: BifurcationParams) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """(alerts on the daily path as (day, outlet, side), crossings of the whole-week run as (week, outlet))."""
     writer = Writer(db)
@@ -52,14 +64,7 @@ def daily_crossings(db: Path, params: BifurcationParams) -> tuple[list[tuple[str
     last_alert: dict[tuple[str, str], date] = {}
     day = first
     while day <= last:
-        week = iso_week(day)
-        before = weeks[weeks.index(week) - 1] if weeks.index(week) else None
-        previous: dict[str, tuple[str | None, int]] = {}
-        for w in weeks[: weeks.index(week)]:  # an outlet keeps the state of the last week it was judged in
-            previous.update(state_after[w])
-        start = week_start(week) - timedelta(weeks=params.window_weeks - 1)
-        _, today = weekly_bifurcation(load_outlet_weeks(writer, start, day), camps, [week], params,
-                                      previous if before else {})
+        _, today = judge_day(writer, camps, params, weeks, state_after, day)
         for a in today:
             key = (a.source_id, a.stable_side or "")
             if a.crossed and not (key in last_alert and (day - last_alert[key]).days < COOLDOWN_DAYS):

@@ -25,7 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from crossing_daily import judge_day
 from realworld import add_world_arguments, ingest_world_served, load_docs, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
@@ -76,11 +78,7 @@ def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
     day = first
     while day <= last:
         week = iso_week(day)
-        previous: dict = {}
-        for w in weeks[: weeks.index(week)]:
-            previous.update(state_after[w])
-        start = week_start(week) - timedelta(weeks=params.window_weeks - 1)
-        today, _ = weekly_bifurcation(load_outlet_weeks(writer, start, day), camps, [week], params, previous)
+        today, _ = judge_day(writer, camps, params, weeks, state_after, day)
         div = {w: v for w, v in whole_div.items() if w < week}
         if today:
             div[week] = indices(today[0])
