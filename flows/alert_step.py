@@ -122,13 +122,17 @@ def week_sunday(week: str) -> date:
     return datetime.strptime(week + "-7", "%G-W%V-%u").date()
 
 
-def week_alert_day(con, week: str) -> date:
+def newest_day(con) -> date | None:
+    """The newest publication day classified: what 'recent' is measured from."""
+    row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
+    return row[0] if row else None
+
+
+def week_alert_day(week: str, newest: date | None) -> date:
     """The day an alert about an ISO week carries: its Sunday, or the newest classified day while the week is under
     way. Delivery sends only alerts of the last `alert_recent_days` (measured from the newest day), so a week's
     Monday would hold back anything found on its Thursday or later."""
     sunday = week_sunday(week)
-    row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
-    newest = row[0] if row else None
     return min(sunday, newest) if newest is not None else sunday
 
 
@@ -138,10 +142,13 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
     Stored with kind 'hypothesis', narrative_id 'hypothesis:<id>', camp '*', day = `week_alert_day`; the evidence
     JSON carries the whole change. `radar alerts` and the report's spike section leave them out.
     """
+    if not changes:
+        return 0
+    with writer.transaction() as con:
+        newest = newest_day(con)
     added = 0
     for c in changes:
-        with writer.transaction() as con:
-            day = week_alert_day(con, c.week)
+        day = week_alert_day(c.week, newest)
         evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
                     "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
                     "ci_high": c.ci_high}
@@ -164,9 +171,10 @@ def store_crossings(writer: Writer, cooldown_days: int = 28) -> int:
     added = 0
     with writer.transaction() as con:
         crossings = con.execute(load_sql("queries/crossings_list")).fetchall()
+        newest = newest_day(con)
         for week, source_id, outlet, configured, side, margin, articles, moved in crossings:
             key = f"crossing:{source_id}"
-            day = week_alert_day(con, week)
+            day = week_alert_day(week, newest)
             recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND camp = ? AND day > ?",
                                  [key, side, day - timedelta(days=cooldown_days)]).fetchone()
             if recent and recent[0]:
@@ -196,6 +204,11 @@ def alert_summary(evidence_json: str | None) -> str:
         return slack_text(json.loads(evidence_json or "{}")).replace("*", "").replace("`", "")
     except (KeyError, TypeError, ValueError, IndexError):
         return (evidence_json or "")[:200]
+
+
+def alert_headline(evidence_json: str | None) -> str:
+    """The first line of `alert_summary`: one alert in a list (the digest, the report, the run's artifact)."""
+    return (alert_summary(evidence_json).splitlines() or [""])[0]
 
 
 def slack_text(evidence: dict) -> str:
@@ -238,8 +251,7 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
     if not webhook:
         return 0, 0
     with writer.transaction() as con:
-        row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
-        newest = row[0] if row else None
+        newest = newest_day(con)
         if newest is None:
             return 0, 0
         pending = con.execute(

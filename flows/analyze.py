@@ -72,7 +72,7 @@ def deliver_task(writer: Writer, settings: Settings) -> tuple[int, int]:
 def alerts_markdown(alerts: list[NewAlert], others: list[tuple[date, str, str]] | None = None) -> str:
     """The run's new spike alerts as a table, then its other new alerts (crossings, emerging clusters, verdict
     changes) by their webhook headline."""
-    from flows.alert_step import alert_summary
+    from flows.alert_step import alert_headline
 
     parts = ["# narrative-radar alerts", ""]
     if alerts:
@@ -83,7 +83,7 @@ def alerts_markdown(alerts: list[NewAlert], others: list[tuple[date, str, str]] 
         parts.append("No new spike this run.")
     if others:
         parts += ["", "Other new alerts:", ""]
-        parts += [f"- {day} **{kind}**: {alert_summary(evidence).splitlines()[0]}" for day, kind, evidence in others]
+        parts += [f"- {day} **{kind}**: {alert_headline(evidence)}" for day, kind, evidence in others]
     return "\n".join(parts)
 
 

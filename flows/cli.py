@@ -65,6 +65,25 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def checked_day(value: str | None, option: str = "--since") -> date | None:
+    """A YYYY-MM-DD option as a date; anything else ends the command in one line."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date (YYYY-MM-DD)")
+
+
+def checked_week(value: str | None) -> str | None:
+    """An ISO week option that exists (2026-W07); anything else ends the command in one line."""
+    from models.weeks import is_iso_week
+
+    if value is not None and not is_iso_week(value):
+        fail(f"--week {value!r} is not an ISO week that exists (e.g. 2026-W07)")
+    return value
+
+
 def require_db(db: Path) -> None:
     """An expected error when the warehouse file is missing."""
     if not db.exists():
@@ -463,11 +482,7 @@ def alerts_cmd(
 ) -> None:
     """Spike alerts with their strongest evidence; --kind crossing, emerging, hypothesis or all lists those alerts
     with the summary the webhook receives."""
-    if since is not None:
-        try:
-            date.fromisoformat(since)
-        except ValueError:
-            fail(f"--since {since!r} is not a day (YYYY-MM-DD)")
+    checked_day(since)
     if kind is AlertKind.spike:
         _query(_settings(db).db, "alerts_list", {"since": since}, "spike alerts", fmt)
         return
@@ -537,10 +552,7 @@ def report_cmd(
     from flows.report_html import ReportTooLarge, write_report
 
     settings = _settings(db)
-    try:
-        since_day = date.fromisoformat(since) if since else None
-    except ValueError:
-        fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
+    since_day = checked_day(since)
     require_db(settings.db)
     try:
         size = write_report(settings.db, out, since_day, wait_seconds=settings.read_wait_seconds)

@@ -11,7 +11,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import DbOption, Settings, _settings, fail, read_only
+    from flows.cli import DbOption, Settings, _settings, checked_week, fail, read_only
 
     @app.command("digest")
     def digest_cmd(
@@ -22,10 +22,8 @@ def register(app: typer.Typer) -> None:
         """One page on a week: articles, alerts of every kind, the narratives each camp claimed most against their
         previous 4 weeks, the camp split and crossings, the feeds that need a look."""
         from flows.digest import latest_week, weekly_digest
-        from models.weeks import is_iso_week
 
-        if week is not None and not is_iso_week(week):
-            fail(f"--week {week!r} is not an ISO week that exists (e.g. 2026-W07)")
+        checked_week(week)
         with read_only(_settings(db).db, Settings().read_wait_seconds) as con:
             shown = week or latest_week(con)
             if shown is None:

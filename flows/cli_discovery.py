@@ -16,7 +16,6 @@ import yaml
 from extractors.identity import text_hash
 from flows.report_discovery import failed_weeks, failure_text
 from models.catalogue import CatalogueError, load_catalogue
-from models.weeks import is_iso_week
 from warehouse.db import WarehouseBusy, connect, load_sql
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
@@ -128,7 +127,17 @@ def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> i
 
 def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
     """Add `discover` to `app` and `promote` to `radar narratives`."""
-    from flows.cli import DbOption, OutputFormat, _settings, console, fail, print_rows, read_only, require_db
+    from flows.cli import (
+        DbOption,
+        OutputFormat,
+        _settings,
+        checked_week,
+        console,
+        fail,
+        print_rows,
+        read_only,
+        require_db,
+    )
 
     @app.command("discover")
     def discover_cmd(
@@ -140,8 +149,7 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
         settings = _settings(db)
         if fmt not in (OutputFormat.table, OutputFormat.json):
             fail("--format must be table or json")
-        if week is not None and not is_iso_week(week):
-            fail(f"--week {week!r} is not an ISO week (e.g. 2026-W23)")
+        checked_week(week)
         with read_only(settings.db, settings.read_wait_seconds) as con:
             shown, rows = discovered_clusters(con, week)
             failures = failed_weeks(con)

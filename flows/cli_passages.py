@@ -3,14 +3,14 @@
 # No `from __future__ import annotations`: typer reads the option annotations of the command defined inside
 # `register`, whose names are local there.
 
-from datetime import date, timedelta
+from datetime import timedelta
 from enum import Enum
 from typing import Annotated, Any
 
 import typer
 
 from flows.cli_outlets import check_camp, resolve_outlet
-from models.weeks import is_iso_week, week_start
+from models.weeks import week_start
 
 TABLE_TEXT_CHARS = 240  # a table row stays readable; csv and json carry the whole passage
 
@@ -21,21 +21,19 @@ class Stance(str, Enum):
     mention = "mention"
 
 
-def day_range(week: str | None, since: str | None) -> tuple[str | None, str | None, str | None]:
-    """(first day, last day, error): an ISO week gives its Monday to Sunday, --since a first day."""
+def day_range(week: str | None, since: str | None) -> tuple[str | None, str | None]:
+    """(first day, last day): an ISO week gives its Monday to Sunday, --since a first day; a bad or doubled option
+    ends the command in one line."""
+    from flows.cli import checked_day, checked_week, fail
+
     if week is not None and since is not None:
-        return None, None, "give --week or --since, not both"
+        fail("give --week or --since, not both")
     if week is not None:
-        if not is_iso_week(week):
-            return None, None, f"--week {week!r} is not an ISO week that exists (e.g. 2026-W07)"
+        checked_week(week)
         monday = week_start(week)
-        return monday.isoformat(), (monday + timedelta(days=6)).isoformat(), None
-    if since is not None:
-        try:
-            return date.fromisoformat(since).isoformat(), None, None
-        except ValueError:
-            return None, None, f"--since {since!r} is not a day (YYYY-MM-DD)"
-    return None, None, None
+        return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+    first = checked_day(since)
+    return (first.isoformat() if first else None), None
 
 
 TABLE_COLUMNS = ("day", "outlet", "narrative_id", "stance", "score", "url", "text")
@@ -68,9 +66,7 @@ def register(app: typer.Typer) -> None:
         """The passages behind the counts (newest first, strongest first within a day): outlet, stance, score,
         URL and text."""
         path = _settings(db).db
-        first, last, problem = day_range(week, since)
-        if problem:
-            fail(problem)
+        first, last = day_range(week, since)
         if narrative is not None:
             _, rows = read_query(path, "narratives_known", {})
             known = [n for (n,) in rows]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,14 +24,10 @@ def _read(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[
 
 
 def _since(value: str | None) -> str | None:
-    from flows.cli import fail
+    from flows.cli import checked_day
 
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        fail(f"--since {value!r} is not a date (YYYY-MM-DD)")
+    day = checked_day(value)
+    return day.isoformat() if day else None
 
 
 def register(app: typer.Typer) -> None:

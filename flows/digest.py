@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from flows.alert_step import alert_summary
+from flows.alert_step import alert_headline
 from models.weeks import week_start
 from warehouse.db import load_sql
 
@@ -35,7 +35,7 @@ def weekly_digest(con: duckdb.DuckDBPyConnection, week: str) -> str:
                          "ORDER BY kind, day, score DESC", [monday, sunday]).fetchall()
     lines += [f"## Alerts ({len(alerts)})", ""]
     # each alert's headline; `radar alerts --kind all` and the webhook carry its evidence passages
-    lines += [f"- **{kind}**: " + alert_summary(evidence).splitlines()[0] for kind, evidence in alerts] or ["None."]
+    lines += [f"- **{kind}**: " + alert_headline(evidence) for kind, evidence in alerts] or ["None."]
     lines += ["", "## Narratives each camp claimed most (articles; previous 4 weeks: mean per week)", ""]
     rows = con.execute(load_sql("queries/digest_camp_narratives"), {"monday": monday}).fetchall()
     shown: dict[str, int] = {}

@@ -243,9 +243,9 @@ def other_alerts_html(rows: list[dict[str, Any]]) -> str:
     `radar alerts --kind all`)."""
     if not rows:
         return ""
-    from flows.alert_step import alert_summary
+    from flows.alert_step import alert_headline
 
-    items = "".join(f"<li>{_e(r['day'])} <b>{_e(r['kind'])}</b>: {_e(alert_summary(r['evidence']).splitlines()[0])}</li>"
+    items = "".join(f"<li>{_e(r['day'])} <b>{_e(r['kind'])}</b>: {_e(alert_headline(r['evidence']))}</li>"
                     for r in rows)
     return f"<h3>Other alerts</h3><ul>{items}</ul>"
 

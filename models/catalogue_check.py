@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.catalogue import Catalogue
-from models.narratives import Prototypes
+from models.narratives import Prototypes, claim_side_texts, rebuttal_side_texts
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,6 @@ class NarrativeSummary:
     exemplars: int
 
 
-def claim_side_texts(catalogue: Catalogue) -> list[str]:
-    """The claim-side texts in the order `build_prototypes` embeds them: each narrative's claims, then its description."""
-    return [t for n in catalogue.narratives for t in (*n.claims, n.description)]
-
-
-def rebuttal_side_texts(catalogue: Catalogue) -> list[str]:
-    return [t for n in catalogue.narratives for t in n.rebuttals]
-
-
 def leave_one_out_scores(vectors: np.ndarray, owner: np.ndarray, n: int, k: int) -> np.ndarray:
     """Exemplars × narratives: the mean of the k highest similarities to each narrative's exemplars of the same side,
     the exemplar itself left out (NaN where a narrative has no other exemplar on that side)."""
@@ -67,8 +58,8 @@ def confusions(catalogue: Catalogue, protos: Prototypes, k: int) -> list[Confusi
     """Every exemplar closer to another narrative's exemplars than to its own siblings', largest gap first."""
     ids = catalogue.ids
     found = []
-    sides = (("claim", protos.claim_vectors, protos.claim_owner, claim_side_texts(catalogue)),
-             ("rebuttal", protos.rebuttal_vectors, protos.rebuttal_owner, rebuttal_side_texts(catalogue)))
+    sides = (("claim", protos.claim_vectors, protos.claim_owner, [t for _, t in claim_side_texts(catalogue)]),
+             ("rebuttal", protos.rebuttal_vectors, protos.rebuttal_owner, [t for _, t in rebuttal_side_texts(catalogue)]))
     for side, vectors, owner, texts in sides:
         if len(vectors) == 0:
             continue

@@ -93,17 +93,22 @@ class Prototypes:
     stance_weights: np.ndarray  # logistic stance head: embedding dims + cue count, then intercept
 
 
+def claim_side_texts(catalogue: Catalogue) -> list[tuple[int, str]]:
+    """(narrative index, text) of every claim-side exemplar, in the order the prototypes hold them. The description
+    is a claim-side exemplar too: it anchors narratives with few exemplars."""
+    return [(i, t) for i, n in enumerate(catalogue.narratives) for t in (*n.claims, n.description)]
+
+
+def rebuttal_side_texts(catalogue: Catalogue) -> list[tuple[int, str]]:
+    """(narrative index, text) of every rebuttal exemplar, in the order the prototypes hold them."""
+    return [(i, t) for i, n in enumerate(catalogue.narratives) for t in n.rebuttals]
+
+
 def build_prototypes(catalogue: Catalogue, encode) -> Prototypes:
     """Embed every exemplar once; `encode` maps a list of texts to unit vectors."""
-    claims, claim_owner, rebuttals, rebuttal_owner = [], [], [], []
-    for i, n in enumerate(catalogue.narratives):
-        # The description is a claim-side exemplar too: it anchors narratives with few exemplars.
-        for text in (*n.claims, n.description):
-            claims.append(text)
-            claim_owner.append(i)
-        for text in n.rebuttals:
-            rebuttals.append(text)
-            rebuttal_owner.append(i)
+    claim_side, rebuttal_side = claim_side_texts(catalogue), rebuttal_side_texts(catalogue)
+    claims, rebuttals = [t for _, t in claim_side], [t for _, t in rebuttal_side]
+    claim_owner, rebuttal_owner = [i for i, _ in claim_side], [i for i, _ in rebuttal_side]
     vectors = encode(claims + rebuttals)
     return Prototypes(
         claim_vectors=vectors[: len(claims)],
