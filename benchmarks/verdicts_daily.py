@@ -1,7 +1,8 @@
 """Forecast verdicts on the daily path: is `camps_diverge` ever supported in null worlds when every day judges the
 week under way on its days so far?
 
-    .venv/bin/python benchmarks/verdicts_daily.py [--seeds 20] [--first-seed 300] [--out verdicts_daily.json]
+    .venv/bin/python benchmarks/verdicts_daily.py [--seeds 20] [--first-seed 300] [--out verdicts_daily.json] \
+        [--set significant_weeks=1]
 
 The README's rates for the divergence hypothesis (supported by the last week in 20/20 planted worlds, never in 20/20
 null worlds) were measured on whole weeks. On a schedule, each day re-evaluates the current week from its days so
@@ -20,7 +21,8 @@ import argparse
 import json
 import sys
 import time
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +37,7 @@ from flows.bifurcation_step import load_outlet_weeks
 from flows.hypotheses_step import _records
 from flows.settings import Settings
 from models.bifurcation import BifurcationParams, BifurcationWeek, weekly_bifurcation
-from models.hypotheses import evaluate, load_hypotheses
+from models.hypotheses import Hypothesis, evaluate, load_hypotheses
 from models.weeks import iso_week, week_start
 from warehouse.writer import Writer
 
@@ -49,8 +51,21 @@ def indices(w: BifurcationWeek) -> dict:
             "embedding": (emb.index if emb else None, emb.p_value if emb else None)}
 
 
-def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
-    """Verdicts per (hypothesis, week) on whole weeks, and the daily path's verdicts and alerts."""
+@dataclass
+class WholeWeeks:
+    """A world's whole-week bifurcation, as the warehouse's `analyze` computes it, with what a replay needs."""
+
+    writer: Writer
+    camps: dict
+    records: list
+    first: date
+    last: date
+    weeks: list[str]
+    divergence: dict
+    state_after: dict
+
+
+def whole_weeks(db: Path, params: BifurcationParams) -> WholeWeeks:
     writer = Writer(db)
     camps = dict(query(db, "SELECT source_id, camp FROM sources"))
     with writer.transaction() as con:
@@ -60,8 +75,20 @@ def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
     weeks = sorted({iso_week(first + timedelta(days=i)) for i in range((last - first).days + 1)})
     span_start = week_start(weeks[0]) - timedelta(weeks=params.window_weeks - 1)
     summaries, alignments = weekly_bifurcation(load_outlet_weeks(writer, span_start, last), camps, weeks, params, {})
-    whole_div = {s.week: indices(s) for s in summaries}
     state_after = {w: {a.source_id: (a.stable_side, a.streak) for a in alignments if a.week == w} for w in weeks}
+    return WholeWeeks(writer, camps, records, first, last, weeks, {s.week: indices(s) for s in summaries}, state_after)
+
+
+def with_test_params(hypotheses: list[Hypothesis], overrides: dict) -> list[Hypothesis]:
+    """The hypotheses with TARGET's test parameters overridden (a candidate rule)."""
+    return [replace(h, params={**h.params, **overrides}) if h.id == TARGET else h for h in hypotheses]
+
+
+def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
+    """Verdicts per (hypothesis, week) on whole weeks, and the daily path's verdicts and alerts."""
+    world = whole_weeks(db, params)
+    writer, camps, records, weeks, whole_div = world.writer, world.camps, world.records, world.weeks, world.divergence
+    first, last, state_after = world.first, world.last, world.state_after
     whole = {(h.id, w): evaluate(h, w, records, whole_div).verdict for h in hypotheses for w in weeks}
 
     def changes(verdicts: dict) -> set[tuple[str, str, str]]:
@@ -97,12 +124,15 @@ def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_world_arguments(parser, seeds=20, first_seed=300, workdir=Path("/tmp/radar-crossing-daily"))
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=NUMBER",
+                        help=f"override a test parameter of {TARGET} (a candidate rule), e.g. significant_weeks=1")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()
     settings = Settings(concurrency=4)
-    hypotheses = [h for h in load_hypotheses(settings.hypotheses, settings.analysis_window_weeks)
-                  if h.template != "sql"]
+    overrides = {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}
+    hypotheses = with_test_params([h for h in load_hypotheses(settings.hypotheses, settings.analysis_window_weeks)
+                                   if h.template != "sql"], overrides)
     worlds = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for planted in (True, False):

@@ -16,8 +16,8 @@ for a slope.
   models.bifurcation; positive = closer to ``closer``; bootstrap over articles within each camp.
 * ``divergence_trend``: OLS slope per week of a null-corrected bifurcation index over the window (``index``:
   ``embedding`` (default, bifurcation_weekly.embedding_index) or ``labels`` (bifurcation_weekly.divergence));
-  ``supported`` also needs the latest week's index significant (p-value at most ``alpha``),
-  with its t-based 95% interval.
+  ``supported`` also needs the latest ``significant_weeks`` weeks' indices (1: the latest week's) each significant
+  (p-value at most ``alpha``), with its t-based 95% interval.
 * ``shift_after``: the share in ``camp`` from the event on (within the window) minus its share in the
   ``window_weeks`` weeks before the event; ``direction`` up (default), down, or any (two-sided: never contradicted).
 * ``sql``: the user's query returns one row with ``value, ci_low, ci_high`` (optionally ``evidence``).
@@ -49,7 +49,7 @@ VERDICTS = ("supported", "contradicted", "inconclusive")
 TEMPLATES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "camp_pushes_more": (("camp_a", "camp_b", "narrative"), {"stance": "claim", "min_articles": 8, "min_weeks": 2}),
     "camp_closer_to": (("camp", "closer", "farther"), {"min_articles": 8, "min_weeks": 2}),
-    "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "index": "embedding"}),
+    "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "significant_weeks": 1, "index": "embedding"}),
     "shift_after": (("camp", "narrative", "event_date"), {"stance": "claim", "direction": "up", "min_articles": 8}),
     "sql": (("query",), {}),
 }
@@ -161,11 +161,17 @@ def parse_hypotheses(data: Any, default_window: int = 4) -> list[Hypothesis]:
                 raise HypothesisError(f"hypothesis {name!r}: direction must be up, down or any")
         if template == "divergence_trend" and params["index"] not in ("embedding", "labels"):
             raise HypothesisError(f"hypothesis {name!r}: index must be embedding or labels")
+        if template == "divergence_trend" and not _positive_int(params["significant_weeks"]):
+            raise HypothesisError(f"hypothesis {name!r}: significant_weeks must be a positive integer")
         window = item.get("window_weeks", default_window)
-        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+        if not _positive_int(window):
             raise HypothesisError(f"hypothesis {name!r}: window_weeks must be a positive integer")
         out.append(Hypothesis(name, str(item["statement"]), str(item["source"]), template, window, params))
     return out
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def load_hypotheses(path: str | Path, default_window: int = 4) -> list[Hypothesis]:
@@ -286,8 +292,8 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
     """OLS slope per week of the divergence over (week, divergence[, p_value]) points, with its t-based 95% interval.
 
     Weekly indices of overlapping trailing windows are autocorrelated, which makes the t interval too narrow; so
-    `supported` also needs the latest week's index itself to be significant against its permutation null
-    (p-value at most `alpha`) when p-values are given.
+    `supported` also needs the latest `significant_weeks` indices (weeks with an index) each significant against
+    its permutation null (p-value at most `alpha`) when p-values are given.
     """
     points = sorted((week_start(w), d, rest[0] if rest else None) for w, d, *rest in series
                     if d is not None and not math.isnan(d))
@@ -305,8 +311,9 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
     half = float(stats.t.ppf(0.975, dof)) * se
     low, high = slope - half, slope + half
     result = verdict(low, high, params.get("threshold", 0.0))
-    last_p = points[-1][2]
-    if result == "supported" and last_p is not None and last_p > float(params.get("alpha", 0.05)):
+    latest = points[-max(1, int(params.get("significant_weeks", 1))):]
+    alpha = float(params.get("alpha", 0.05))
+    if result == "supported" and any(p is not None and p > alpha for _, _, p in latest):
         result = "inconclusive"
     return Evaluation(slope, low, high, len(points), result)
 

@@ -102,6 +102,17 @@ def test_divergence_trend_slope_and_interval():
     assert gap.verdict == "inconclusive" and gap.evidence == 2
 
 
+def test_divergence_trend_needs_its_latest_weeks_significant():
+    rising = weeks([0.02, 0.05, 0.2, 0.31, 0.45, 0.57])
+    p_values = [0.5, 0.4, 0.2, 0.1, 0.2, 0.01]  # only the latest week significant
+    series = [(w, v, p) for (w, v), p in zip(rising, p_values, strict=True)]
+    assert divergence_trend(series, {}).verdict == "supported"
+    assert divergence_trend(series, {"significant_weeks": 2}).verdict == "inconclusive"
+    both = series[:-2] + [(w, v, 0.03) for w, v, _ in series[-2:]]
+    assert divergence_trend(both, {"significant_weeks": 2}).verdict == "supported"
+    assert divergence_trend(both, {"significant_weeks": 2, "alpha": 0.01}).verdict == "inconclusive"
+
+
 def test_shift_after_up_down_and_thin():
     params = {"camp": "russia_friendly", "narrative": "detente", "stance": "claim", "direction": "up",
               "min_articles": 20}
@@ -147,6 +158,7 @@ def test_default_file_has_the_four_predictions():
     ({"test": {"template": "sql", "query": "with a as (select 1) delete from x"}}, "read-only"),
     ({"test": {"template": "shift_after", "camp": "c", "narrative": "n", "event_date": "soon"}}, "event_date"),
     ({"window_weeks": 0}, "window_weeks"),
+    ({"test": {"template": "divergence_trend", "significant_weeks": 0}}, "significant_weeks"),
 ])
 def test_bad_hypotheses_are_rejected_by_name(change, message):
     item = good() | change | {"id": "bad_one"}
