@@ -151,7 +151,7 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
         day = week_alert_day(c.week, newest)
         evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
                     "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
-                    "ci_high": c.ci_high}
+                    "ci_high": c.ci_high, "reason": c.reason}
         with writer.transaction() as con:
             inserted = con.execute(load_sql("queries/insert_alert"), {
                 # one alert per hypothesis, verdict and week, whichever day of the week found it
@@ -222,8 +222,9 @@ def slack_text(evidence: dict) -> str:
     if evidence.get("kind") == "hypothesis":
         value = "" if evidence["value"] is None else (
             f" (value {evidence['value']:.3f}, 95% interval {evidence['ci_low']:.3f} to {evidence['ci_high']:.3f})")
+        why = f" ({evidence['reason']})" if evidence.get("reason") else ""  # alerts stored before it have none
         return (f"*Forecast verdict change* in {evidence['week']}: {evidence['statement']}: "
-                f"{evidence['previous']} → *{evidence['verdict']}*{value}")
+                f"{evidence['previous']} → *{evidence['verdict']}*{why}{value}")
     if evidence.get("kind") == "emerging":
         top = evidence.get("top_passages") or [{}]
         return (f"*Emerging cluster* `{evidence['cluster_id']}` ({evidence['status']}) in {evidence['week']}: "

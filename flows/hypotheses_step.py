@@ -39,6 +39,7 @@ class VerdictChange:
     value: float | None
     ci_low: float | None
     ci_high: float | None
+    reason: str = ""
 
 
 def _records(con: duckdb.DuckDBPyConnection) -> list[ArticleRecord]:
@@ -98,11 +99,11 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
                 e = results[(h.id, week)]
                 con.execute(load_sql("queries/hypothesis_upsert"), {
                     "hypothesis_id": h.id, "week": week, "value": e.value, "ci_low": e.ci_low,
-                    "ci_high": e.ci_high, "evidence": e.evidence, "verdict": e.verdict,
+                    "ci_high": e.ci_high, "evidence": e.evidence, "verdict": e.verdict, "reason": e.reason,
                 })
                 if previous is not None and e.verdict != previous and stored.get((h.id, week)) != e.verdict:
                     changes.append(VerdictChange(h.id, h.statement, week, previous, e.verdict, e.value, e.ci_low,
-                                                 e.ci_high))
+                                                 e.ci_high, e.reason))
                 previous = e.verdict
     log.info("hypotheses: %d evaluated on %d weeks, %d verdict changes", len(hypotheses), len(weeks), len(changes))
     return changes
@@ -111,5 +112,7 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
 def describe(change: VerdictChange) -> str:
     """One line for the log or an alert."""
     interval = "" if change.value is None else f" (value {change.value:.3g}, 95% [{change.ci_low:.3g}, {change.ci_high:.3g}])"
-    return f"hypothesis {change.hypothesis_id} {change.previous} → {change.verdict} in {change.week}{interval}: {change.statement}"
+    why = f" ({change.reason})" if change.reason else ""
+    return (f"hypothesis {change.hypothesis_id} {change.previous} → {change.verdict}{why} in {change.week}{interval}: "
+            f"{change.statement}")
 

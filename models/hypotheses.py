@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -90,13 +90,15 @@ class ArticleRecord:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A hypothesis on one window: value, interval, evidence size (articles or weeks) and verdict."""
+    """A hypothesis on one window: value, interval, evidence size (articles or weeks), verdict, and why a verdict
+    is inconclusive (empty otherwise)."""
 
     value: float | None
     ci_low: float | None
     ci_high: float | None
     evidence: int
     verdict: str
+    reason: str = ""
 
 
 # ---------------------------------------------------------------------------------------------------- loading
@@ -203,6 +205,33 @@ def verdict(ci_low: float | None, ci_high: float | None, threshold: float = 0.0,
 
 
 
+def judged(value: float | None, low: float | None, high: float | None, evidence: int, params: Mapping[str, Any],
+           two_sided: bool = False) -> Evaluation:
+    """The evaluation of an interval against the test's threshold, saying why when it is inconclusive."""
+    threshold = params.get("threshold", 0.0)
+    result = verdict(low, high, threshold, two_sided=two_sided)
+    reason = ""
+    if result == "inconclusive":
+        reason = ("no interval" if low is None or high is None or math.isnan(low) or math.isnan(high)
+                  else f"the 95% interval [{low:.3g}, {high:.3g}] reaches the threshold {threshold:g}")
+    return Evaluation(value, low, high, evidence, result, reason)
+
+
+def thin(evidence: int, reason: str) -> Evaluation:
+    """Too little evidence for an interval: inconclusive, saying what is missing."""
+    return Evaluation(None, None, None, evidence, "inconclusive", f"thin evidence: {reason}")
+
+
+def _too_few(groups: Mapping[str, Sequence[ArticleRecord]], params: Mapping[str, Any]) -> str:
+    """What the camp comparisons lack (articles per camp, weeks with articles), or "" when there is enough."""
+    min_articles, min_weeks = params.get("min_articles", 8), params.get("min_weeks", 2)
+    short = [f"{len(g)} {camp} articles" for camp, g in groups.items() if len(g) < min_articles]
+    if short:
+        return f"{', '.join(short)} (at least {min_articles} a camp)"
+    weeks = _weeks_with_data([r for g in groups.values() for r in g])
+    return f"articles in {weeks} week(s) (at least {min_weeks})" if weeks < min_weeks else ""
+
+
 def _rng(params: Mapping[str, Any], key: str) -> np.random.Generator:
     return np.random.default_rng([int(params.get("seed", 0)), zlib.crc32(key.encode())])
 
@@ -245,16 +274,15 @@ def camp_pushes_more(records: Sequence[ArticleRecord], params: Mapping[str, Any]
     a, b = params["camp_a"], params["camp_b"]
     groups = _by_camp(records, [a, b])
     evidence = len(groups[a]) + len(groups[b])
-    if (min(len(groups[a]), len(groups[b])) < params.get("min_articles", 8)
-            or _weeks_with_data(groups[a] + groups[b]) < params.get("min_weeks", 2)):
-        return Evaluation(None, None, None, evidence, "inconclusive")
+    if lacking := _too_few(groups, params):
+        return thin(evidence, lacking)
     rng = _rng(params, key)
     n = int(params.get("n_bootstrap", 200))
     stance = params.get("stance", "claim")
     share_a, boot_a = _share_boot(*_counts(groups[a], params["narrative"], stance), n, rng)
     share_b, boot_b = _share_boot(*_counts(groups[b], params["narrative"], stance), n, rng)
     low, high = _interval(boot_a - boot_b)
-    return Evaluation(share_a - share_b, low, high, evidence, verdict(low, high, params.get("threshold", 0.0)))
+    return judged(share_a - share_b, low, high, evidence, params)
 
 
 def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], key: str = "") -> Evaluation:
@@ -262,9 +290,8 @@ def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], 
     x, near, far = params["camp"], params["closer"], params["farther"]
     groups = _by_camp(records, [x, near, far])
     evidence = sum(len(g) for g in groups.values())
-    if (min(len(g) for g in groups.values()) < params.get("min_articles", 8)
-            or _weeks_with_data([r for g in groups.values() for r in g]) < params.get("min_weeks", 2)):
-        return Evaluation(None, None, None, evidence, "inconclusive")
+    if lacking := _too_few(groups, params):
+        return thin(evidence, lacking)
     features = sorted({(nar, st) for g in groups.values() for r in g for nar, st, _ in r.labels})
     index = {f: i for i, f in enumerate(features)}
 
@@ -276,8 +303,8 @@ def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], 
         return m
 
     mats = {c: matrix(g) for c, g in groups.items()}
-    if any(m.sum() == 0 for m in mats.values()):
-        return Evaluation(None, None, None, evidence, "inconclusive")
+    if unlabelled := [c for c, m in mats.items() if m.sum() == 0]:
+        return thin(evidence, f"no labelled passages in {', '.join(unlabelled)}")
     prof = {c: _normalise(m.sum(axis=0, keepdims=True)) for c, m in mats.items()}
     value = float(_js_rows(prof[x], prof[far])[0] - _js_rows(prof[x], prof[near])[0])
     rng = _rng(params, key)
@@ -285,7 +312,7 @@ def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], 
     boot = {c: _normalise(_resample_weights(len(m), n, rng) @ m) for c, m in mats.items()}
     diff = _js_rows(boot[x], boot[far]) - _js_rows(boot[x], boot[near])
     low, high = _interval(diff)
-    return Evaluation(value, low, high, evidence, verdict(low, high, params.get("threshold", 0.0)))
+    return judged(value, low, high, evidence, params)
 
 
 def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Evaluation:
@@ -297,8 +324,9 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
     """
     points = sorted((week_start(w), d, rest[0] if rest else None) for w, d, *rest in series
                     if d is not None and not math.isnan(d))
-    if len(points) < max(3, int(params.get("min_weeks", 3))):
-        return Evaluation(None, None, None, len(points), "inconclusive")
+    needed = max(3, int(params.get("min_weeks", 3)))
+    if len(points) < needed:
+        return thin(len(points), f"{len(points)} week(s) with an index (at least {needed})")
     x = np.array([(d - points[0][0]).days / 7 for d, _, _ in points])
     y = np.array([v for _, v, _ in points])
     sxx = float(((x - x.mean()) ** 2).sum())
@@ -310,12 +338,14 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
 
     half = float(stats.t.ppf(0.975, dof)) * se
     low, high = slope - half, slope + half
-    result = verdict(low, high, params.get("threshold", 0.0))
+    result = judged(slope, low, high, len(points), params)
     latest = points[-max(1, int(params.get("significant_weeks", 1))):]
     alpha = float(params.get("alpha", 0.05))
-    if result == "supported" and any(p is not None and p > alpha for _, _, p in latest):
-        result = "inconclusive"
-    return Evaluation(slope, low, high, len(points), result)
+    if result.verdict == "supported" and any(p is not None and p > alpha for _, _, p in latest):
+        p_values = ", ".join("-" if p is None else f"{p:.3g}" for _, _, p in latest)
+        return replace(result, verdict="inconclusive", reason=f"the slope's interval clears the threshold but the "
+                       f"latest {len(latest)} week(s)' indices are not all significant (p {p_values}; alpha {alpha:g})")
+    return result
 
 
 def shift_after(
@@ -327,7 +357,8 @@ def shift_after(
     post = _by_camp(after, [camp])[camp]
     evidence = len(pre) + len(post)
     if min(len(pre), len(post)) < params.get("min_articles", 8):
-        return Evaluation(None, None, None, evidence, "inconclusive")
+        return thin(evidence, f"{len(pre)} {camp} articles before the event, {len(post)} from it on "
+                    f"(at least {params.get('min_articles', 8)} each)")
     rng = _rng(params, key)
     n = int(params.get("n_bootstrap", 200))
     stance = params.get("stance", "claim")
@@ -336,22 +367,22 @@ def shift_after(
     sign = -1.0 if params.get("direction", "up") == "down" else 1.0  # "down": a fall counts as the hypothesis side
     value = sign * (share_post - share_pre)
     low, high = _interval(sign * (boot_post - boot_pre))
-    return Evaluation(value, low, high, evidence,
-                      verdict(low, high, params.get("threshold", 0.0), two_sided=params.get("direction") == "any"))
+    return judged(value, low, high, evidence, params, two_sided=params.get("direction") == "any")
 
 
 def sql_result(row: Mapping[str, Any] | None, params: Mapping[str, Any]) -> Evaluation:
     """A user query's row (value, ci_low, ci_high[, evidence]) judged against the threshold."""
     if row is None:
-        return Evaluation(None, None, None, 0, "inconclusive")
+        return Evaluation(None, None, None, 0, "inconclusive", "the query failed or returned no row")
 
     def num(v: Any) -> float | None:
         return None if v is None else float(v)
 
     value, low, high = num(row.get("value")), num(row.get("ci_low")), num(row.get("ci_high"))
     evidence = int(row.get("evidence") or 0) if "evidence" in row else 1
-    thin = "evidence" in row and evidence == 0
-    return Evaluation(value, low, high, evidence, verdict(low, high, params.get("threshold", 0.0), thin=thin))
+    if "evidence" in row and evidence == 0:
+        return Evaluation(value, low, high, evidence, "inconclusive", "thin evidence: the query's evidence is 0")
+    return judged(value, low, high, evidence, params)
 
 
 def _pair(value: Any, index: str) -> tuple[float | None, float | None]:

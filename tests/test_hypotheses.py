@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -65,9 +66,14 @@ def test_camp_pushes_more_supported_contradicted_and_thin():
     assert reversed_.verdict == "contradicted" and reversed_.ci_high < 0
     thin = camp_pushes_more(articles("china_friendly", 10, 0.5) + articles("russia_friendly", 40, 0.0), CAMPS)
     assert thin.verdict == "inconclusive" and thin.value is None
+    assert thin.reason == "thin evidence: 10 china_friendly articles (at least 20 a camp)"
     one_week = camp_pushes_more(articles("china_friendly", 40, 0.5, days=7) + articles("russia_friendly", 40, 0.0, days=7),
                                 CAMPS)
-    assert one_week.verdict == "inconclusive"
+    assert one_week.verdict == "inconclusive" and one_week.reason == "thin evidence: articles in 1 week(s) (at least 2)"
+    assert up.reason == reversed_.reason == ""
+    level = camp_pushes_more(articles("china_friendly", 40, 0.2) + articles("russia_friendly", 40, 0.2), CAMPS)
+    assert level.verdict == "inconclusive"
+    assert level.reason.startswith("the 95% interval [") and level.reason.endswith("reaches the threshold 0")
 
 
 def test_camp_pushes_more_is_deterministic():
@@ -97,7 +103,8 @@ def test_divergence_trend_slope_and_interval():
     falling = divergence_trend(weeks([0.6, 0.5, 0.38, 0.3, 0.2]), {})
     assert falling.verdict == "contradicted"
     assert divergence_trend(weeks([0.03, 0.05, 0.02, 0.04, 0.03]), {}).verdict == "inconclusive"
-    assert divergence_trend(weeks([0.1, 0.5]), {}).verdict == "inconclusive"  # two weeks: no interval
+    two = divergence_trend(weeks([0.1, 0.5]), {})  # two weeks: no interval
+    assert two.verdict == "inconclusive" and two.reason == "thin evidence: 2 week(s) with an index (at least 3)"
     gap = divergence_trend([("2026-W02", 0.1), ("2026-W03", None), ("2026-W04", 0.3)], {})
     assert gap.verdict == "inconclusive" and gap.evidence == 2
 
@@ -107,7 +114,9 @@ def test_divergence_trend_needs_its_latest_weeks_significant():
     p_values = [0.5, 0.4, 0.2, 0.1, 0.2, 0.01]  # only the latest week significant
     series = [(w, v, p) for (w, v), p in zip(rising, p_values, strict=True)]
     assert divergence_trend(series, {}).verdict == "supported"
-    assert divergence_trend(series, {"significant_weeks": 2}).verdict == "inconclusive"
+    not_both = divergence_trend(series, {"significant_weeks": 2})
+    assert not_both.verdict == "inconclusive" and not_both.value == divergence_trend(series, {}).value
+    assert not_both.reason.endswith("latest 2 week(s)' indices are not all significant (p 0.2, 0.01; alpha 0.05)")
     both = series[:-2] + [(w, v, 0.03) for w, v, _ in series[-2:]]
     assert divergence_trend(both, {"significant_weeks": 2}).verdict == "supported"
     assert divergence_trend(both, {"significant_weeks": 2, "alpha": 0.01}).verdict == "inconclusive"
@@ -264,5 +273,46 @@ def test_a_failing_sql_test_is_inconclusive_not_fatal(db_path, tmp_path):
                                              "test": {"template": "sql", "query": "SELECT * FROM no_such_table"}}])
     assert evaluate_hypotheses(writer, path) == []
     con = duckdb.connect(str(db_path), read_only=True)
-    assert con.execute("SELECT verdict FROM hypothesis_weekly").fetchall() == [("inconclusive",)]
+    assert con.execute("SELECT verdict, reason FROM hypothesis_weekly").fetchall() == [
+        ("inconclusive", "the query failed or returned no row")]
     con.close()
+
+
+def test_the_scoreboard_says_why_a_verdict_is_inconclusive(db_path, tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    writer = Writer(db_path)
+    seed_warehouse(writer, 4)
+    path = write_file(tmp_path / "h.yaml", [
+        {"id": "china_more", "statement": "China-friendly pushes it more", "source": "test", "window_weeks": 2,
+         "test": {"template": "camp_pushes_more", "camp_a": "china_friendly", "camp_b": "russia_friendly",
+                  "narrative": "russia_sold_out_china", "min_articles": 10}},
+        {"id": "needs_more", "statement": "the same, asking for more articles", "source": "test", "window_weeks": 2,
+         "test": {"template": "camp_pushes_more", "camp_a": "china_friendly", "camp_b": "russia_friendly",
+                  "narrative": "russia_sold_out_china", "min_articles": 100}},
+    ])
+    evaluate_hypotheses(writer, path)
+    result = CliRunner().invoke(app, ["hypotheses", "--db", str(db_path), "--format", "json"],
+                                env={"RADAR_HYPOTHESES": str(path)})
+    assert result.exit_code == 0, result.output
+    rows = {r["hypothesis_id"]: r for r in json.loads(result.stdout)}
+    assert rows["china_more"]["verdict"] == "supported" and rows["china_more"]["why"] == ""
+    assert rows["needs_more"]["verdict"] == "inconclusive"
+    assert rows["needs_more"]["why"] == ("thin evidence: 28 china_friendly articles, 28 russia_friendly articles "
+                                         "(at least 100 a camp)")
+
+
+def test_a_change_to_inconclusive_says_why_in_the_log_and_the_alert():
+    from flows.alert_step import slack_text
+    from flows.hypotheses_step import VerdictChange, describe
+
+    change = VerdictChange("camps_diverge", "The camps diverge.", "2026-W15", "supported", "inconclusive", 0.02, 0.011,
+                           0.03, "the slope's interval clears the threshold but the latest 2 week(s)' indices are not "
+                           "all significant (p 0.2, 0.01; alpha 0.05)")
+    assert "→ inconclusive (the slope's interval clears the threshold but" in describe(change)
+    evidence = {"kind": "hypothesis", **{k: getattr(change, k) for k in (
+        "hypothesis_id", "statement", "week", "previous", "verdict", "value", "ci_low", "ci_high", "reason")}}
+    assert "→ *inconclusive* (the slope's interval clears the threshold but" in slack_text(evidence)
+    assert "→ *supported* (value" in slack_text(evidence | {"verdict": "supported", "reason": ""})

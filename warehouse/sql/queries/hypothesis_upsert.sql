@@ -1,5 +1,5 @@
-INSERT INTO hypothesis_weekly (hypothesis_id, week, value, ci_low, ci_high, evidence, verdict, computed_at)
-VALUES ($hypothesis_id, $week, $value, $ci_low, $ci_high, $evidence, $verdict, now())
+INSERT INTO hypothesis_weekly (hypothesis_id, week, value, ci_low, ci_high, evidence, verdict, reason, computed_at)
+VALUES ($hypothesis_id, $week, $value, $ci_low, $ci_high, $evidence, $verdict, $reason, now())
 ON CONFLICT (hypothesis_id, week) DO UPDATE SET
     value = excluded.value, ci_low = excluded.ci_low, ci_high = excluded.ci_high, evidence = excluded.evidence,
-    verdict = excluded.verdict, computed_at = excluded.computed_at
+    verdict = excluded.verdict, reason = excluded.reason, computed_at = excluded.computed_at
