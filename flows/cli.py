@@ -635,6 +635,10 @@ from flows.cli_digest import register as _register_digest
 
 _register_digest(app)
 
+from flows.cli_compact import register as _register_compact
+
+_register_compact(app)
+
 
 if __name__ == "__main__":
     app()
