@@ -212,7 +212,8 @@ def hypotheses_figure(rows: list[dict[str, Any]]) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=weeks, y=[r["value"] for r in own], mode="lines+markers", showlegend=False,
             marker={"size": 9, "color": [_VERDICT_COLOURS.get(r["verdict"], "#7f7f7f") for r in own]},
-            text=[r["verdict"] for r in own], hovertemplate="%{x}: %{y:.3f} (%{text})<extra></extra>",
+            text=[r["verdict"] + (f": {r['reason']}" if r.get("reason") else "") for r in own],
+            hovertemplate="%{x}: %{y:.3f} (%{text})<extra></extra>",
         ), row=i, col=1)
         fig.add_hline(y=0, line={"dash": "dot", "color": "#999"}, row=i, col=1)
     fig.update_layout(height=200 * len(ids) + 80,

@@ -1,4 +1,4 @@
--- Weekly value, interval and verdict of every hypothesis, for the report's small multiples.
-SELECT hypothesis_id, week, value, ci_low, ci_high, evidence, verdict
+-- Weekly value, interval, verdict and why it is inconclusive, for the report's small multiples.
+SELECT hypothesis_id, week, value, ci_low, ci_high, evidence, verdict, coalesce(reason, '') AS reason
 FROM hypothesis_weekly
 ORDER BY hypothesis_id, week
