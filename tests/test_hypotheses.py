@@ -231,16 +231,19 @@ def test_one_week_warehouse_is_inconclusive_everywhere(db_path):
     assert len(rows) == 4 and {r[2] for r in rows} == {"inconclusive"}
 
 
+def pushes_more(hypothesis_id: str, statement: str, camp_a: str, camp_b: str, min_articles: int = 10) -> dict:
+    """A camp_pushes_more hypothesis on "sold out" claims over 2-week windows."""
+    return {"id": hypothesis_id, "statement": statement, "source": "test", "window_weeks": 2,
+            "test": {"template": "camp_pushes_more", "camp_a": camp_a, "camp_b": camp_b,
+                     "narrative": "russia_sold_out_china", "min_articles": min_articles}}
+
+
 def test_step_writes_weekly_rows_idempotently_and_reports_changes(db_path, tmp_path):
     writer = Writer(db_path)
     seed_warehouse(writer, 4)
     path = write_file(tmp_path / "h.yaml", [
-        {"id": "china_more", "statement": "China-friendly pushes it more", "source": "test", "window_weeks": 2,
-         "test": {"template": "camp_pushes_more", "camp_a": "china_friendly", "camp_b": "russia_friendly",
-                  "narrative": "russia_sold_out_china", "min_articles": 10}},
-        {"id": "russia_more", "statement": "Russia-friendly pushes it more", "source": "test", "window_weeks": 2,
-         "test": {"template": "camp_pushes_more", "camp_a": "russia_friendly", "camp_b": "china_friendly",
-                  "narrative": "russia_sold_out_china", "min_articles": 10}},
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly"),
+        pushes_more("russia_more", "Russia-friendly pushes it more", "russia_friendly", "china_friendly"),
         {"id": "own_sql", "statement": "a user's query", "source": "test", "window_weeks": 1,
          "test": {"template": "sql", "query": "SELECT count(*) / 100 AS value, count(*) / 200 AS ci_low, "
                   "count(*) / 50 AS ci_high, count(DISTINCT article_id) AS evidence FROM passage_narratives "
@@ -286,12 +289,8 @@ def test_the_scoreboard_says_why_a_verdict_is_inconclusive(db_path, tmp_path):
     writer = Writer(db_path)
     seed_warehouse(writer, 4)
     path = write_file(tmp_path / "h.yaml", [
-        {"id": "china_more", "statement": "China-friendly pushes it more", "source": "test", "window_weeks": 2,
-         "test": {"template": "camp_pushes_more", "camp_a": "china_friendly", "camp_b": "russia_friendly",
-                  "narrative": "russia_sold_out_china", "min_articles": 10}},
-        {"id": "needs_more", "statement": "the same, asking for more articles", "source": "test", "window_weeks": 2,
-         "test": {"template": "camp_pushes_more", "camp_a": "china_friendly", "camp_b": "russia_friendly",
-                  "narrative": "russia_sold_out_china", "min_articles": 100}},
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly"),
+        pushes_more("needs_more", "the same, asking for more articles", "china_friendly", "russia_friendly", 100),
     ])
     evaluate_hypotheses(writer, path)
     result = CliRunner().invoke(app, ["hypotheses", "--db", str(db_path), "--format", "json"],
