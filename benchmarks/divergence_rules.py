@@ -5,8 +5,8 @@
 
 The worlds are those of benchmarks/verdicts_daily.py and benchmarks/crossing_daily.py (`planted-SEED`,
 `null-SEED` under --workdir; build them with either command first). Each candidate overrides the test parameters
-of `camps_diverge` in config/hypotheses.yaml; `shipped` overrides nothing. Reported per candidate: planted worlds
-supported in their last week, null worlds ever supported (any week), and which null seeds.
+of `camps_diverge` in config/hypotheses.yaml (slope threshold 0.01, alpha 0.05 unless overridden). Reported per
+candidate: planted worlds supported in their last week, null worlds ever supported (any week), and which null seeds.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
 from models.hypotheses import evaluate, load_hypotheses
 
-CANDIDATES = {
-    "shipped": {},
-    "alpha0.01": {"alpha": 0.01},
+CANDIDATES = {  # variations of the rule shipped until 2026-11-30 (one_week); two_weeks is shipped since
+    "one_week": {"significant_weeks": 1},
+    "alpha0.01": {"significant_weeks": 1, "alpha": 0.01},
     "two_weeks": {"significant_weeks": 2},
-    "threshold0.015": {"threshold": 0.015},
-    "threshold0.02": {"threshold": 0.02},
+    "threshold0.015": {"significant_weeks": 1, "threshold": 0.015},
+    "threshold0.02": {"significant_weeks": 1, "threshold": 0.02},
 }
 
 
