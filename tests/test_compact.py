@@ -98,3 +98,23 @@ def test_compact_refuses_the_configured_model_an_unknown_one_and_a_busy_warehous
     assert busy.exit_code == 1 and "when no ingest or analyze is running" in busy.output
     assert snapshot(db_path) == kept and not list(db_path.parent.glob("*.compacting*"))
     assert os.path.exists(db_path)
+
+
+CRASH_WITH_WAL = """
+import os, sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("INSERT INTO embeddings (text_hash, model_id, dim, vector) VALUES ('unflushed', 'old-model', 1, [1.0])")
+os._exit(0)  # no checkpoint: the row lives only in the write-ahead log
+"""
+
+
+def test_compact_keeps_what_a_crashed_run_left_in_the_write_ahead_log(db_path):
+    fill(db_path, [Settings().embedder().model_id], n=10)
+    subprocess.run([sys.executable, "-c", CRASH_WITH_WAL, str(db_path)], check=True)
+    assert os.path.exists(f"{db_path}.wal")
+    result = CliRunner().invoke(app, ["compact", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "vectors of old-model: 1" in result.output and not os.path.exists(f"{db_path}.wal")
+    con = duckdb.connect(str(db_path), read_only=True)
+    assert con.execute("SELECT count(*) FROM embeddings WHERE text_hash = 'unflushed'").fetchall() == [(1,)]
+    con.close()

@@ -54,6 +54,8 @@ def compact(path: Path, drop_models: tuple[str, ...] = (), wait_seconds: float =
     before = path.stat().st_size
     con = connect(path, wait_seconds=wait_seconds)
     try:
+        # fold a crashed run's write-ahead log into the file first: no stale `.wal` may outlive the replace
+        con.execute("CHECKPOINT")
         [(source,)] = con.execute("SELECT current_database()").fetchall()
         dropped = {m: n for m, n in vectors_by_model(con).items() if m in drop_models}
         expected = _table_counts(con, source)
