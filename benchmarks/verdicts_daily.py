@@ -12,7 +12,9 @@ keep their whole-week indices, the current week gets the index of its days so fa
 published up to that day), and every hypothesis of config/hypotheses.yaml but the `sql` ones is evaluated on the
 articles published up to that day. Reported: null worlds in which `camps_diverge` is ever `supported` (whole weeks
 against daily), planted worlds supported on the last day, and the verdict-change alerts per world (one per
-hypothesis, verdict and week, as `store_verdict_changes` keeps them) on both paths.
+hypothesis, verdict and week, as `store_verdict_changes` keeps them) on both paths, and for planted worlds how many
+days before the end of the first supporting whole week the daily path first supports `camps_diverge` (what judging
+hypotheses only on whole weeks would cost).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -121,6 +124,15 @@ def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
             "daily_last_day": last_verdict, "whole_alerts": len(changes(whole)), "daily_alerts": len(daily_alerts)}
 
 
+def days_ahead(world: dict) -> int | None:
+    """Days from the first day the daily path supports TARGET to the end (Sunday) of the first whole week that
+    supports it, when whole weeks are judged only once they are over; None when either never does."""
+    if not world["whole_supported_weeks"] or not world["daily_supported_days"]:
+        return None
+    whole_known = week_start(world["whole_supported_weeks"][0]) + timedelta(days=6)
+    return (whole_known - date.fromisoformat(world["daily_supported_days"][0])).days
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_world_arguments(parser, seeds=20, first_seed=300, workdir=Path("/tmp/radar-crossing-daily"))
@@ -152,6 +164,8 @@ def main() -> None:
         "planted_worlds": len(planted_worlds), "null_worlds": len(null_worlds),
         "planted_supported_last_week_whole": sum(w["whole_last_week"] == "supported" for w in planted_worlds),
         "planted_supported_last_day_daily": sum(w["daily_last_day"] == "supported" for w in planted_worlds),
+        "planted_daily_days_ahead_of_whole": sorted(Counter(days_ahead(w) for w in planted_worlds).items(),
+                                                    key=lambda kv: (kv[0] is None, kv[0] or 0)),
         "null_ever_supported_whole": sum(bool(w["whole_supported_weeks"]) for w in null_worlds),
         "null_ever_supported_daily": sum(bool(w["daily_supported_days"]) for w in null_worlds),
         "verdict_alerts_per_world_whole": sum(w["whole_alerts"] for w in worlds) / max(len(worlds), 1),
