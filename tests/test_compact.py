@@ -108,13 +108,16 @@ os._exit(0)  # no checkpoint: the row lives only in the write-ahead log
 """
 
 
-def test_compact_keeps_what_a_crashed_run_left_in_the_write_ahead_log(db_path):
+def test_compact_keeps_what_a_crashed_run_left_and_clears_a_killed_compaction(db_path):
     fill(db_path, [Settings().embedder().model_id], n=10)
     subprocess.run([sys.executable, "-c", CRASH_WITH_WAL, str(db_path)], check=True)
     assert os.path.exists(f"{db_path}.wal")
+    # and a compaction killed half-way before left its partial copy behind
+    (db_path.parent / f"{db_path.name}.compacting").write_bytes(b"half a copy")
     result = CliRunner().invoke(app, ["compact", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
     assert "vectors of old-model: 1" in result.output and not os.path.exists(f"{db_path}.wal")
+    assert not list(db_path.parent.glob("*.compacting*"))
     con = duckdb.connect(str(db_path), read_only=True)
     assert con.execute("SELECT count(*) FROM embeddings WHERE text_hash = 'unflushed'").fetchall() == [(1,)]
     con.close()
