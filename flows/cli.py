@@ -513,30 +513,28 @@ def bifurcation_cmd(
 def hypotheses_cmd(
     db: DbOption = None,
     weeks: Annotated[int, typer.Option(min=1, help="how many recent weeks in the verdict trend")] = 6,
+    hypothesis: Annotated[str | None, typer.Option("--id", help="one hypothesis, every week, with why each verdict")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
-    """Forecast scoreboard: each hypothesis's latest verdict, value with 95% interval, and recent verdicts."""
+    """Forecast scoreboard: each hypothesis's latest verdict, value with 95% interval, and recent verdicts; with
+    --id, one hypothesis week by week."""
     from models.hypotheses import HypothesisError, load_hypotheses
-    from warehouse.db import load_sql
 
     settings = _settings(db)
     try:
         statements = {h.id: h.statement for h in load_hypotheses(settings.hypotheses)}
     except HypothesisError as exc:
         fail(str(exc))
-    require_db(settings.db)
-    try:
-        con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
-    except WarehouseBusy as exc:
-        fail(str(exc))
-    try:
-        rel = con.execute(load_sql("queries/hypothesis_scoreboard"), {"weeks": weeks})
-        columns = [d[0] for d in rel.description]
-        rows = rel.fetchall()
-    except duckdb.Error as exc:
-        fail(str(exc).splitlines()[0])
-    finally:
-        con.close()
+    if hypothesis is not None:
+        columns, rows = read_query(settings.db, "hypothesis_history", {"hypothesis_id": hypothesis})
+        if not rows:
+            _, stored = read_query(settings.db, "hypothesis_scoreboard", {"weeks": 1})
+            known = sorted({r[0] for r in stored} | set(statements))
+            fail(f"no verdicts of {hypothesis!r} stored (known: {', '.join(known) or 'none yet: run radar analyze'})")
+        title = f"{hypothesis}: {statements.get(hypothesis, '(not in the hypothesis file)')}"
+        print_rows(columns, rows, fmt, title=title)
+        return
+    columns, rows = read_query(settings.db, "hypothesis_scoreboard", {"weeks": weeks})
     print_rows([columns[0], "statement", *columns[1:]],
                [(r[0], statements.get(r[0], "(not in the hypothesis file)"), *r[1:]) for r in rows],
                fmt, title="hypotheses (trend: s supported, c contradicted, i inconclusive; oldest first)")

@@ -301,6 +301,17 @@ def test_the_scoreboard_says_why_a_verdict_is_inconclusive(db_path, tmp_path):
     assert rows["needs_more"]["verdict"] == "inconclusive"
     assert rows["needs_more"]["why"] == ("thin evidence: 28 china_friendly articles, 28 russia_friendly articles "
                                          "(at least 100 a camp)")
+    # one hypothesis week by week, with why each verdict
+    env = {"RADAR_HYPOTHESES": str(path)}
+    history = CliRunner().invoke(app, ["hypotheses", "--db", str(db_path), "--id", "china_more", "--format", "json"],
+                                 env=env)
+    assert history.exit_code == 0, history.output
+    weeks = json.loads(history.stdout)
+    assert [(w["week"], w["verdict"]) for w in weeks] == [
+        ("2026-W02", "inconclusive"), ("2026-W03", "inconclusive"), ("2026-W04", "supported"), ("2026-W05", "supported")]
+    assert weeks[0]["why"].startswith("thin evidence: ") and weeks[2]["why"] == "" and weeks[2]["ci_low"] > 0
+    typo = CliRunner().invoke(app, ["hypotheses", "--db", str(db_path), "--id", "china_mor"], env=env)
+    assert typo.exit_code == 1 and "no verdicts of 'china_mor' stored (known: china_more, needs_more)" in typo.output
 
 
 def test_a_change_to_inconclusive_says_why_in_the_log_and_the_alert():
