@@ -26,6 +26,8 @@ def register(app: typer.Typer) -> None:
         """Copy the warehouse into a fresh file and put it in place: DuckDB keeps a deleted row's space (an old
         model's vectors, a large delete) until such a copy. Lists the vectors per model id; needs no other process
         writing (it waits RADAR_READ_WAIT_SECONDS for one to finish)."""
+        import duckdb
+
         from warehouse.compact import CompactError, compact, vectors_by_model
         from warehouse.db import WarehouseBusy, connect
 
@@ -47,8 +49,8 @@ def register(app: typer.Typer) -> None:
             done = compact(settings.db, drop, wait_seconds=settings.read_wait_seconds)
         except WarehouseBusy as exc:
             fail(f"{exc}; run `radar compact` when no ingest or analyze is running")
-        except CompactError as exc:
-            fail(str(exc))
+        except (CompactError, duckdb.Error) as exc:  # a copy that differs, a file that is no radar warehouse
+            fail(str(exc).splitlines()[0])
         for model_id, n in stored.items():
             note = " (configured)" if model_id == current else " (dropped)" if model_id in drop else ""
             typer.echo(f"vectors of {model_id}{note}: {n}")

@@ -98,6 +98,11 @@ def test_compact_refuses_the_configured_model_an_unknown_one_and_a_busy_warehous
     assert busy.exit_code == 1 and "when no ingest or analyze is running" in busy.output
     assert snapshot(db_path) == kept and not list(db_path.parent.glob("*.compacting*"))
     assert os.path.exists(db_path)
+    stranger = db_path.parent / "notes.duckdb"
+    stranger.write_text("not a database")
+    wrong = runner.invoke(app, ["compact", "--db", str(stranger)])
+    assert wrong.exit_code == 1 and "not a valid DuckDB database file" in wrong.output
+    assert stranger.read_text() == "not a database"
 
 
 CRASH_WITH_WAL = """
