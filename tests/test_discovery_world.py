@@ -211,7 +211,11 @@ def test_promote_then_classify_labels_the_cluster_without_re_embedding(built, tm
     from models.catalogue import load_catalogue
 
     promoted = {n.narrative_id: n for n in load_catalogue(catalogue).narratives}["west_diplomacy_discovered"]
-    assert len(promoted.claims) == 5 and promoted.keywords
+    # its central passages, each text once (one article can reach several outlets of the world), at most 5
+    central = {" ".join(p["text"].split()) for (c,) in query(
+        db, "SELECT central FROM emerging_cluster_weekly WHERE cluster_id = ?", [cluster_id]) for p in json.loads(c or "[]")}
+    assert set(promoted.claims) <= central and len(set(promoted.claims)) == len(promoted.claims) == min(5, len(central))
+    assert promoted.keywords
     settings = built["settings"].model_copy(update={"db": db, "narratives": catalogue})
     counts = classify_flow(db_path=str(db), settings=settings)
     assert counts["embedded"] == 0 and query(db, "SELECT count(*) FROM embeddings")[0][0] == embeddings
