@@ -23,7 +23,7 @@ def latest_week(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def weekly_digest(con: duckdb.DuckDBPyConnection, week: str) -> str:
     """Markdown: the week's articles, its alerts of every kind, the narratives each camp claimed most against their
-    previous 4 weeks, the camp split and its crossings, and the feeds that need a look."""
+    previous 4 weeks, the camp split and its crossings, each forecast's verdict, and the feeds that need a look."""
     monday = week_start(week)
     sunday = monday + timedelta(days=6)
     [(articles, outlets)] = con.execute(
@@ -46,6 +46,7 @@ def weekly_digest(con: duckdb.DuckDBPyConnection, week: str) -> str:
     if not rows:
         lines.append("No narrative claimed in 2 or more articles of one camp.")
     lines += ["", "## Camp split", ""] + _split_lines(con, week)
+    lines += ["", "## Forecasts (config/hypotheses.yaml)", ""] + _forecast_lines(con, week)
     lines += ["", "## Feeds (as of their last fetch)", ""] + _feed_lines(con)
     return "\n".join(lines) + "\n"
 
@@ -63,6 +64,16 @@ def _split_lines(con: duckdb.DuckDBPyConnection, week: str) -> list[str]:
                           "WHERE o.week = ? AND o.crossed ORDER BY s.name", [week]).fetchall()
     lines += [f"- {name} crossed to {side}" for name, side in crossed]
     return lines
+
+
+def _forecast_lines(con: duckdb.DuckDBPyConnection, week: str) -> list[str]:
+    lines = []
+    for hypothesis_id, verdict, previous, value, low, high, reason in con.execute(
+            load_sql("queries/digest_forecasts"), {"week": week}).fetchall():
+        changed = f" (was {previous})" if previous and previous != verdict else ""
+        interval = "" if value is None else f", {value:.3g} [{low:.3g}, {high:.3g}]"
+        lines.append(f"- `{hypothesis_id}`: **{verdict}**{changed}{interval}" + (f"; {reason}" if reason else ""))
+    return lines or ["Not evaluated this week (run `radar analyze`)."]
 
 
 def _feed_lines(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -247,6 +247,9 @@ def test_digest_of_the_spike_week_names_its_alerts_split_and_feeds(demo_db, tmp_
     leader = next(line for line in claimed.splitlines() if line.startswith(f"- {spike['camp']}: "))
     assert leader.startswith(f"- {spike['camp']}: `{spike['narrative_id']}`")  # the planted narrative leads its camp
     assert "## Camp split" in text and "## Feeds" in text
+    forecasts = text.split("## Forecasts")[1].split("## ")[0]
+    assert forecasts.count("\n- `") == 4 and "- `china_pushes_sold_out`: **" in forecasts  # the 4 shipped forecasts
+    assert all("**inconclusive**" not in line or "; " in line for line in forecasts.splitlines())  # each says why
     latest = CliRunner().invoke(app, ["digest", "--db", db])
     assert latest.exit_code == 0 and latest.output.startswith("# narrative-radar digest, 2026-W08")
     assert CliRunner().invoke(app, ["digest", "--db", db, "--week", "2026-W99"]).exit_code == 1
