@@ -31,7 +31,8 @@ def bifurcation_task(writer: Writer, settings: Settings, since: date) -> tuple[i
 @task(name="hypotheses", cache_policy=NONE)
 def hypotheses_task(writer: Writer, settings: Settings) -> list[VerdictChange]:
     try:
-        return evaluate_hypotheses(writer, settings.hypotheses, settings.analysis_window_weeks)
+        return evaluate_hypotheses(writer, settings.hypotheses, settings.analysis_window_weeks,
+                                   whole_weeks_only=settings.hypotheses_whole_weeks)
     except HypothesisError as exc:  # a bad hypothesis file must not fail the analysis
         get_run_logger().error("hypotheses not evaluated: %s", exc)
         return []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.alert_step import newest_day
 from models.hypotheses import (
     ArticleRecord,
     Evaluation,
@@ -68,14 +69,19 @@ def _run_sql(con: duckdb.DuckDBPyConnection, h: Hypothesis, week: str) -> Evalua
     return sql_result(None if row is None else dict(zip(columns, row, strict=True)), h.params)
 
 
-def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 4) -> list[VerdictChange]:
-    """Evaluate every hypothesis on every week with labels and upsert the rows (deterministic, so idempotent).
+def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 4,
+                        whole_weeks_only: bool = False) -> list[VerdictChange]:
+    """Evaluate every hypothesis on every week with labels and upsert the rows (deterministic, so idempotent);
+    with `whole_weeks_only`, not the week under way (its Sunday after the newest classified day).
 
     Returns the verdict changes against the previous week that are new to the table, so re-running returns none.
     """
     hypotheses = load_hypotheses(path, default_window)
     with writer.transaction() as con:
         weeks = [w for (w,) in con.execute(load_sql("queries/hypothesis_weeks")).fetchall()]
+        if whole_weeks_only:
+            newest = newest_day(con)
+            weeks = [w for w in weeks if newest is not None and week_start(w) + timedelta(days=6) <= newest]
         records = _records(con)
         divergence = {w: {"labels": (d, p), "embedding": (e, ep)} for w, d, p, e, ep in con.execute(
             "SELECT week, divergence, p_value, embedding_index, embedding_p_value FROM bifurcation_weekly").fetchall()}

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     fetch_per_host: int = Field(2, ge=1)
     # Analytics defaults measured on real-text worlds (README "Trends, bifurcation and alerts").
     analysis_window_weeks: int = Field(4, ge=1, le=26, description="trailing weeks behind each weekly bifurcation and forecast verdict")
+    hypotheses_whole_weeks: bool = Field(
+        False, description="judge forecasts only on weeks that are over (about a week later, fewer verdict alerts); "
+                           "default: the week under way too, on its days so far")
     bifurcation_min_outlet_articles: int = Field(3, ge=1, description="articles an outlet needs in the window to count")
     bifurcation_alpha: float = Field(0.05, gt=0, lt=1, description="permutation p-value below which the camps differ and outlets get sides")
     bifurcation_min_margin: float = Field(0.2, ge=0, lt=1, description="relative distance margin for a confident side")

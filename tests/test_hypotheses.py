@@ -326,3 +326,28 @@ def test_a_change_to_inconclusive_says_why_in_the_log_and_the_alert():
         "hypothesis_id", "statement", "week", "previous", "verdict", "value", "ci_low", "ci_high", "reason")}}
     assert "→ *inconclusive* (the slope's interval clears the threshold but" in slack_text(evidence)
     assert "→ *supported* (value" in slack_text(evidence | {"verdict": "supported", "reason": ""})
+
+
+def test_whole_weeks_only_leaves_the_week_under_way_unjudged(db_path, tmp_path):
+    writer = Writer(db_path)
+    seed_warehouse(writer, 4)  # Monday 2026-W02 to Sunday 2026-W05: four whole weeks
+    path = write_file(tmp_path / "h.yaml", [
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+
+    def judged_weeks() -> list[str]:
+        with writer.transaction() as con:
+            return [w for (w,) in con.execute("SELECT week FROM hypothesis_weekly ORDER BY week").fetchall()]
+
+    evaluate_hypotheses(writer, path, whole_weeks_only=True)
+    assert judged_weeks() == ["2026-W02", "2026-W03", "2026-W04", "2026-W05"]  # the newest day is W05's Sunday
+    with writer.transaction() as con:  # Monday of 2026-W06 arrives
+        monday = MONDAY + timedelta(weeks=4)
+        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
+                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [monday])
+        con.execute("INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, catalog_hash, "
+                    "article_id, source_id, day) VALUES ('late', 'russia_sold_out_china', 0.7, 'claim', 'm', 'c', "
+                    "'china_friendly-0-0', 'china_friendly-0', ?)", [monday])
+    evaluate_hypotheses(writer, path)
+    assert judged_weeks()[-1] == "2026-W06"  # by default the week under way is judged on its days so far
+    evaluate_hypotheses(writer, path, whole_weeks_only=True)
+    assert judged_weeks()[-1] == "2026-W05"  # and its row goes again until the week is over
