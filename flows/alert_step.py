@@ -148,7 +148,7 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
         newest = newest_day(con)
     added = 0
     for c in changes:
-        day = week_alert_day(c.week, newest)
+        day = c.found_on or week_alert_day(c.week, newest)
         evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
                     "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
                     "ci_high": c.ci_high, "reason": c.reason}

@@ -351,3 +351,23 @@ def test_whole_weeks_only_leaves_the_week_under_way_unjudged(db_path, tmp_path):
     assert judged_weeks()[-1] == "2026-W06"  # by default the week under way is judged on its days so far
     evaluate_hypotheses(writer, path, whole_weeks_only=True)
     assert judged_weeks()[-1] == "2026-W05"  # and its row goes again until the week is over
+
+
+def test_a_whole_week_judged_days_after_its_end_dates_its_alert_that_day(db_path, tmp_path):
+    """Delivery sends the alerts of the last RADAR_ALERT_RECENT_DAYS (2) days: a whole week first judged on a
+    Wednesday (no article on its weekend) must not carry its Sunday, or its verdict change would never be sent."""
+    from flows.alert_step import store_verdict_changes
+
+    writer = Writer(db_path)
+    seed_warehouse(writer, 3)  # 2026-W02 to W04; china_friendly pushes "sold out" from W04 on
+    wednesday = MONDAY + timedelta(weeks=3, days=2)  # of 2026-W05
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
+                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [wednesday])
+    path = write_file(tmp_path / "h.yaml", [
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+    changes = evaluate_hypotheses(writer, path, whole_weeks_only=True)
+    assert [(c.week, c.verdict, c.found_on) for c in changes] == [("2026-W04", "supported", wednesday)]
+    assert store_verdict_changes(writer, changes) == 1
+    with writer.transaction() as con:
+        assert con.execute("SELECT day FROM alerts WHERE kind = 'hypothesis'").fetchall() == [(wednesday,)]
