@@ -19,6 +19,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,6 +38,33 @@ from warehouse.writer import Writer
 COOLDOWN_DAYS = 28  # as flows.alert_step.store_crossings
 
 
+@dataclass
+class WholeWeeks:
+    """A world's whole-week bifurcation, as the warehouse's `analyze` computes it: what a day-by-day replay starts
+    from (the sides each outlet holds after each week)."""
+
+    writer: Writer
+    camps: dict
+    first: date
+    last: date
+    weeks: list[str]
+    summaries: list
+    alignments: list
+    state_after: dict
+
+
+def whole_weeks(db: Path, params: BifurcationParams) -> WholeWeeks:
+    writer = Writer(db)
+    camps = dict(query(db, "SELECT source_id, camp FROM sources"))
+    days = [d for (d,) in query(db, "SELECT DISTINCT day FROM passage_classifications ORDER BY day")]
+    first, last = days[0], days[-1]
+    weeks = sorted({iso_week(first + timedelta(days=i)) for i in range((last - first).days + 1)})
+    span_start = week_start(weeks[0]) - timedelta(weeks=params.window_weeks - 1)
+    summaries, alignments = weekly_bifurcation(load_outlet_weeks(writer, span_start, last), camps, weeks, params, {})
+    state_after = {w: {a.source_id: (a.stable_side, a.streak) for a in alignments if a.week == w} for w in weeks}
+    return WholeWeeks(writer, camps, first, last, weeks, summaries, alignments, state_after)
+
+
 def judge_day(writer: Writer, camps: dict, params: BifurcationParams, weeks: list[str],
               state_after: dict[str, dict], day: date) -> tuple[list, list]:
     """The week of `day` judged on the rows published up to `day`, from the sides the earlier whole weeks left (an
@@ -51,27 +79,20 @@ def judge_day(writer: Writer, camps: dict, params: BifurcationParams, weeks: lis
 
 def daily_crossings(db: Path, params: BifurcationParams) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """(alerts on the daily path as (day, outlet, side), crossings of the whole-week run as (week, outlet))."""
-    writer = Writer(db)
+    world = whole_weeks(db, params)
     names = dict(query(db, "SELECT source_id, name FROM sources"))
-    camps = dict(query(db, "SELECT source_id, camp FROM sources"))
-    days = [d for (d,) in query(db, "SELECT DISTINCT day FROM passage_classifications ORDER BY day")]
-    first, last = days[0], days[-1]
-    weeks = sorted({iso_week(first + timedelta(days=i)) for i in range((last - first).days + 1)})
-    span_start = week_start(weeks[0]) - timedelta(weeks=params.window_weeks - 1)
-    _, whole = weekly_bifurcation(load_outlet_weeks(writer, span_start, last), camps, weeks, params, {})
-    state_after = {w: {a.source_id: (a.stable_side, a.streak) for a in whole if a.week == w} for w in weeks}
     alerts: list[tuple[str, str, str]] = []
     last_alert: dict[tuple[str, str], date] = {}
-    day = first
-    while day <= last:
-        _, today = judge_day(writer, camps, params, weeks, state_after, day)
+    day = world.first
+    while day <= world.last:
+        _, today = judge_day(world.writer, world.camps, params, world.weeks, world.state_after, day)
         for a in today:
             key = (a.source_id, a.stable_side or "")
             if a.crossed and not (key in last_alert and (day - last_alert[key]).days < COOLDOWN_DAYS):
                 last_alert[key] = day
                 alerts.append((day.isoformat(), names[a.source_id], a.stable_side or ""))
         day += timedelta(days=1)
-    return alerts, [(a.week, names[a.source_id]) for a in whole if a.crossed]
+    return alerts, [(a.week, names[a.source_id]) for a in world.alignments if a.crossed]
 
 
 def judged(world: World, alerts: list[tuple[str, str, str]]) -> dict:

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from verdicts_daily import TARGET, whole_weeks, with_test_params
+from crossing_daily import whole_weeks
+from verdicts_daily import TARGET, verdict_inputs, with_test_params
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings
@@ -61,9 +62,10 @@ def main() -> None:
                 continue
             worlds += 1
             world = whole_weeks(db, settings.bifurcation_params())
+            records, divergence = verdict_inputs(world)
             for name in args.candidates:
                 (h,) = with_test_params(base, CANDIDATES[name])
-                verdicts = [evaluate(h, w, world.records, world.divergence).verdict for w in world.weeks]
+                verdicts = [evaluate(h, w, records, divergence).verdict for w in world.weeks]
                 tally = tallies[name]
                 if planted and verdicts[-1] == "supported":
                     tally["planted_supported_last_week"] += 1

@@ -24,7 +24,7 @@ import json
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -32,17 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from crossing_daily import judge_day
-from realworld import add_world_arguments, ingest_world_served, load_docs, plan_world, query
+from crossing_daily import WholeWeeks, judge_day, whole_weeks
+from realworld import add_world_arguments, ingest_world_served, load_docs, plan_world
 
 import flows  # noqa: F401  (environment defaults)
-from flows.bifurcation_step import load_outlet_weeks
 from flows.hypotheses_step import _records
 from flows.settings import Settings
-from models.bifurcation import BifurcationParams, BifurcationWeek, weekly_bifurcation
+from models.bifurcation import BifurcationParams, BifurcationWeek
 from models.hypotheses import Hypothesis, evaluate, load_hypotheses
 from models.weeks import iso_week, week_start
-from warehouse.writer import Writer
 
 TARGET = "camps_diverge"
 
@@ -54,32 +52,11 @@ def indices(w: BifurcationWeek) -> dict:
             "embedding": (emb.index if emb else None, emb.p_value if emb else None)}
 
 
-@dataclass
-class WholeWeeks:
-    """A world's whole-week bifurcation, as the warehouse's `analyze` computes it, with what a replay needs."""
-
-    writer: Writer
-    camps: dict
-    records: list
-    first: date
-    last: date
-    weeks: list[str]
-    divergence: dict
-    state_after: dict
-
-
-def whole_weeks(db: Path, params: BifurcationParams) -> WholeWeeks:
-    writer = Writer(db)
-    camps = dict(query(db, "SELECT source_id, camp FROM sources"))
-    with writer.transaction() as con:
+def verdict_inputs(world: WholeWeeks) -> tuple[list, dict]:
+    """The articles' label records and the whole weeks' (index, p) pairs that `evaluate` reads."""
+    with world.writer.transaction() as con:
         records = _records(con)
-    days = [d for (d,) in query(db, "SELECT DISTINCT day FROM passage_classifications ORDER BY day")]
-    first, last = days[0], days[-1]
-    weeks = sorted({iso_week(first + timedelta(days=i)) for i in range((last - first).days + 1)})
-    span_start = week_start(weeks[0]) - timedelta(weeks=params.window_weeks - 1)
-    summaries, alignments = weekly_bifurcation(load_outlet_weeks(writer, span_start, last), camps, weeks, params, {})
-    state_after = {w: {a.source_id: (a.stable_side, a.streak) for a in alignments if a.week == w} for w in weeks}
-    return WholeWeeks(writer, camps, records, first, last, weeks, {s.week: indices(s) for s in summaries}, state_after)
+    return records, {s.week: indices(s) for s in world.summaries}
 
 
 def with_test_params(hypotheses: list[Hypothesis], overrides: dict) -> list[Hypothesis]:
@@ -90,8 +67,9 @@ def with_test_params(hypotheses: list[Hypothesis], overrides: dict) -> list[Hypo
 def replay(db: Path, params: BifurcationParams, hypotheses: list) -> dict:
     """Verdicts per (hypothesis, week) on whole weeks, and the daily path's verdicts and alerts."""
     world = whole_weeks(db, params)
-    writer, camps, records, weeks, whole_div = world.writer, world.camps, world.records, world.weeks, world.divergence
-    first, last, state_after = world.first, world.last, world.state_after
+    records, whole_div = verdict_inputs(world)
+    writer, camps, weeks, first, last, state_after = (world.writer, world.camps, world.weeks, world.first, world.last,
+                                                      world.state_after)
     whole = {(h.id, w): evaluate(h, w, records, whole_div).verdict for h in hypotheses for w in weeks}
 
     def changes(verdicts: dict) -> set[tuple[str, str, str]]:
