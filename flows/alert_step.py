@@ -129,11 +129,16 @@ def newest_day(con) -> date | None:
 
 
 def week_alert_day(week: str, newest: date | None) -> date:
-    """The day an alert about an ISO week carries: its Sunday, or the newest classified day while the week is under
-    way. Delivery sends only alerts of the last `alert_recent_days` (measured from the newest day), so a week's
-    Monday would hold back anything found on its Thursday or later."""
+    """The day an alert about an ISO week carries: the newest classified day while the week is under way and for the
+    week before it (a change found days after that week ended: its weekend's articles fetched late, or a week judged
+    only once whole), older weeks' Sunday. Delivery sends only alerts of the last `alert_recent_days` (measured from
+    the newest day), so any earlier day would hold back a change found today; older weeks keep their Sunday so a first
+    run over months of history does not deliver them all. An alert keeps the day it was stored with."""
     sunday = week_sunday(week)
-    return min(sunday, newest) if newest is not None else sunday
+    if newest is None:
+        return sunday
+    newest_sunday = newest + timedelta(days=7 - newest.isoweekday())
+    return newest if sunday >= newest_sunday - timedelta(days=7) else sunday
 
 
 def store_verdict_changes(writer: Writer, changes: list) -> int:
@@ -148,7 +153,7 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
         newest = newest_day(con)
     added = 0
     for c in changes:
-        day = c.found_on or week_alert_day(c.week, newest)
+        day = week_alert_day(c.week, newest)
         evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
                     "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
                     "ci_high": c.ci_high, "reason": c.reason}

@@ -6,7 +6,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -41,7 +41,6 @@ class VerdictChange:
     ci_low: float | None
     ci_high: float | None
     reason: str = ""
-    found_on: date | None = None  # the alert's day when not the week's own (a whole week judged days after its end)
 
 
 def _records(con: duckdb.DuckDBPyConnection) -> list[ArticleRecord]:
@@ -109,11 +108,8 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
                     "ci_high": e.ci_high, "evidence": e.evidence, "verdict": e.verdict, "reason": e.reason,
                 })
                 if previous is not None and e.verdict != previous and stored.get((h.id, week)) != e.verdict:
-                    # a whole week is judged once the newest day passed its end, maybe days later: date the alert
-                    # that day, so delivery (the last RADAR_ALERT_RECENT_DAYS) still sends the newest week's change
-                    found_on = newest if whole_weeks_only and week == weeks[-1] else None
                     changes.append(VerdictChange(h.id, h.statement, week, previous, e.verdict, e.value, e.ci_low,
-                                                 e.ci_high, e.reason, found_on))
+                                                 e.ci_high, e.reason))
                 previous = e.verdict
     log.info("hypotheses: %d evaluated on %d weeks, %d verdict changes", len(hypotheses), len(weeks), len(changes))
     return changes

@@ -167,6 +167,24 @@ def test_an_outlet_crossing_is_an_alert_once_per_outlet_and_side_and_is_delivere
     assert {r["kind"] for r in everything} == {"crossing"}  # no spike was detected in this test
 
 
+def test_a_crossing_of_the_week_before_found_late_carries_the_day_found_and_older_ones_their_sunday(writer, db_path):
+    """The newest day is Thursday 2026-04-09 (2026-W15): a crossing first computed in the week before it (its last
+    articles fetched late) is dated that Thursday, within the 2 recent days delivery sends; an older week's keeps its
+    Sunday, so a first run over history does not send it."""
+    from flows.alert_step import store_crossings
+
+    with writer.transaction() as con:
+        con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES ('s2', "
+                    "'Outlet Two', 'http://127.0.0.1/b', 'russia_friendly', 'en', NULL)")
+        for week, source_id in (("2026-W14", "s1"), ("2026-W12", "s2")):
+            con.execute("INSERT INTO outlet_alignment_weekly VALUES (?, ?, 'russia_friendly', 0.1, 0.3, 0.5, 8, 40, "
+                        "'china_friendly', 0, true, ?)", [week, source_id, json.dumps({"to": "china_friendly"})])
+    assert store_crossings(writer) == 2
+    with writer.transaction() as con:
+        days = dict(con.execute("SELECT narrative_id, day FROM alerts WHERE kind = 'crossing'").fetchall())
+    assert days == {"crossing:s1": date(2026, 4, 9), "crossing:s2": date(2026, 3, 22)}
+
+
 def test_the_runs_artifact_lists_new_spikes_and_the_other_new_alerts_by_headline():
     from flows.analyze import alerts_markdown
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from werkzeug import Response
 
+from flows.alert_step import deliver_pending, store_verdict_changes, week_sunday
 from flows.hypotheses_step import evaluate_hypotheses
+from flows.settings import Settings
 from models.hypotheses import (
     ArticleRecord,
     HypothesisError,
@@ -356,8 +359,6 @@ def test_whole_weeks_only_leaves_the_week_under_way_unjudged(db_path, tmp_path):
 def test_a_whole_week_judged_days_after_its_end_dates_its_alert_that_day(db_path, tmp_path):
     """Delivery sends the alerts of the last RADAR_ALERT_RECENT_DAYS (2) days: a whole week first judged on a
     Wednesday (no article on its weekend) must not carry its Sunday, or its verdict change would never be sent."""
-    from flows.alert_step import store_verdict_changes
-
     writer = Writer(db_path)
     seed_warehouse(writer, 3)  # 2026-W02 to W04; china_friendly pushes "sold out" from W04 on
     wednesday = MONDAY + timedelta(weeks=3, days=2)  # of 2026-W05
@@ -367,7 +368,47 @@ def test_a_whole_week_judged_days_after_its_end_dates_its_alert_that_day(db_path
     path = write_file(tmp_path / "h.yaml", [
         pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
     changes = evaluate_hypotheses(writer, path, whole_weeks_only=True)
-    assert [(c.week, c.verdict, c.found_on) for c in changes] == [("2026-W04", "supported", wednesday)]
+    assert [(c.week, c.verdict) for c in changes] == [("2026-W04", "supported")]
     assert store_verdict_changes(writer, changes) == 1
     with writer.transaction() as con:
         assert con.execute("SELECT day FROM alerts WHERE kind = 'hypothesis'").fetchall() == [(wednesday,)]
+
+
+def test_a_finished_weeks_change_found_days_late_is_dated_and_delivered_that_day(db_path, tmp_path, httpserver):
+    """The default (daily) path: the week before the newest day's week changes its verdict when its last articles
+    arrive days late (here first seen on the Wednesday after it); dated its Sunday, the change would fall outside the
+    2 recent days that delivery sends. Weeks before it keep their Sunday (a first run over history)."""
+    writer = Writer(db_path)
+    seed_warehouse(writer, 3)  # 2026-W02 to W04; china_friendly pushes "sold out" from W04 on
+    wednesday = MONDAY + timedelta(weeks=3, days=2)  # of 2026-W05
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
+                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [wednesday])
+    path = write_file(tmp_path / "h.yaml", [
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+    changes = evaluate_hypotheses(writer, path)
+    assert ("2026-W04", "supported") in [(c.week, c.verdict) for c in changes]
+    store_verdict_changes(writer, changes)
+    received = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: received.append(request.get_json()) or Response("ok"))
+    deliver_pending(writer, httpserver.url_for("/hook"), recent_days=Settings().alert_recent_days)
+    assert any("in 2026-W04" in r["text"] and "*supported*" in r["text"] for r in received)
+    with writer.transaction() as con:
+        days = dict(con.execute("SELECT evidence->>'week', day FROM alerts WHERE kind = 'hypothesis'").fetchall())
+    assert days["2026-W04"] == wednesday
+
+
+def test_an_older_weeks_change_keeps_its_sunday(db_path, tmp_path):
+    writer = Writer(db_path)
+    seed_warehouse(writer, 4)  # 2026-W02 to W05
+    wednesday = MONDAY + timedelta(weeks=4, days=2)  # of 2026-W06: W04 is two weeks back
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
+                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [wednesday])
+    path = write_file(tmp_path / "h.yaml", [
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+    store_verdict_changes(writer, evaluate_hypotheses(writer, path))
+    with writer.transaction() as con:
+        days = dict(con.execute("SELECT evidence->>'week', day FROM alerts WHERE kind = 'hypothesis'").fetchall())
+    assert days["2026-W04"] == week_sunday("2026-W04")
