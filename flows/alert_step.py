@@ -252,22 +252,40 @@ def slack_text(evidence: dict) -> str:
     return "\n".join(lines)
 
 
-def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retries: int = 2, timeout: float = 10.0) -> tuple[int, int]:
-    """POST undelivered recent alerts to the webhook; returns (delivered, failed). Failures are retried next run."""
-    if not webhook:
-        return 0, 0
+def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retries: int = 2, timeout: float = 10.0,
+                    retry_days: int = 14) -> tuple[int, int]:
+    """POST the alerts that are due to the webhook; returns (delivered, failed).
+
+    Due (`queries/alerts_due`): not delivered and within `recent_days` of the newest classified day, or within
+    `retry_days` of it and either on a day the previous pass had not seen (runs were missed) or due before and not
+    delivered (the webhook was down). A first pass over history sends only what is recent, so a backfill does not flood
+    the webhook. Due alerts are marked (`delivery_error`) before any POST, so a run killed half-way leaves them due.
+    After a failure of the webhook itself (connection, timeout, 5xx, 429) the rest wait for the next run instead of
+    each waiting out its own timeouts.
+    """
     with writer.transaction() as con:
         newest = newest_day(con)
         if newest is None:
             return 0, 0
-        pending = con.execute(
-            "SELECT alert_id, evidence FROM alerts WHERE delivered_at IS NULL AND day >= ? ORDER BY day, alert_id",
-            [newest - timedelta(days=recent_days)],
-        ).fetchall()
-    delivered = failed = 0
+        row = con.execute("SELECT day FROM delivery_state WHERE name = 'newest_day'").fetchone()
+        con.execute("INSERT INTO delivery_state VALUES ('newest_day', ?) ON CONFLICT (name) DO UPDATE SET day = "
+                    "excluded.day", [newest])
+        if not webhook:
+            return 0, 0
+        pending = con.execute(load_sql("queries/alerts_due"), {
+            "recent_from": newest - timedelta(days=recent_days), "retry_from": newest - timedelta(days=retry_days),
+            "seen": row[0] if row else None}).fetchall()
+        con.execute("UPDATE alerts SET delivery_error = coalesce(delivery_error, 'due, not sent yet') "
+                    "WHERE list_contains($ids, alert_id)", {"ids": [a for a, _ in pending]})
+    delivered = failed = waiting = 0
+    webhook_down = None
     with httpx.Client(timeout=timeout, trust_env=False) as client:
         for alert_id, evidence in pending:
-            error = _post(client, webhook, {"text": slack_text(json.loads(evidence)), "alert_id": alert_id}, retries)
+            if webhook_down:
+                waiting += 1
+                continue
+            error, down = _post(client, webhook, {"text": slack_text(json.loads(evidence)), "alert_id": alert_id},
+                                retries)
             with writer.transaction() as con:
                 if error is None:
                     con.execute("UPDATE alerts SET delivered_at = now(), delivery_attempts = delivery_attempts + 1, "
@@ -279,21 +297,25 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
                 delivered += 1
             else:
                 failed += 1
+                webhook_down = error if down else None
                 log.warning("alert %s not delivered (will retry next run): %s", alert_id, error)
-    return delivered, failed
+    if waiting:
+        log.warning("webhook failing (%s): %d more alerts wait for the next run", webhook_down, waiting)
+    return delivered, failed + waiting
 
 
-def _post(client: httpx.Client, url: str, payload: dict, retries: int) -> str | None:
+def _post(client: httpx.Client, url: str, payload: dict, retries: int) -> tuple[str | None, bool]:
+    """(error or None, whether the webhook itself failed rather than refused this payload)."""
     error = None
     for attempt in range(retries + 1):
         try:
             response = client.post(url, json=payload)
             if response.status_code < 300:
-                return None
+                return None, False
             error = f"HTTP {response.status_code}"
             if response.status_code < 500 and response.status_code != 429:
-                return error
+                return error, False
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
         time.sleep(0.2 * 2**attempt)
-    return error
+    return error, True

@@ -67,7 +67,7 @@ def spikes_task(writer: Writer, settings: Settings, since: date) -> list[NewAler
 @task(name="deliver-alerts", cache_policy=NONE)
 def deliver_task(writer: Writer, settings: Settings) -> tuple[int, int]:
     webhook = settings.alert_webhook.get_secret_value() if settings.alert_webhook else None
-    return deliver_pending(writer, webhook, settings.alert_recent_days)
+    return deliver_pending(writer, webhook, settings.alert_recent_days, retry_days=settings.alert_retry_days)
 
 
 def alerts_markdown(alerts: list[NewAlert], others: list[tuple[date, str, str]] | None = None) -> str:

@@ -73,7 +73,13 @@ class Settings(BaseSettings):
     leadlag_alpha: float = Field(0.05, gt=0, lt=1, description="chance of any false lead per week across narratives and pairs (max-T permutation null)")
     leadlag_min_articles: int = Field(6, ge=1, description="articles a camp or tier needs on a narrative in the window")
     leadlag_wave_gap_days: int = Field(3, ge=1, description="days without a narrative before an article opens a new wave")
-    alert_recent_days: int = Field(2, ge=0, description="only alerts this close to the newest day are delivered")
+    alert_recent_days: int = Field(
+        2, ge=0, description="alerts this close to the newest day are delivered (a first run over history sends only these)"
+    )
+    alert_retry_days: int = Field(
+        14, ge=0, description="alerts not sent when due (webhook down) or of days missed runs never saw: sent while this "
+        "close to the newest day"
+    )
     feed_failing_after: int = Field(3, ge=1, description="failed fetches in a row that flag a feed as failing")
     feed_silent_multiple: float = Field(
         4.0, gt=0, description="a feed quiet for more than this many of its usual intervals is flagged silent"

@@ -88,9 +88,81 @@ def test_webhook_gets_recent_alerts_once_and_failures_are_retried(writer, db_pat
     assert deliver_pending(writer, url, recent_days=7, retries=1) == (0, 0)  # never twice
     assert len(received) == 2 and all("hot" in r["text"] and "Outlet One" in r["text"] for r in received)
     con = duckdb.connect(str(db_path), read_only=True)
-    rows = con.execute("SELECT day, delivered_at IS NOT NULL, delivery_attempts FROM alerts ORDER BY day").fetchall()
+    rows = con.execute("SELECT day, delivered_at IS NOT NULL, delivery_attempts FROM alerts "
+                       "ORDER BY day, delivery_attempts").fetchall()
     con.close()
-    assert rows == [(OLD_SPIKE_DAY, False, 0), (OLD_SPIKE_DAY, False, 0), (SPIKE_DAY, True, 2), (SPIKE_DAY, True, 2)]
+    # the webhook failed on the first alert (3 POSTs), so the second waited for the next run instead of failing too
+    assert rows == [(OLD_SPIKE_DAY, False, 0), (OLD_SPIKE_DAY, False, 0), (SPIKE_DAY, True, 1), (SPIKE_DAY, True, 2)]
+
+
+def hold_days_after(writer: Writer, last: date) -> None:
+    """Classified passages after `last` leave the warehouse (kept aside): the newest day becomes `last`."""
+    with writer.transaction() as con:
+        con.execute("CREATE TABLE IF NOT EXISTS held AS SELECT * FROM passage_classifications LIMIT 0")
+        con.execute("INSERT INTO held SELECT * FROM passage_classifications WHERE day > ?", [last])
+        con.execute("DELETE FROM passage_classifications WHERE day > ?", [last])
+
+
+def release_days_until(writer: Writer, last: date) -> None:
+    """The held passages up to `last` arrive: the newest day becomes `last`."""
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications SELECT * FROM held WHERE day <= ?", [last])
+        con.execute("DELETE FROM held WHERE day <= ?", [last])
+
+
+def test_a_spike_is_delivered_when_the_webhook_comes_back_days_later(db_path, httpserver):
+    """Default settings: the webhook is down from the spike's day for 3 daily runs; the spike goes out on the 4th
+    (3 days after it, beyond the 2 recent days that delivery sent before), once; an older spike, not recent on the
+    first pass, is never sent."""
+    writer = seed(db_path)
+    hold_days_after(writer, SPIKE_DAY)
+    detect_and_store(writer, Settings().spike_params())
+    state = {"up": False}
+    received = []
+
+    def hook(request):
+        if not state["up"]:
+            return Response("down", status=503)
+        received.append(request.get_json())
+        return Response("ok")
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(hook)
+    url = httpserver.url_for("/hook")
+    settings = Settings()
+
+    def deliver(**overrides) -> tuple[int, int]:
+        params = {"recent_days": settings.alert_recent_days, "retry_days": settings.alert_retry_days} | overrides
+        return deliver_pending(writer, url, retries=0, **params)
+
+    assert deliver() == (0, 2)  # the spike's 2 alerts (all camps, its camp); not the older spike's
+    for day in (1, 2, 3):
+        release_days_until(writer, SPIKE_DAY + timedelta(days=day))
+        if day < 3:
+            assert deliver() == (0, 2)
+    assert deliver(retry_days=2) == (0, 0)  # a retry window of 2 days has passed: no longer tried
+    state["up"] = True
+    assert deliver() == (2, 0)
+    release_days_until(writer, START + timedelta(days=DAYS))
+    assert deliver() == (0, 0)  # never twice
+    assert len(received) == 2 and all(f"on {SPIKE_DAY}" in r["text"] for r in received)
+
+
+def test_after_missed_runs_the_caught_up_days_alerts_are_delivered(db_path, httpserver):
+    """Runs stopped after the day before the spike; the next run, 4 days later, catches up the missed days and
+    sends the spike found in them (3 days before its newest day); the older spike, before the missed days, is not."""
+    writer = seed(db_path)
+    hold_days_after(writer, SPIKE_DAY - timedelta(days=1))
+    received = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: received.append(request.get_json()) or Response("ok"))
+    url = httpserver.url_for("/hook")
+    settings = Settings()
+    detect_and_store(writer, settings.spike_params())
+    assert deliver_pending(writer, url, settings.alert_recent_days, retry_days=settings.alert_retry_days) == (0, 0)
+    release_days_until(writer, SPIKE_DAY + timedelta(days=3))
+    assert {a.day for a in detect_and_store(writer, settings.spike_params())} == {SPIKE_DAY}
+    assert deliver_pending(writer, url, settings.alert_recent_days, retry_days=settings.alert_retry_days) == (2, 0)
+    assert all(f"on {SPIKE_DAY}" in r["text"] for r in received)
 
 
 def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(writer, db_path, httpserver):
