@@ -257,9 +257,10 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
     """POST the alerts that are due to the webhook; returns (delivered, failed).
 
     Due (`queries/alerts_due`): not delivered and within `recent_days` of the newest classified day, or within
-    `retry_days` of it and either on a day the previous pass had not seen (runs were missed) or due before and not
-    delivered (the webhook was down). A first pass over history sends only what is recent, so a backfill does not flood
-    the webhook. Due alerts are marked (`delivery_error`) before any POST, so a run killed half-way leaves them due.
+    `retry_days` of it and either stored since the previous pass (runs were missed, or a feed's late articles made a
+    spike of an earlier day) or due before and not delivered (the webhook was down). A first pass over history sends
+    only what is recent, so a backfill does not flood the webhook. Due alerts are marked (`delivery_error`) before any
+    POST, so a run killed half-way leaves them due.
     After a failure of the webhook itself (connection, timeout, 5xx, 429) the rest wait for the next run instead of
     each waiting out its own timeouts.
     """
@@ -267,14 +268,15 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
         newest = newest_day(con)
         if newest is None:
             return 0, 0
-        row = con.execute("SELECT day FROM delivery_state WHERE name = 'newest_day'").fetchone()
-        con.execute("INSERT INTO delivery_state VALUES ('newest_day', ?) ON CONFLICT (name) DO UPDATE SET day = "
-                    "excluded.day", [newest])
+        row = con.execute("SELECT value FROM analysis_state WHERE name = 'alerts_delivery_pass'").fetchone()
+        # now() is this transaction's start: alerts stored after it are new to the next pass
+        con.execute("INSERT INTO analysis_state VALUES ('alerts_delivery_pass', now()) ON CONFLICT (name) "
+                    "DO UPDATE SET value = excluded.value")
         if not webhook:
             return 0, 0
         pending = con.execute(load_sql("queries/alerts_due"), {
             "recent_from": newest - timedelta(days=recent_days), "retry_from": newest - timedelta(days=retry_days),
-            "seen": row[0] if row else None}).fetchall()
+            "last_pass": row[0] if row else None}).fetchall()
         con.execute("UPDATE alerts SET delivery_error = coalesce(delivery_error, 'due, not sent yet') "
                     "WHERE list_contains($ids, alert_id)", {"ids": [a for a, _ in pending]})
     delivered = failed = waiting = 0

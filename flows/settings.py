@@ -77,8 +77,8 @@ class Settings(BaseSettings):
         2, ge=0, description="alerts this close to the newest day are delivered (a first run over history sends only these)"
     )
     alert_retry_days: int = Field(
-        14, ge=0, description="alerts not sent when due (webhook down) or of days missed runs never saw: sent while this "
-        "close to the newest day"
+        14, ge=0, description="alerts not sent when due (webhook down) or stored since the previous run (missed runs, late "
+        "articles): sent while this close to the newest day"
     )
     feed_failing_after: int = Field(3, ge=1, description="failed fetches in a row that flag a feed as failing")
     feed_silent_multiple: float = Field(

@@ -165,6 +165,27 @@ def test_after_missed_runs_the_caught_up_days_alerts_are_delivered(db_path, http
     assert all(f"on {SPIKE_DAY}" in r["text"] for r in received)
 
 
+def test_a_spike_that_late_articles_make_is_delivered(db_path, httpserver):
+    """The spike day's articles arrive 6 days late (a feed that was failing): the spike found then is sent, though
+    its day was seen before (within the 14-day retry window); a first pass over history (the older spike) sends
+    nothing."""
+    writer = seed(db_path)
+    with writer.transaction() as con:
+        con.execute("CREATE TABLE held AS SELECT * FROM passage_classifications WHERE day = ?", [SPIKE_DAY])
+        con.execute("DELETE FROM passage_classifications WHERE day = ?", [SPIKE_DAY])
+    received = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: received.append(request.get_json()) or Response("ok"))
+    url = httpserver.url_for("/hook")
+    settings = Settings()
+    assert {a.day for a in detect_and_store(writer, settings.spike_params())} == {OLD_SPIKE_DAY}
+    assert deliver_pending(writer, url, settings.alert_recent_days, retry_days=settings.alert_retry_days) == (0, 0)
+    release_days_until(writer, SPIKE_DAY)
+    assert {a.day for a in detect_and_store(writer, settings.spike_params())} == {SPIKE_DAY}
+    assert deliver_pending(writer, url, settings.alert_recent_days, retry_days=settings.alert_retry_days) == (2, 0)
+    assert len(received) == 2 and all(f"on {SPIKE_DAY}" in r["text"] for r in received)
+
+
 def test_a_hypothesis_verdict_change_is_an_alert_stored_once_and_delivered(writer, db_path, httpserver):
     from flows.alert_step import store_verdict_changes
     from flows.hypotheses_step import VerdictChange
