@@ -279,12 +279,13 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
             "last_pass": row[0] if row else None}).fetchall()
         con.execute("UPDATE alerts SET delivery_error = coalesce(delivery_error, 'due, not sent yet') "
                     "WHERE list_contains($ids, alert_id)", {"ids": [a for a, _ in pending]})
-    delivered = failed = waiting = 0
+    delivered = failed = 0
     webhook_down = None
+    waiting: list[str] = []
     with httpx.Client(timeout=timeout, trust_env=False) as client:
         for alert_id, evidence in pending:
             if webhook_down:
-                waiting += 1
+                waiting.append(alert_id)
                 continue
             error, down = _post(client, webhook, {"text": slack_text(json.loads(evidence)), "alert_id": alert_id},
                                 retries)
@@ -302,8 +303,11 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
                 webhook_down = error if down else None
                 log.warning("alert %s not delivered (will retry next run): %s", alert_id, error)
     if waiting:
-        log.warning("webhook failing (%s): %d more alerts wait for the next run", webhook_down, waiting)
-    return delivered, failed + waiting
+        with writer.transaction() as con:
+            con.execute("UPDATE alerts SET delivery_error = $why WHERE list_contains($ids, alert_id)",
+                        {"why": f"held back: the webhook failed on another alert ({webhook_down})", "ids": waiting})
+        log.warning("webhook failing (%s): %d more alerts wait for the next run", webhook_down, len(waiting))
+    return delivered, failed + len(waiting)
 
 
 def _post(client: httpx.Client, url: str, payload: dict, retries: int) -> tuple[str | None, bool]:

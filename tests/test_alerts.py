@@ -135,6 +135,10 @@ def test_a_spike_is_delivered_when_the_webhook_comes_back_days_later(db_path, ht
         return deliver_pending(writer, url, retries=0, **params)
 
     assert deliver() == (0, 2)  # the spike's 2 alerts (all camps, its camp); not the older spike's
+    listed = CliRunner().invoke(app, ["alerts", "--db", str(db_path), "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    waiting = sorted(r["waiting"] or "" for r in json.loads(listed.output) if r["day"] == SPIKE_DAY.isoformat())
+    assert waiting == ["HTTP 503 (1 tries)", "held back: the webhook failed on another alert (HTTP 503) (0 tries)"]
     for day in (1, 2, 3):
         release_days_until(writer, SPIKE_DAY + timedelta(days=day))
         if day < 3:

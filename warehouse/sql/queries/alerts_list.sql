@@ -4,7 +4,10 @@ SELECT day, narrative_id, CASE WHEN camp = '*' THEN 'all camps' ELSE camp END AS
        round(score, 1) AS "-log10 p",
        json_extract_string(evidence, '$.top_passages[0].outlet') AS top_outlet,
        left(json_extract_string(evidence, '$.top_passages[0].text'), 90) AS top_passage,
-       delivered_at IS NOT NULL AS delivered
+       delivered_at IS NOT NULL AS delivered,
+       -- why a due alert is not sent yet (webhook down; another alert's failure held it back)
+       CASE WHEN delivered_at IS NULL AND delivery_error IS NOT NULL
+            THEN delivery_error || ' (' || delivery_attempts || ' tries)' END AS waiting
 FROM alerts
 WHERE kind = 'spike' AND ($since IS NULL OR day >= CAST($since AS DATE))
 ORDER BY day, narrative_id, camp
