@@ -16,12 +16,13 @@ class Source:
     language: str
     homepage: str
     tier: str | None = None  # state | alt | mainstream (TIERS), or free text; None when not given
+    fixed_id: str | None = None  # the sources file's `id:`: keeps an outlet's history when its feed moves
 
     @property
     def source_id(self) -> str:
         from extractors.identity import source_id_for
 
-        return source_id_for(self.feed_url)
+        return self.fixed_id or source_id_for(self.feed_url)
 
 
 @dataclass(frozen=True)

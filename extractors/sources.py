@@ -13,9 +13,10 @@ from extractors.records import Source
 
 CAMPS = ("russia_friendly", "china_friendly", "resistance", "alt_independent", "western_mainstream")
 FIELDS = ("name", "feed_url", "camp", "language", "homepage")
-OPTIONAL_FIELDS = ("tier",)
+OPTIONAL_FIELDS = ("tier", "id")
 TIERS = ("state", "alt", "mainstream")  # the usual tiers; other words are allowed (lower case, no spaces)
 _TIER_WORD = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+_SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 class SourcesError(ValueError):
@@ -48,6 +49,7 @@ def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
         raise SourcesError(f"{label}:line 1: 'sources:' must hold a list of outlets")
     sources: list[Source] = []
     seen: dict[str, int] = {}
+    ids: dict[str, int] = {}
     for node in items.value:
         line = node.start_mark.line + 1
         where = f"{label}:line {line}"
@@ -73,7 +75,14 @@ def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
         tier = str(values.get("tier") or "").strip() or None
         if tier is not None and not _TIER_WORD.fullmatch(tier):
             raise SourcesError(f"{where}: tier {tier!r} must be one lower-case word such as {', '.join(TIERS)}")
-        sources.append(Source(**{f: str(values[f]).strip() for f in FIELDS}, tier=tier))
+        fixed_id = str(values.get("id") or "").strip() or None
+        if fixed_id is not None and not _SOURCE_ID.fullmatch(fixed_id):
+            raise SourcesError(f"{where}: id {fixed_id!r} must be 1-64 letters, digits, '_', '.' or '-'")
+        source = Source(**{f: str(values[f]).strip() for f in FIELDS}, tier=tier, fixed_id=fixed_id)
+        if source.source_id in ids:  # an id given twice, or given to one outlet and derived from another's feed
+            raise SourcesError(f"{where}: duplicate id {source.source_id!r} (first at line {ids[source.source_id]})")
+        ids[source.source_id] = line
+        sources.append(source)
     if not sources:
         raise SourcesError(f"{label}: no sources listed")
     return sources

@@ -78,7 +78,7 @@ def process_feed(
     """
     fetched_at = now()
     with writer.transaction() as con:
-        etag, last_modified = store.last_validators(con, source.source_id)
+        etag, last_modified = store.last_validators(con, source.source_id, source.feed_url)
     try:
         result = fetcher.fetch(source.feed_url, accept=FEED_TYPES, etag=etag, last_modified=last_modified)
         if result.not_modified:

@@ -115,11 +115,19 @@ def daily_ingest(
     writer = Writer(db_file, wait_seconds=settings.write_wait_seconds)
     run_id = str(uuid.uuid4())
     with writer.transaction() as con:
+        moved = store.moved_feeds(con, sources)
         store.upsert_sources(con, sources)
         store.start_run(con, run_id, "daily-ingest", now())
         set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
                           settings.feed_silent_floor_days)
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
+    pinned = {s.source_id for s in sources if s.fixed_id}
+    for name, source_id, stored_id, stored_url, stored_articles in moved:
+        advice = ("" if source_id in pinned else
+                  f"; if its feed moved, add `id: {stored_id}` to its entry in {sources_file} to keep one history")
+        logger.warning("outlet %r: %d of its articles are under source id %s (feed %s), which %s no longer lists, "
+                       "this run's under %s: its history is split%s",
+                       name, stored_articles, stored_id, stored_url, sources_file, source_id, advice)
 
     outcomes: list[FeedOutcome] = []
     embedder = embedder or settings.embedder()  # lazy: loaded by the first text to encode

@@ -94,3 +94,48 @@ def test_a_run_where_every_feed_fails_is_a_failed_flow_run_and_a_partial_one_com
     site.install()
     counts = daily_ingest(str(partial), str(settings.db), settings=settings, classify=False)
     assert counts["feeds_failed"] == 1 and counts["feeds_ok"] == 1 and counts["new_articles"] > 0
+
+
+def test_a_moved_feed_keeps_its_outlets_history_with_id_and_a_split_is_named(httpserver, tmp_path, settings, caplog):
+    """Run 1 reads the outlet's feed at one URL; run 2 at a new URL with `id:` set to the first id: its new articles
+    join the same source, and the new URL is asked unconditionally (no validators of the old one). Run 3 moves it
+    again without `id:`: the run goes on and a WARNING names the id holding the outlet's history."""
+    import logging
+
+    from extractors.identity import source_id_for
+
+    site = RecordedSite(httpserver)
+    first, second, third = (site.add_feed(p.name, p) for p in REAL_FEEDS[:3])
+    site.install()
+    old_id = source_id_for(first)
+
+    def entry(url: str, pinned: str | None = None) -> Path:
+        id_field = f", id: {pinned}" if pinned else ""
+        (tmp_path / "s.yaml").write_text("sources:\n  - {name: Mover, feed_url: '" + url + "', camp: resistance, "
+                                         "language: en, homepage: 'http://127.0.0.1/'" + id_field + "}\n")
+        return tmp_path / "s.yaml"
+
+    def by_source() -> dict[str, int]:
+        con = duckdb.connect(str(settings.db), read_only=True)
+        try:
+            return dict(con.execute("SELECT source_id, count(*) FROM articles GROUP BY 1").fetchall())
+        finally:
+            con.close()
+
+    daily_ingest(str(entry(first)), str(settings.db), settings=settings, classify=False)
+    after_first = by_source()[old_id]
+    httpserver.clear_log()
+    moved = daily_ingest(str(entry(second, pinned=old_id)), str(settings.db), settings=settings, classify=False)
+    assert moved["feeds_ok"] == 1 and moved["new_articles"] > 0
+    assert by_source() == {old_id: after_first + moved["new_articles"]}
+    [feed_request] = [req for req, _ in httpserver.log if req.path.startswith("/feeds/")]
+    assert not feed_request.headers.get("If-None-Match") and not feed_request.headers.get("If-Modified-Since")
+    con = duckdb.connect(str(settings.db), read_only=True)
+    assert con.execute("SELECT source_id, feed_url FROM sources").fetchall() == [(old_id, second)]
+    con.close()
+
+    with caplog.at_level(logging.WARNING):
+        daily_ingest(str(entry(third)), str(settings.db), settings=settings, classify=False)
+    assert set(by_source()) == {old_id, source_id_for(third)}
+    warnings = [r.getMessage() for r in caplog.records if "history is split" in r.getMessage()]
+    assert len(warnings) == 1 and f"under source id {old_id}" in warnings[0] and f"add `id: {old_id}`" in warnings[0]

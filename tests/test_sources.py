@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from extractors.identity import source_id_for
 from extractors.sources import CAMPS, SourcesError, load_sources, parse_sources
 from flows.cli import app
 
@@ -28,11 +29,23 @@ def test_default_list_has_25_real_outlets_in_every_camp():
         ("  - {name: B, feed_url: 'https://b.example/rss', camp: martian, language: en, homepage: 'https://b/'}\n", "line 3: unknown camp 'martian'"),
         ("  - {name: B, feed_url: 'https://a.example/rss', camp: resistance, language: en, homepage: 'https://b/'}\n", "line 3: duplicate feed_url"),
         ("  - {name: B, feed_url: 'ftp://b.example/rss', camp: resistance, language: en, homepage: 'https://b/'}\n", "line 3: feed_url must be an http(s) URL"),
+        ("  - {name: B, feed_url: 'https://b.example/rss', camp: resistance, language: en, homepage: 'https://b/', id: 'a b'}\n", "line 3: id 'a b' must be 1-64"),
+        # an id equal to another outlet's (here the one derived from A's feed URL) would merge two outlets
+        (("  - {name: B, feed_url: 'https://b.example/rss', camp: resistance, language: en, homepage: 'https://b/', "
+          f"id: {source_id_for('https://a.example/rss')}}}\n"), "line 3: duplicate id"),
     ],
 )
 def test_bad_source_is_rejected_naming_the_line(line, message):
     with pytest.raises(SourcesError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_sources("sources:\n" + GOOD + line, "s.yaml")
+
+
+def test_an_outlet_whose_feed_moved_keeps_its_id():
+    moved = "  - {name: A, feed_url: 'https://a.example/new-feed', camp: resistance, language: en, homepage: 'https://a.example/', id: OLD-1}\n"
+    [before] = parse_sources("sources:\n" + GOOD)
+    [after] = parse_sources("sources:\n" + moved)
+    assert after.source_id == "OLD-1" and after.feed_url == "https://a.example/new-feed"
+    assert before.source_id != after.source_id and before.fixed_id is None
 
 
 def test_sources_check_command(tmp_path):

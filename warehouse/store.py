@@ -20,8 +20,15 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) ->
                                                       s.tier])
 
 
-def last_validators(con: duckdb.DuckDBPyConnection, source_id: str) -> tuple[str | None, str | None]:
-    row = con.execute(load_sql("queries/last_validators"), [source_id]).fetchone()
+def moved_feeds(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[tuple[str, str, str, str, int]]:
+    """(name, configured id, stored id, stored feed URL, stored articles) of outlets whose history sits under an
+    id no longer configured (`queries/moved_feeds`)."""
+    return con.execute(load_sql("queries/moved_feeds"), {
+        "names": [s.name for s in sources], "ids": [s.source_id for s in sources]}).fetchall()
+
+
+def last_validators(con: duckdb.DuckDBPyConnection, source_id: str, feed_url: str) -> tuple[str | None, str | None]:
+    row = con.execute(load_sql("queries/last_validators"), [source_id, feed_url]).fetchone()
     return (row[0], row[1]) if row else (None, None)
 
 
