@@ -116,11 +116,14 @@ def daily_ingest(
     run_id = str(uuid.uuid4())
     with writer.transaction() as con:
         moved = store.moved_feeds(con, sources)
-        store.upsert_sources(con, sources)
+        retagged = store.upsert_sources(con, sources)
         store.start_run(con, run_id, "daily-ingest", now())
         set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
                           settings.feed_silent_floor_days)
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
+    for name, stored_camp, stored_tier, camp, tier in retagged:
+        logger.warning("outlet %r re-tagged: camp %s -> %s, tier %s -> %s; the next analysis recomputes every day's "
+                       "camp and tier series under the new tags", name, stored_camp, camp, stored_tier, tier)
     pinned = {s.source_id for s in sources if s.fixed_id}
     for name, source_id, stored_id, stored_url, stored_articles in moved:
         advice = ("" if source_id in pinned else

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
@@ -14,10 +14,18 @@ from extractors.records import Article, Source
 from warehouse.db import load_sql
 
 
-def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
+def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[tuple]:
+    """Store the configured outlets; returns (name, stored camp, stored tier, camp, tier) of those re-tagged, after
+    forgetting when analysis last ran, so the next analysis recomputes every day under the new tags."""
+    retagged = con.execute(load_sql("queries/retagged_sources"), {
+        "ids": [s.source_id for s in sources], "camps": [s.camp for s in sources],
+        "tiers": [s.tier for s in sources]}).fetchall()
+    if retagged:
+        con.execute("DELETE FROM analysis_state WHERE name = 'analyzed_until'")
     for s in sources:
         con.execute(load_sql("queries/upsert_source"), [s.source_id, s.name, s.feed_url, s.camp, s.language, s.homepage,
                                                       s.tier])
+    return retagged
 
 
 def moved_feeds(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[tuple[str, str, str, str, int]]:
