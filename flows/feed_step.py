@@ -50,11 +50,11 @@ def set_health_params(con: duckdb.DuckDBPyConnection, failing_after: int, silent
     })
 
 
-def health_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """One line per failing or silent feed, for the WARNING lines at the end of a run."""
+def health_warnings(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> list[str]:
+    """One line per failing or silent feed among `source_ids`, for the WARNING lines at the end of a run."""
     lines = []
     for name, url, health, failures, last_success, error, quiet, usual, after in con.execute(
-        load_sql("queries/flagged_feeds")
+        load_sql("queries/flagged_feeds"), {"ids": source_ids}
     ).fetchall():
         if health == "failing":
             lines.append(f"feed {name} ({url}) failed on its last {failures} fetches "

@@ -164,7 +164,7 @@ def daily_ingest(
             split.lap("report")
     with writer.transaction() as con:
         store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
-        unhealthy = health_warnings(con)
+        unhealthy = health_warnings(con, [s.source_id for s in sources])
     for line in unhealthy:  # failing and silent feeds, every run until they recover
         logger.warning("%s", line)
     logger.info(
