@@ -52,6 +52,17 @@ def test_three_consecutive_failures_flag_a_feed(db_path):
     assert health(con)["never"] == (3, True, None, 0, "HTTP 503")
     fetch(con, 5, "broken", "ok")
     assert health(con)["broken"][:2] == (0, False)
+    # "flaky" leaves the sources file: once the others were fetched for more than the floor (3 days) without it,
+    # it is 'dropped', not 'failing' in the digest and the report for ever
+    fetch(con, 6, "flaky", "failed")
+    fetch(con, 7, "flaky", "failed")
+    for run in (8, 9, 10):
+        fetch(con, run, "broken", "ok")
+    states = dict(con.execute("SELECT source_id, health FROM feed_health").fetchall())
+    assert states["flaky"] == "failing"
+    fetch(con, 11, "broken", "ok")
+    states = dict(con.execute("SELECT source_id, health FROM feed_health").fetchall())
+    assert states["flaky"] == "dropped" and states["broken"] != "dropped"
     con.close()
 
 

@@ -4,6 +4,8 @@
 --   'failing'  the last `failing_after` fetches (or more) failed, however many days apart;
 --   'silent'   the feed answers, but at its last fetch its newest productive article is older than
 --              `silent_multiple` times its usual interval, and never less than `silent_floor_days`;
+--   'dropped'  not fetched for more than `silent_floor_days` before the newest fetch of any feed: taken out of
+--              the sources file (its other columns stay as at its last fetch);
 --   'ok', or 'never fetched'.
 -- A productive article has text (ok or feed_only) not seen before from the same source: an entry whose URL
 -- keeps changing (tracking parameters, session ids) while its text does not adds nothing. Its time is its
@@ -84,6 +86,8 @@ SELECT h.source_id, h.name, h.camp, h.feed_url, h.last_fetch, h.last_status, h.l
            AND h.quiet_days > greatest(p.silent_floor_days, p.silent_multiple * coalesce(h.usual_interval_days, 0))
            AS silent,
        CASE WHEN h.last_fetch IS NULL THEN 'never fetched'
+            WHEN epoch((SELECT max(fetched_at) FROM feed_fetches) - h.last_fetch) / 86400.0 > p.silent_floor_days
+                THEN 'dropped'
             WHEN h.consecutive_failures >= p.failing_after THEN 'failing'
             WHEN h.consecutive_failures = 0
              AND h.quiet_days > greatest(p.silent_floor_days, p.silent_multiple * coalesce(h.usual_interval_days, 0))
