@@ -49,7 +49,7 @@ def encode_task(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 def embed_fanned_out(writer: Writer, embedder: Embedder, chunk: int = 256) -> int:
     """All pending texts split into chunks encoded by the task runner's workers (Dask), written here."""
-    rows = pending_texts(writer, embedder.model_id, limit=10_000_000)
+    rows = pending_texts(writer, embedder.model_id, limit=10_000_000, languages=embedder.languages)
     chunks = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
     futures = [encode_task.submit(embedder, [t for _, t in c]) for c in chunks]
     for c, future in zip(chunks, futures, strict=True):
@@ -82,7 +82,8 @@ def cached_encoder(writer: Writer, embedder: Embedder) -> Callable[[Sequence[str
 def prepare_model(writer: Writer, settings: Settings, embedder: Embedder) -> NarrativeModel:
     """The catalogue, its prototypes (exemplar vectors from the cache) and the classifier parameters."""
     catalogue, encode = load_catalogue(settings.narratives), cached_encoder(writer, embedder)
-    model = NarrativeModel(catalogue, load_params(settings), build_prototypes(catalogue, encode), embedder.model_id)
+    model = NarrativeModel(catalogue, load_params(settings), build_prototypes(catalogue, encode), embedder.model_id,
+                           languages=embedder.languages)
     return with_head(model, load_head(settings.narrative_head), encode, settings.narrative_head)
 
 

@@ -20,10 +20,11 @@ from warehouse.writer import Writer
 log = logging.getLogger(__name__)
 
 
-def pending_texts(writer: Writer, model_id: str, limit: int) -> list[tuple[str, str]]:
-    """(text hash, text) of passages without a vector for `model_id`, at most `limit`."""
+def pending_texts(writer: Writer, model_id: str, limit: int, languages: tuple[str, ...] = ("*",)) -> list[tuple[str, str]]:
+    """(text hash, text) of passages without a vector for `model_id`, of articles in `languages`, at most `limit`."""
     with writer.transaction() as con:
-        return con.execute(load_sql("queries/pending_embeddings"), {"model_id": model_id, "limit": limit}).fetchall()
+        return con.execute(load_sql("queries/pending_embeddings"),
+                           {"model_id": model_id, "limit": limit, "languages": list(languages)}).fetchall()
 
 
 def store_vectors(writer: Writer, model_id: str, hashes: list[str], vectors: np.ndarray) -> None:
@@ -40,7 +41,7 @@ def embed_pending(writer: Writer, embedder: Embedder, chunk: int = 512, progress
     Reads a chunk, encodes it with no database connection open, writes it in one short transaction.
     """
     total = 0
-    while rows := pending_texts(writer, embedder.model_id, chunk):
+    while rows := pending_texts(writer, embedder.model_id, chunk, embedder.languages):
         store_vectors(writer, embedder.model_id, [r[0] for r in rows], embedder.encode([r[1] for r in rows], progress=progress))
         total += len(rows)
         log.info("embedded %d passage texts (%d so far) with %s", len(rows), total, embedder.model_id)
@@ -92,13 +93,15 @@ class NarrativeModel:
     prototypes: Prototypes
     model_id: str
     head: ArticleHead | None = None  # article labels for the narratives it knows; None = passage rule only
+    languages: tuple[str, ...] = ("*",)  # the embedder's: articles in other languages are not classified
 
     @classmethod
     def prepare(
         cls, catalogue: Catalogue, embedder: Embedder, params: ClassifierParams | None = None,
         head: DocumentHead | None = None, head_path: str | Path | None = None,
     ) -> NarrativeModel:
-        model = cls(catalogue, params or ClassifierParams(), build_prototypes(catalogue, embedder.encode), embedder.model_id)
+        model = cls(catalogue, params or ClassifierParams(), build_prototypes(catalogue, embedder.encode), embedder.model_id,
+                    languages=embedder.languages)
         return with_head(model, head, embedder.encode, head_path)
 
 
@@ -139,7 +142,8 @@ def classify_pending(writer: Writer, model: NarrativeModel, chunk: int = 2000) -
     passages = assignments = 0
     while True:
         with writer.transaction() as con:
-            got = con.execute(load_sql("queries/pending_classification"), key | {"limit": chunk}).fetchnumpy()
+            got = con.execute(load_sql("queries/pending_classification"),
+                              key | {"limit": chunk, "languages": list(model.languages)}).fetchnumpy()
         if len(got["passage_id"]) == 0:
             break
         ids = [str(x) for x in got["passage_id"]]
@@ -195,7 +199,8 @@ def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> i
     done = 0
     while True:
         with writer.transaction() as con:
-            ids = [r[0] for r in con.execute(load_sql("queries/pending_head_articles"), key | {"limit": chunk}).fetchall()]
+            ids = [r[0] for r in con.execute(load_sql("queries/pending_head_articles"),
+                                             key | {"limit": chunk, "languages": list(model.languages)}).fetchall()]
             if not ids:
                 break
             got = con.execute(load_sql("queries/head_article_passages"),

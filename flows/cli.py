@@ -146,6 +146,12 @@ def sources_check(
         tiers[s.tier or "no tier"] = tiers.get(s.tier or "no tier", 0) + 1
     console.print(f"{path}: {len(sources)} sources OK (" + ", ".join(f"{k} {v}" for k, v in sorted(camps.items())) + "; tiers "
                   + ", ".join(f"{k} {v}" for k, v in sorted(tiers.items())) + ")")
+    embedder = Settings().embedder()  # loads nothing
+    unread = [s for s in sources if not embedder.reads(s.language)]
+    if unread:
+        console.print(f"note: the model ({embedder.model_id}) reads {', '.join(embedder.languages)} "
+                      "(RADAR_MODEL_LANGUAGES); the articles of " + ", ".join(f"{s.name} ({s.language})" for s in unread)
+                      + " will be stored but not classified")
     if fetch:
         probe_outlets(sources)
 

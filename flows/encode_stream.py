@@ -36,6 +36,10 @@ class StreamingEncoder:
     def offer(self, texts: Iterable[str]) -> None:
         self._queue.put(list(texts))
 
+    def offer_passages(self, passages: Iterable[tuple[str | None, str]]) -> None:
+        """(article language, passage text) pairs: only texts of languages the model reads are encoded."""
+        self.offer(text for language, text in passages if self.embedder.reads(language))
+
     def __enter__(self) -> Self:
         self._thread.start()
         return self

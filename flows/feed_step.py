@@ -68,13 +68,13 @@ def health_warnings(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> li
 
 def process_feed(
     source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int = 200, write_batch: int = 20,
-    on_stored: Callable[[list[str]], None] | None = None,
+    on_stored: Callable[[list[tuple[str | None, str]]], None] | None = None,
 ) -> FeedOutcome:
     """Never raises for bad input: every failure ends up as a row with its reason.
 
     Articles are written `write_batch` at a time: few short transactions, and a run killed
-    mid-feed loses at most one batch, which the next run fetches again. `on_stored` receives the texts of
-    the passages each batch wrote (the run's encoder, so encoding overlaps with fetching).
+    mid-feed loses at most one batch, which the next run fetches again. `on_stored` receives (article language,
+    text) of the passages each batch wrote (the run's encoder, so encoding overlaps with fetching).
     """
     fetched_at = now()
     with writer.transaction() as con:
@@ -161,17 +161,18 @@ def _process_entry(source: Source, entry: FeedEntry, fetcher: Fetcher, run_id: s
 
 
 def _save(writer: Writer, pending: list[dict], outcome: FeedOutcome,
-          on_stored: Callable[[list[str]], None] | None = None) -> None:
+          on_stored: Callable[[list[tuple[str | None, str]]], None] | None = None) -> None:
     """Write the buffered articles in one transaction and empty the buffer."""
     if not pending:
         return
-    texts: list[str] = []
+    texts: list[tuple[str | None, str]] = []
     with writer.transaction() as con:
         for item, added in zip(pending, store.save_articles(con, pending), strict=True):
             if added:
                 outcome.new_articles += 1
                 outcome.passages += added
-                texts.extend(p.text for p in item["passages"])
+                language = item["article"].language if item["article"] else None
+                texts.extend((language, p.text) for p in item["passages"])
     pending.clear()
     if on_stored is not None and texts:
         on_stored(texts)

@@ -30,6 +30,7 @@ from flows.runtime import TimeSplit
 from flows.settings import Settings
 from models.embedder import Embedder
 from warehouse import store
+from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 # Prefect records flow parameters with FastAPI's jsonable_encoder, which would walk a loaded model's tensors
@@ -69,7 +70,7 @@ class SettingsTaskRunner(ThreadPoolTaskRunner[Any]):
 # No caching: the inputs include live objects (fetcher, writer) and every run must really fetch.
 @task(name="ingest-feed", task_run_name="ingest {source.name}", cache_policy=NONE)
 def ingest_feed(source: Source, fetcher: Fetcher, writer: Writer, run_id: str, max_articles: int,
-                on_stored: Callable[[list[str]], None] | None = None) -> FeedOutcome:
+                on_stored: Callable[[list[tuple[str | None, str]]], None] | None = None) -> FeedOutcome:
     return process_feed(source, fetcher, writer, run_id, max_articles, on_stored=on_stored)
 
 
@@ -117,7 +118,8 @@ def daily_ingest(
     with writer.transaction() as con:
         moved = store.moved_feeds(con, sources)
         retagged = store.upsert_sources(con, sources)
-        store.start_run(con, run_id, "daily-ingest", now())
+        started = now()
+        store.start_run(con, run_id, "daily-ingest", started)
         set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
                           settings.feed_silent_floor_days)
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
@@ -140,7 +142,7 @@ def daily_ingest(
     with Fetcher(settings.fetch_limits()) as fetcher, StreamingEncoder(writer, embedder) as encoder:
         futures = [
             ingest_feed.submit(s, fetcher, writer, run_id, settings.max_articles_per_feed,
-                               encoder.offer if streaming else None)
+                               encoder.offer_passages if streaming else None)
             for s in sources
         ]
         for source, future in zip(sources, futures, strict=True):
@@ -152,6 +154,12 @@ def daily_ingest(
 
     counts: dict[str, object] = dict(summarize(outcomes))
     split.lap("fetch")
+    with writer.transaction() as con:
+        languages = con.execute(load_sql("queries/new_article_languages"), {"since": started}).fetchall()
+    for name, language, n in languages:
+        if not embedder.reads(language):
+            logger.warning("%s: %d new articles in %r stored but not classified: the model reads %s "
+                           "(RADAR_MODEL_LANGUAGES)", name, n, language, ",".join(embedder.languages))
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
     if status == "completed" and classify:
         counts |= embed_and_classify(writer, settings, embedder)

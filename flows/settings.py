@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     )
     hypotheses: Path = Field(_ROOT / "config" / "hypotheses.yaml", description="forecast tracker hypotheses")
     model: str = Field("", description="embedding model name or path; empty = the packaged all-MiniLM-L6-v2")
+    model_languages: str = Field(
+        "en", pattern=r"^(\*|[a-z]{2,3}(,[a-z]{2,3})*)$",
+        description="languages the model reads (comma-separated ISO 639 codes, or * for a multilingual model); "
+        "articles in others are stored but not embedded or classified")
     encoder_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "torch", description="torch, or the same model exported to ONNX (fp32 or int8) and run with onnxruntime")
     onnx_dir: Path = Field(_ROOT / ".cache" / "onnx", description="where the ONNX export of the model is kept")
@@ -172,7 +176,8 @@ class Settings(BaseSettings):
     def embedder(self):  # -> models.embedder.Embedder; lazy, loads nothing
         from models.embedder import Embedder
 
-        return Embedder(self.model, backend=self.encoder_backend, onnx_dir=self.onnx_dir)
+        return Embedder(self.model, backend=self.encoder_backend, onnx_dir=self.onnx_dir,
+                        languages=tuple(self.model_languages.split(",")))
 
     def task_runner_instance(self):  # -> a Prefect TaskRunner
         """The task runner the settings ask for; Dask fans fetching and embedding out to its workers."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -29,8 +30,10 @@ class Embedder:
     """
 
     def __init__(self, model: str = "", batch_size: int = 64, device: str = "cpu", backend: str = "torch",
-                 onnx_dir: Path | None = None) -> None:
+                 onnx_dir: Path | None = None, languages: tuple[str, ...] = ("*",)) -> None:
         self.model_ref = model or default_model_path()
+        # primary language subtags whose articles the model reads ("*": any); others are stored, never embedded
+        self.languages = languages
         self.model_id = model or DEFAULT_MODEL_ID
         if model and Path(model).exists():
             self.model_id = Path(model).resolve().name
@@ -42,6 +45,11 @@ class Embedder:
         self.batch_size = batch_size
         self.device = device
         self.encoded_texts = 0  # counted so tests can prove a step did not re-embed passages
+
+    def reads(self, language: str | None) -> bool:
+        """Whether the model reads an article in `language` (as `queries/pending_embeddings` decides)."""
+        primary = re.match(r"[a-z]*", (language or "").lower()).group()  # type: ignore[union-attr]
+        return "*" in self.languages or language is None or primary in self.languages
 
     def __getstate__(self) -> dict:
         """Travel without the loaded model: a Dask worker loads its own copy from the same path."""
