@@ -356,17 +356,23 @@ def test_whole_weeks_only_leaves_the_week_under_way_unjudged(db_path, tmp_path):
     assert judged_weeks()[-1] == "2026-W05"  # and its row goes again until the week is over
 
 
+def quiet_until(db_path: Path, tmp_path: Path, weeks_of_data: int, newest: date) -> tuple[Writer, Path]:
+    """`seed_warehouse` with one classified passage (no narrative) on `newest`, the newest day, after a quiet gap;
+    and a hypotheses file with china_more."""
+    writer = Writer(db_path)
+    seed_warehouse(writer, weeks_of_data)
+    with writer.transaction() as con:
+        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
+                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [newest])
+    return writer, write_file(tmp_path / "h.yaml", [
+        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+
+
 def test_a_whole_week_judged_days_after_its_end_dates_its_alert_that_day(db_path, tmp_path):
     """Delivery sends the alerts of the last RADAR_ALERT_RECENT_DAYS (2) days: a whole week first judged on a
     Wednesday (no article on its weekend) must not carry its Sunday, or its verdict change would never be sent."""
-    writer = Writer(db_path)
-    seed_warehouse(writer, 3)  # 2026-W02 to W04; china_friendly pushes "sold out" from W04 on
     wednesday = MONDAY + timedelta(weeks=3, days=2)  # of 2026-W05
-    with writer.transaction() as con:
-        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
-                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [wednesday])
-    path = write_file(tmp_path / "h.yaml", [
-        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+    writer, path = quiet_until(db_path, tmp_path, 3, wednesday)  # W02-W04; china_friendly pushes "sold out" from W04
     changes = evaluate_hypotheses(writer, path, whole_weeks_only=True)
     assert [(c.week, c.verdict) for c in changes] == [("2026-W04", "supported")]
     assert store_verdict_changes(writer, changes) == 1
@@ -378,14 +384,8 @@ def test_a_finished_weeks_change_found_days_late_is_dated_and_delivered_that_day
     """The default (daily) path: the week before the newest day's week changes its verdict when its last articles
     arrive days late (here first seen on the Wednesday after it); dated its Sunday, the change would fall outside the
     2 recent days that delivery sends. Weeks before it keep their Sunday (a first run over history)."""
-    writer = Writer(db_path)
-    seed_warehouse(writer, 3)  # 2026-W02 to W04; china_friendly pushes "sold out" from W04 on
     wednesday = MONDAY + timedelta(weeks=3, days=2)  # of 2026-W05
-    with writer.transaction() as con:
-        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
-                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [wednesday])
-    path = write_file(tmp_path / "h.yaml", [
-        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+    writer, path = quiet_until(db_path, tmp_path, 3, wednesday)  # W02-W04; china_friendly pushes "sold out" from W04
     changes = evaluate_hypotheses(writer, path)
     assert ("2026-W04", "supported") in [(c.week, c.verdict) for c in changes]
     store_verdict_changes(writer, changes)
@@ -400,14 +400,8 @@ def test_a_finished_weeks_change_found_days_late_is_dated_and_delivered_that_day
 
 
 def test_an_older_weeks_change_keeps_its_sunday(db_path, tmp_path):
-    writer = Writer(db_path)
-    seed_warehouse(writer, 4)  # 2026-W02 to W05
     wednesday = MONDAY + timedelta(weeks=4, days=2)  # of 2026-W06: W04 is two weeks back
-    with writer.transaction() as con:
-        con.execute("INSERT INTO passage_classifications (passage_id, model_id, catalog_hash, source_id, day) "
-                    "VALUES ('late', 'm', 'c', 'china_friendly-0', ?)", [wednesday])
-    path = write_file(tmp_path / "h.yaml", [
-        pushes_more("china_more", "China-friendly pushes it more", "china_friendly", "russia_friendly")])
+    writer, path = quiet_until(db_path, tmp_path, 4, wednesday)  # 2026-W02 to W05
     store_verdict_changes(writer, evaluate_hypotheses(writer, path))
     with writer.transaction() as con:
         days = dict(con.execute("SELECT evidence->>'week', day FROM alerts WHERE kind = 'hypothesis'").fetchall())
