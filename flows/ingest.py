@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -89,6 +90,30 @@ def summarize(outcomes: list[FeedOutcome]) -> dict[str, int]:
     }
 
 
+def warn_source_changes(logger, sources: list[Source], sources_file: Path, moved: list[tuple], retagged: list[tuple]) -> None:
+    """One WARNING per re-tagged outlet and per outlet whose history sits under an id the file no longer lists."""
+    for name, stored_camp, stored_tier, camp, tier in retagged:
+        logger.warning("outlet %r re-tagged: camp %s -> %s, tier %s -> %s; the next analysis recomputes every day's "
+                       "camp and tier series under the new tags", name, stored_camp, camp, stored_tier, tier)
+    pinned = {s.source_id for s in sources if s.fixed_id}
+    for name, source_id, stored_id, stored_url, stored_articles in moved:
+        advice = ("" if source_id in pinned else
+                  f"; if its feed moved, add `id: {stored_id}` to its entry in {sources_file} to keep one history")
+        logger.warning("outlet %r: %d of its articles are under source id %s (feed %s), which %s no longer lists, "
+                       "this run's under %s: its history is split%s",
+                       name, stored_articles, stored_id, stored_url, sources_file, source_id, advice)
+
+
+def warn_unread_languages(logger, writer: Writer, embedder: Embedder, since: datetime) -> None:
+    """One WARNING per outlet and language of this run's new articles that the model does not read."""
+    with writer.transaction() as con:
+        languages = con.execute(load_sql("queries/new_article_languages"), {"since": since}).fetchall()
+    for name, language, n in languages:
+        if not embedder.reads(language):
+            logger.warning("%s: %d new articles in %r stored but not classified: the model reads %s "
+                           "(RADAR_MODEL_LANGUAGES)", name, n, language, ",".join(embedder.languages))
+
+
 @flow(name="daily-ingest", task_runner=cast("TaskRunner[PrefectFuture[Any]]", SettingsTaskRunner()))
 def daily_ingest(
     sources_path: str | None = None,
@@ -123,16 +148,7 @@ def daily_ingest(
         set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
                           settings.feed_silent_floor_days)
     logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
-    for name, stored_camp, stored_tier, camp, tier in retagged:
-        logger.warning("outlet %r re-tagged: camp %s -> %s, tier %s -> %s; the next analysis recomputes every day's "
-                       "camp and tier series under the new tags", name, stored_camp, camp, stored_tier, tier)
-    pinned = {s.source_id for s in sources if s.fixed_id}
-    for name, source_id, stored_id, stored_url, stored_articles in moved:
-        advice = ("" if source_id in pinned else
-                  f"; if its feed moved, add `id: {stored_id}` to its entry in {sources_file} to keep one history")
-        logger.warning("outlet %r: %d of its articles are under source id %s (feed %s), which %s no longer lists, "
-                       "this run's under %s: its history is split%s",
-                       name, stored_articles, stored_id, stored_url, sources_file, source_id, advice)
+    warn_source_changes(logger, sources, sources_file, moved, retagged)
 
     outcomes: list[FeedOutcome] = []
     embedder = embedder or settings.embedder()  # lazy: loaded by the first text to encode
@@ -154,12 +170,7 @@ def daily_ingest(
 
     counts: dict[str, object] = dict(summarize(outcomes))
     split.lap("fetch")
-    with writer.transaction() as con:
-        languages = con.execute(load_sql("queries/new_article_languages"), {"since": started}).fetchall()
-    for name, language, n in languages:
-        if not embedder.reads(language):
-            logger.warning("%s: %d new articles in %r stored but not classified: the model reads %s "
-                           "(RADAR_MODEL_LANGUAGES)", name, n, language, ",".join(embedder.languages))
+    warn_unread_languages(logger, writer, embedder, started)
     status = "failed" if counts["feeds_ok"] == 0 else "completed"
     if status == "completed" and classify:
         counts |= embed_and_classify(writer, settings, embedder)

@@ -48,7 +48,7 @@ class Embedder:
 
     def reads(self, language: str | None) -> bool:
         """Whether the model reads an article in `language` (as `queries/pending_embeddings` decides)."""
-        primary = re.match(r"[a-z]*", (language or "").lower()).group()  # type: ignore[union-attr]
+        primary = re.sub(r"[^a-z].*", "", (language or "").lower())  # en-US, en_GB -> en
         return "*" in self.languages or language is None or primary in self.languages
 
     def __getstate__(self) -> dict:
