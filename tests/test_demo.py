@@ -173,6 +173,7 @@ def test_outlets_command_shows_each_outlets_narratives_and_one_outlet_by_week(sq
                        "WHERE a.status IN ('ok', 'feed_only') AND CAST(timezone('UTC', a.published_at) AS DATE) >= ? "
                        "GROUP BY 1", first_day))
     assert {name: r["articles"] for name, r in overview.items() if r["articles"]} == counted
+    assert all(r["classified"] == r["articles"] for r in overview.values())  # every demo article is in English
     broken = overview[PLANTED["broken_outlet"]["name"]]
     assert broken["articles"] == 0 and broken["last_article"] is None and broken["pushes"] is None
     # after the summit every China-friendly outlet's leading claim is the planted narrative

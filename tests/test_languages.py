@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import logging
 
 import duckdb
 import pytest
 import realworld
+from typer.testing import CliRunner
 
 from flows.classify import classify_flow
+from flows.cli import app
 from flows.ingest import daily_ingest
 from models.embedder import Embedder
 
@@ -36,7 +39,8 @@ def test_the_model_reads_its_languages_only():
 
 def page(text: str, lang: str, title: str) -> bytes:
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n") if p.strip())
-    return (f'<!doctype html><html lang="{lang}"><head><title>{html.escape(title)}</title></head>'
+    return (f'<!doctype html><html lang="{lang}"><head><title>{html.escape(title)}</title>'
+            '<meta property="article:published_time" content="2026-01-05T08:00:00Z"></head>'
             f"<body><article><h1>{html.escape(title)}</h1>{paragraphs}</article></body></html>").encode()
 
 
@@ -74,6 +78,9 @@ def test_a_russian_article_is_stored_but_not_classified_until_the_model_reads_ru
     assert counts["en"][1:] == (counts["en"][0], counts["en"][0])  # every English passage embedded and classified
     assert counts["ru"][1:] == (0, 0)
     assert any("Mixed: 1 new articles in 'ru' stored but not classified" in r.getMessage() for r in caplog.records)
+    listed = CliRunner().invoke(app, ["outlets", "--db", str(settings.db), "--format", "json"])
+    [row] = json.loads(listed.output)
+    assert (row["articles"], row["classified"]) == (2, 1)
 
     # a multilingual model (here the same one, told it reads everything) picks them up from the stored text
     classify_flow(db_path=str(settings.db), settings=settings.model_copy(update={"model_languages": "*"}))

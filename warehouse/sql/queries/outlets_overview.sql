@@ -1,6 +1,7 @@
 -- Which narratives each outlet pushes: per outlet, its articles in the latest $weeks calendar weeks (ending with
 -- the warehouse's newest publication week, so a paused radar or a silent outlet still shows its real pace), the
--- narratives most of its articles claim (`pushes`) and rebut (`rebuts`), each with its number of articles. Article
+-- narratives most of its articles claim (`pushes`) and rebut (`rebuts`), each with its number of articles, and how
+-- many of its articles were classified (`classified`: not those in a language the model does not read). Article
 -- labels come from `article_narratives`: the fitted head where one is configured, the passage rule otherwise.
 WITH dated AS (
     SELECT article_id, source_id, CAST(timezone('UTC', published_at) AS DATE) AS day
@@ -29,12 +30,16 @@ WITH dated AS (
                FILTER (WHERE rebut_rank <= 2 AND rebutting > 0) AS rebuts
     FROM ranked
     GROUP BY source_id
+), read AS (  -- articles with a classified passage: not those in a language the model does not read
+    SELECT DISTINCT pc.article_id FROM passage_classifications pc JOIN recent USING (article_id)
 ), counts AS (
-    SELECT source_id, count(*) AS articles FROM recent GROUP BY source_id
+    SELECT r.source_id, count(*) AS articles, count(read.article_id) AS classified
+    FROM recent r LEFT JOIN read USING (article_id)
+    GROUP BY r.source_id
 ), last_days AS (
     SELECT source_id, max(day) AS last_article FROM dated GROUP BY source_id
 )
-SELECT s.name AS outlet, s.camp, coalesce(c.articles, 0) AS articles,
+SELECT s.name AS outlet, s.camp, coalesce(c.articles, 0) AS articles, coalesce(c.classified, 0) AS classified,
        round(coalesce(c.articles, 0) / CAST($weeks AS INTEGER), 1) AS per_week,
        l.last_article, h.health, t.pushes, t.rebuts
 FROM sources s
