@@ -122,14 +122,16 @@ def time_split(stderr: str) -> dict[str, float]:
 
 
 def bare_encode_seconds(db: Path) -> tuple[int, float]:
-    """Bare SentenceTransformer.encode of the stored passage texts (warm model), in this process."""
+    """Bare SentenceTransformer.encode of the passage texts the run embedded (warm model), in this process: not
+    those of articles in a language the model does not read (RADAR_MODEL_LANGUAGES), which the run stores only."""
     import duckdb
 
     import flows  # noqa: F401  (offline model environment)
     from models.embedder import Embedder
 
     con = duckdb.connect(str(db), read_only=True)
-    texts = [r[0] for r in con.execute("SELECT any_value(text) FROM passages GROUP BY text_hash").fetchall()]
+    texts = [r[0] for r in con.execute("SELECT any_value(p.text) FROM passages p JOIN embeddings e USING (text_hash) "
+                                       "GROUP BY p.text_hash").fetchall()]
     con.close()
     embedder = Embedder()
     embedder.model.encode(["warm-up"] * 64, batch_size=embedder.batch_size)
@@ -186,13 +188,16 @@ def main() -> None:
         con = duckdb.connect(str(db), read_only=True)
         articles, ok = con.execute("SELECT count(*), count(*) FILTER (status = 'ok') FROM articles").fetchone()
         passages = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+        languages = dict(con.execute("SELECT coalesce(language, '?'), count(*) FROM articles "
+                                     "WHERE status IN ('ok', 'feed_only') GROUP BY 1 ORDER BY 2 DESC").fetchall())
         con.close()
         texts, encode_s = bare_encode_seconds(db)
 
     first, last = runs[0]["seconds"], runs[-1]["seconds"]
     print(json.dumps({
         "prefect_server": "one for all runs" if args.server else "temporary, per run",
-        "articles": articles, "articles_ok": ok, "passages": passages, "passage_texts": texts,
+        "articles": articles, "articles_ok": ok, "article_languages": languages, "passages": passages,
+        "passage_texts_embedded": texts,
         "runs": runs, "noop_share": round(last / first, 3) if args.runs > 1 else None,
         "bare_encode_s": round(encode_s, 2), "end_to_end_ratio": round(encode_s / first, 3),
     }, indent=1))
