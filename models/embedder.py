@@ -47,7 +47,7 @@ class Embedder:
         self.encoded_texts = 0  # counted so tests can prove a step did not re-embed passages
 
     def reads(self, language: str | None) -> bool:
-        """Whether the model reads an article in `language` (as `queries/pending_embeddings` decides)."""
+        """Whether the model reads an article in `language` (as the SQL macro `model_reads` decides)."""
         primary = re.sub(r"[^a-z].*", "", (language or "").lower())  # en-US, en_GB -> en
         return "*" in self.languages or language is None or primary in self.languages
 

@@ -80,7 +80,7 @@ def view_names() -> list[str]:
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view; each file is one CREATE OR REPLACE VIEW, so this is safe to repeat."""
+    """(Re)create every view and macro; each file is one CREATE OR REPLACE, so this is safe to repeat."""
     for name in view_names():
         con.execute(load_sql(f"views/{name}"))
 

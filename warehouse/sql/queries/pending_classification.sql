@@ -9,7 +9,6 @@ WHERE NOT EXISTS (
     WHERE c.passage_id = p.passage_id AND c.model_id = $model_id AND c.catalog_hash = $catalog_hash
       AND c.params_hash = $params_hash
 )
-  AND (list_contains($languages, '*') OR a.language IS NULL
-       OR list_contains($languages, regexp_extract(lower(a.language), '^[a-z]+')))
+  AND model_reads(a.language, $languages)
 ORDER BY p.passage_id
 LIMIT $limit

@@ -1,12 +1,11 @@
--- Articles in a language the model reads whose passages all have a vector for the model and that the head has not labelled under this
--- model, head and catalogue. Labelled articles are dropped before the join with embeddings, so a run with
--- nothing new reads only the article_id column of passages.
+-- Articles in a language the model reads (`model_reads`) whose passages all have a vector for the model and that
+-- the head has not labelled under this model, head and catalogue. Labelled articles are dropped before the join with
+-- embeddings, so a run with nothing new reads no vector.
 WITH todo AS (
     SELECT DISTINCT p.article_id
     FROM passages p
     JOIN articles a USING (article_id)
-    WHERE (list_contains($languages, '*') OR a.language IS NULL
-           OR list_contains($languages, regexp_extract(lower(a.language), '^[a-z]+')))
+    WHERE model_reads(a.language, $languages)
       AND NOT EXISTS (
         SELECT 1 FROM article_classifications c
         WHERE c.article_id = p.article_id AND c.model_id = $model_id AND c.head_fingerprint = $head_fingerprint
