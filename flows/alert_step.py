@@ -84,17 +84,40 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike:
     }
 
 
+def judged_from(writer: Writer, params: SpikeParams) -> dict[str, date]:
+    """Per camp (and '*'): the first day a spike may be judged, once every outlet of the scope has been watched
+    for a whole baseline window (cold start: the first weeks of history, a new outlet's back-filled feed)."""
+    with writer.transaction() as con:
+        rows = con.execute(load_sql("queries/spike_scope_start")).fetchall()
+    return {camp: began + timedelta(days=params.baseline_days) for camp, began in rows if began is not None}
+
+
+def log_cold_starts(starts: dict[str, date], series: dict[tuple[str, str], list[DayPoint]]) -> None:
+    """One line per scope whose newest day is still in its cold start: an analyst seeing no alert knows why."""
+    newest: dict[str, date] = {}
+    for (camp, _), points in series.items():
+        if points:
+            newest[camp] = max(newest.get(camp, points[-1].day), points[-1].day)
+    for camp, day in sorted(newest.items()):
+        if camp in starts and day < starts[camp]:
+            log.info("spikes in %s: cold start, judged from %s (every outlet's baseline window covered)",
+                     "all camps" if camp == "*" else camp, starts[camp])
+
+
 def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = None) -> list[NewAlert]:
     """Evaluate every day from `since` on (all days when None); store alerts not stored before (idempotent).
 
     The series is read from far enough back that each evaluated day sees its full baseline and cooldown. All
     series are judged together (Bonferroni over their number), so adding narratives raises the bar per series.
+    No day of a scope is judged before its cold start ends (`judged_from`).
     """
     created = []
     history = since - timedelta(days=params.baseline_days + params.cooldown_days + 1) if since else None
     series = load_series(writer, history)
+    starts = judged_from(writer, params)
+    log_cold_starts(starts, series)
     for (camp, narrative_id), points in sorted(series.items()):
-        for spike in detect_spikes(points, params, n_series=len(series)):
+        for spike in detect_spikes(points, params, n_series=len(series), judged_from=starts.get(camp)):
             if since is not None and spike.day < since:
                 continue
             alert_id = alert_id_for(narrative_id, camp, spike.day)

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     spike_min_ratio: float = Field(2.0, gt=1, description="the day's share of articles carrying it / the baseline's")
     spike_alpha: float = Field(0.01, gt=0, lt=1, description="false-alarm rate per day across all series (Bonferroni)")
     spike_cooldown_days: int = Field(7, ge=0)
+    spike_test: Literal["volume", "rate"] = Field(
+        "volume", description="volume: a day's share of its own articles against the baseline's (a busy day is not a "
+        "spike); rate: carrying articles against the baseline's daily rate (the earlier test)")
     # Who leads and who copies (README "Who leads and who copies": thresholds measured by benchmarks/reuse_quality.py).
     reuse_min_cosine: float = Field(0.95, gt=0, le=1, description="cosine of two passages' vectors to be copy candidates")
     reuse_min_jaccard: float = Field(0.85, gt=0, le=1, description="word 3-shingle Jaccard that confirms a copy (paraphrase stays below)")
@@ -147,7 +150,7 @@ class Settings(BaseSettings):
             baseline_days=self.spike_baseline_days, min_baseline_passages=self.spike_min_baseline_passages,
             min_baseline_articles=self.spike_min_baseline_articles, min_count=self.spike_min_count,
             min_articles=self.spike_min_articles, min_ratio=self.spike_min_ratio, alpha=self.spike_alpha,
-            cooldown_days=self.spike_cooldown_days,
+            cooldown_days=self.spike_cooldown_days, test=self.spike_test,
         )
 
     def bifurcation_params(self):  # -> models.bifurcation.BifurcationParams

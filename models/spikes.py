@@ -8,9 +8,16 @@ meaningless. For each day of a series (one narrative, in one camp or in all camp
   is judged only when the baseline holds ``min_baseline_passages`` passages and ``min_baseline_articles``
   articles, however many days they came on;
 * the *test* counts articles, not passages: one article that carries a narrative often carries it in several
-  passages, so passages are not independent evidence while articles nearly are. A spike is a burst of volume:
-  ``p = P(Poisson(mu) >= carrying articles of the day)`` with ``mu`` the baseline's carrying articles per
-  calendar day (at least half an article over the window when it never appeared);
+  passages, so passages are not independent evidence while articles nearly are. It is judged against the day's
+  own volume (``test="volume"``, the default): each of the day's ``A`` articles carries the narrative with the
+  baseline's share, known only as well as ``H_b`` carrying articles of ``A_b`` tell it, so
+  ``p = P(BetaBinomial(A, H_b + 1/2, A_b - H_b + 1/2) >= h)`` (the posterior predictive under Jeffreys' prior).
+  A busy day (every outlet publishing on the same weekday, a newsletter, a backfill) raises ``A`` and with it
+  what ``h`` may be; a quiet outlet turning wholly to one narrative can still fire. ``test="rate"`` keeps the
+  earlier test against the baseline's carrying articles per calendar day, ``P(Poisson(H_b / days) >= h)``,
+  which calls every busy day a spike;
+* *cold start*: no day is judged before ``judged_from`` (the caller passes the first day whose baseline window
+  the scope's outlets all cover), so the first weeks of history and a feed's back-filled first fetch alert nothing;
 * a day fires when ``p <= alpha / n_series`` (Bonferroni across the series judged in one analysis, so
   ``alpha`` bounds the chance of any false alarm per day), the narrative has ``min_count`` passages in
   ``min_articles`` articles that day, and its share of the day's articles is at least ``min_ratio`` times its
@@ -29,6 +36,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+SPIKE_TESTS = ("volume", "rate")
+
 
 @dataclass(frozen=True)
 class SpikeParams:
@@ -42,8 +51,11 @@ class SpikeParams:
     min_ratio: float = 2.0  # the day's share of articles carrying it / the baseline's
     alpha: float = 0.01  # chance of any false alarm per day across the series judged together
     cooldown_days: int = 7  # days after a spike during which the series stays quiet
+    test: str = "volume"  # "volume": share of the day's articles; "rate": carrying articles per calendar day
 
     def __post_init__(self) -> None:
+        if self.test not in SPIKE_TESTS:
+            raise ValueError(f"spike test must be one of {', '.join(SPIKE_TESTS)}, got {self.test!r}")
         if self.baseline_days < 1 or self.min_baseline_passages < 1 or self.min_baseline_articles < 0:
             raise ValueError("need baseline_days >= 1, min_baseline_passages >= 1, min_baseline_articles >= 0")
         if self.min_count < 1 or self.min_articles < 1 or self.min_ratio <= 1 or self.cooldown_days < 0:
@@ -95,7 +107,7 @@ class Spike:
     hit_articles: int
     articles: int
     baseline_article_rate: float  # share of the baseline's articles carrying it
-    expected_articles: float  # carrying articles per day in the baseline
+    expected_articles: float  # carrying articles the day's volume predicts at the baseline's share
     p_value: float
     score: float  # -log10(p)
     ratio: float  # the day's share of carrying articles / baseline_article_rate
@@ -120,8 +132,20 @@ def tail_p(hits: int, mean: float) -> float:
     return float(poisson.sf(hits - 1, max(mean, 1e-12)))
 
 
-def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(), n_series: int = 1) -> list[Spike]:
-    """Every day that fires, in day order, after the cooldown; `n_series` series are judged together."""
+def share_p(hits: int, articles: int, baseline_hits: int, baseline_articles: int) -> float:
+    """P(at least `hits` of the day's `articles` carry it) when each carries it with the baseline's share, that
+    share known as well as `baseline_hits` of `baseline_articles` tell it (beta-binomial, Jeffreys' prior)."""
+    from scipy.stats import betabinom  # imported here: scipy.stats costs ~1 s, and a no-op run never calls this
+
+    if hits <= 0:
+        return 1.0
+    return float(betabinom.sf(hits - 1, articles, baseline_hits + 0.5, baseline_articles - baseline_hits + 0.5))
+
+
+def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(), n_series: int = 1,
+                  judged_from: date | None = None) -> list[Spike]:
+    """Every day that fires, in day order, after the cooldown; `n_series` series are judged together; no day
+    before `judged_from` (cold start) is judged."""
     observed = [p for _, p in sorted(_index(points).items()) if p.total > 0]
     days = [p.day for p in observed]
     counts = np.cumsum([0] + [p.count for p in observed])
@@ -133,6 +157,8 @@ def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(
     quiet_until: date | None = None
     for i, point in enumerate(observed):
         if quiet_until is not None and point.day <= quiet_until:
+            continue
+        if judged_from is not None and point.day < judged_from:
             continue
         if point.count < params.min_count or point.n_hit_articles < params.min_articles:
             continue
@@ -146,13 +172,18 @@ def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(
         ratio = (point.n_hit_articles / point.n_articles) / article_rate
         if ratio < params.min_ratio:
             continue
-        p = tail_p(point.n_hit_articles, max(h_b, 0.5) / span)
+        if params.test == "volume":
+            expected = point.n_articles * h_b / a_b
+            p = share_p(point.n_hit_articles, point.n_articles, h_b, a_b)
+        else:
+            expected = max(h_b, 0.5) / span
+            p = tail_p(point.n_hit_articles, expected)
         if p > threshold:
             continue
         spikes.append(Spike(day=point.day, count=point.count, total=point.total, share=point.count / point.total,
                             baseline_rate=max(k_b, 0.5) / n_b, baseline_passages=n_b, baseline_articles=a_b,
                             hit_articles=point.n_hit_articles, articles=point.n_articles,
-                            baseline_article_rate=article_rate, expected_articles=max(h_b, 0.5) / span, p_value=p,
+                            baseline_article_rate=article_rate, expected_articles=expected, p_value=p,
                             score=-math.log10(max(p, 1e-300)), ratio=ratio))
         quiet_until = point.day + timedelta(days=params.cooldown_days)
     return spikes
