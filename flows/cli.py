@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -272,33 +274,61 @@ def summary(db: Path) -> None:
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only)")],
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only, sandboxed: no files outside --allow-files)")],
     db: DbOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="output format")] = OutputFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="file to write (required with --format parquet)")] = None,
+    allow_files: Annotated[list[Path] | None, typer.Option(
+        "--allow-files", help="a folder the query may read and write (COPY ... TO), e.g. for exports; repeatable")] = None,
 ) -> None:
-    """Run read-only SQL against the warehouse; waits briefly if a run is writing."""
+    """Run read-only SQL against the warehouse in a sandbox; waits briefly if a run is writing."""
+    from warehouse.sandbox import SandboxError, open_sandbox
+
     settings = _settings(db)
     if fmt is OutputFormat.parquet and out is None:
         fail("--format parquet needs --out FILE")
     require_db(settings.db)
-    try:
-        con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
-    except WarehouseBusy as exc:
-        fail(f"{exc} (waited {settings.read_wait_seconds:.0f}s; set RADAR_READ_WAIT_SECONDS to wait longer)")
-    try:
-        if fmt is OutputFormat.parquet:
-            # COPY takes no bound parameters for its target, so the path is quoted as a SQL string literal.
-            con.execute(f"COPY ({query.strip().rstrip(';')}) TO {sql_string(str(out))} (FORMAT parquet)")
-            return
-        rel = con.execute(query)
-        if rel.description is None:
-            return
-        print_rows([d[0] for d in rel.description], rel.fetchall(), fmt)
-    except duckdb.Error as exc:
-        fail(str(exc).splitlines()[0])
-    finally:
-        con.close()
+    dirs = list(allow_files or [])
+    for folder in dirs:
+        if not folder.is_dir():
+            fail(f"--allow-files {folder}: not a folder")
+    with _parquet_staging(fmt) as staging:
+        try:
+            con = open_sandbox(settings.db, dirs + ([staging] if staging else []), settings.read_wait_seconds)
+        except WarehouseBusy as exc:
+            fail(f"{exc} (waited {settings.read_wait_seconds:.0f}s; set RADAR_READ_WAIT_SECONDS to wait longer)")
+        except (SandboxError, duckdb.Error) as exc:
+            fail(str(exc).splitlines()[0])
+        try:
+            if staging is not None and out is not None:
+                # The query may write only in a private folder; the file is moved to --out afterwards, so the
+                # sandbox never gets --out's folder. COPY takes no bound parameters for its target.
+                target = staging / "out.parquet"
+                con.execute(f"COPY ({query.strip().rstrip(';')}) TO {sql_string(str(target))} (FORMAT parquet)")
+                shutil.move(target, out)
+                return
+            rel = con.execute(query)
+            if rel.description is None:
+                return
+            print_rows([d[0] for d in rel.description], rel.fetchall(), fmt)
+        except duckdb.PermissionException as exc:
+            fail(f"{str(exc).splitlines()[0]} (radar sql may read only the warehouse, and files only in --allow-files folders)")
+        except duckdb.Error as exc:
+            fail(str(exc).splitlines()[0])
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc}")
+        finally:
+            con.close()
+
+
+@contextmanager
+def _parquet_staging(fmt: OutputFormat) -> Iterator[Path | None]:
+    """A private temporary folder for `--format parquet`, removed afterwards; None for other formats."""
+    if fmt is not OutputFormat.parquet:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="radar-sql-") as folder:
+        yield Path(folder)
 
 
 @app.command("classify")

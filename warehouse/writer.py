@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import connect, migrate
+from warehouse.sandbox import open_sandbox
 
 
 class Writer:
@@ -74,3 +75,15 @@ class Writer:
             finally:
                 if shared is None:
                     con.close()
+
+    @contextmanager
+    def sandbox(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A sandboxed read-only connection for SQL that people write (warehouse/sandbox.py); this process's
+        writes wait meanwhile. DuckDB refuses a second instance on a file this process has open, so not inside
+        `session()`."""
+        with self._lock:
+            con = open_sandbox(self.path, wait_seconds=self.wait_seconds)
+            try:
+                yield con
+            finally:
+                con.close()
