@@ -152,7 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()
-    settings = Settings(concurrency=4)
+    settings = Settings(concurrency=4, fetch_allow="127.0.0.1")  # the world is served locally
     results = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for planted in (True, False):

@@ -167,7 +167,7 @@ def main() -> None:
 
             server = TemporaryPrefectServer.start()  # sets PREFECT_API_URL for the runs
             server.wait_ready()
-        env = dict(os.environ)
+        env = dict(os.environ) | {"RADAR_FETCH_ALLOW": "127.0.0.1"}  # the site is served locally
         cmd = [str(ROOT / ".venv" / "bin" / "radar"), "ingest", "--sources", str(sources_file), "--db", str(db)]
         runs = []
         for i in range(args.runs):

@@ -237,7 +237,7 @@ def main() -> None:
             started = time.perf_counter()
             workdir = args.work / f"{kind}-{narrative_id}-{seed}"
             world = plan(docs, seed, label, kind)
-            run = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+            run = Settings(concurrency=4, fetch_retries=0, fetch_allow="127.0.0.1", narratives=workdir / "narratives.yaml")
             with head_passages(args, label):
                 if args.daily:
                     db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)

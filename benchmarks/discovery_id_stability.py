@@ -72,7 +72,7 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
             workdir.mkdir(parents=True)
             catalogue = catalogue_without(ROOT / "config" / "narratives.yaml", NARRATIVE, workdir / "narratives.yaml")
-            settings = Settings(concurrency=4, fetch_retries=0, narratives=catalogue)
+            settings = Settings(concurrency=4, fetch_retries=0, fetch_allow="127.0.0.1", narratives=catalogue)
             server = HTTPServer(host="127.0.0.1", port=args.port + seed if args.port else 0)
             server.start()
             try:

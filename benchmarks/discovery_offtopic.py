@@ -67,7 +67,7 @@ def main() -> None:
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             workdir = args.work / f"{NARRATIVE}-{seed}"
             world = plan_emerging_world(docs, seed, LABEL)
-            settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+            settings = Settings(concurrency=4, fetch_retries=0, fetch_allow="127.0.0.1", narratives=workdir / "narratives.yaml")
             db = ingest_removed_world(world, workdir, NARRATIVE, settings, args.cache)
             alerted = {c.removeprefix("emerging:") for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")}
             for c in cluster_quality(db, world, LABEL):

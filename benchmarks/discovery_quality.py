@@ -137,7 +137,7 @@ def main() -> None:
         started = time.perf_counter()
         workdir = args.work / f"{narrative_id}-{seed}"
         world = plan_emerging_world(docs, seed, label)
-        settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+        settings = Settings(concurrency=4, fetch_retries=0, fetch_allow="127.0.0.1", narratives=workdir / "narratives.yaml")
         if args.rediscover and (workdir / "radar.duckdb").exists():
             db = rediscover(workdir / "radar.duckdb", settings)
         else:

@@ -73,7 +73,7 @@ def main() -> None:
     with prefect_test_harness(server_startup_timeout=120):
         for draw in range(args.draws):
             workdir = args.work / f"draw-{draw}"
-            settings = Settings(concurrency=4, fetch_retries=0, narratives=workdir / "narratives.yaml")
+            settings = Settings(concurrency=4, fetch_retries=0, fetch_allow="127.0.0.1", narratives=workdir / "narratives.yaml")
             db = ingest_removed_world(world, workdir, NARRATIVE, settings, args.cache, add_last_day=True)
             chance = base_rates(db, world, settings.discovery_max_score).get(LABEL, 0.0)
             best = max(cluster_quality(db, world, LABEL), key=lambda c: (c["purity"] * c["recall"], c["purity"]))

@@ -119,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()
-    settings = Settings(concurrency=4)
+    settings = Settings(concurrency=4, fetch_allow="127.0.0.1")  # the world is served locally
     overrides = {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}
     hypotheses = with_test_params([h for h in load_hypotheses(settings.hypotheses, settings.analysis_window_weeks)
                                    if h.template != "sql"], overrides)

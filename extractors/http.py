@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extractors.address_policy import AddressPolicy
 from extractors.errors import (
     BadContentType,
     BlockedURL,
@@ -21,6 +22,7 @@ from extractors.errors import (
     TransientError,
 )
 from extractors.records import FetchResult
+from extractors.transport import guarded_transport
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ _TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 @dataclass(frozen=True)
 class FetchLimits:
-    """Timeouts, caps and retry policy for one fetcher."""
+    """Timeouts, caps, retry policy and allowed internal addresses for one fetcher."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
@@ -46,6 +48,8 @@ class FetchLimits:
     retries: int = 2
     backoff_seconds: float = 0.5
     per_host: int = 2
+    # Hosts, host:port, addresses or CIDR ranges that may be fetched although not public (AddressPolicy.parse).
+    allow: tuple[str, ...] = ()
 
 
 class Fetcher:
@@ -54,14 +58,17 @@ class Fetcher:
     def __init__(self, limits: FetchLimits | None = None, user_agent: str = USER_AGENT) -> None:
         self.limits = limits or FetchLimits()
         self.user_agent = user_agent
+        self.policy = AddressPolicy.parse(self.limits.allow)
         timeout = httpx.Timeout(
             connect=self.limits.connect_timeout,
             read=self.limits.read_timeout,
             write=self.limits.read_timeout,
             pool=self.limits.total_timeout,
         )
-        # Redirects are followed by hand so each hop's scheme is re-checked.
+        # Redirects are followed by hand so each hop's scheme and address are re-checked; the transport checks the
+        # address again at connect time.
         self._client = httpx.Client(
+            transport=guarded_transport(self.policy),
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -121,7 +128,7 @@ class Fetcher:
         current = url
         deadline = time.monotonic() + self.limits.total_timeout
         while True:
-            _check_scheme(current)
+            _check_url(current, self.policy)
             headers = {}
             if etag:
                 headers["If-None-Match"] = etag
@@ -205,9 +212,11 @@ class Fetcher:
         return b"".join(chunks)
 
 
-def _check_scheme(url: str) -> None:
+def _check_url(url: str, policy: AddressPolicy) -> None:
+    """Scheme and host checked before any connection; an address spelled in the URL is checked here too."""
     try:
         parts = urlsplit(url)
+        port = parts.port
     except ValueError as exc:  # e.g. an unclosed IPv6 bracket; a bad URL is the input's fault, not ours
         raise BlockedURL(f"malformed URL {url!r}: {exc}") from exc
     scheme = parts.scheme.lower()
@@ -215,6 +224,7 @@ def _check_scheme(url: str) -> None:
         raise BlockedURL(f"scheme {scheme or '(none)'!r} not allowed: {url}")
     if not parts.hostname:
         raise BlockedURL(f"no host in URL: {url}")
+    policy.check_literal(parts.hostname, port or (443 if scheme == "https" else 80))
 
 
 def _check_content_type(content_type: str, accept: tuple[str, ...]) -> None:

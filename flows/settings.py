@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from extractors.address_policy import AddressPolicy
 from extractors.http import FetchLimits
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     fetch_retries: int = Field(2, ge=0)
     fetch_backoff_seconds: float = 0.5
     fetch_per_host: int = Field(2, ge=1)
+    fetch_allow: str = Field(
+        "", description="comma-separated hosts, host:port, addresses or CIDR ranges (10.0.0.0/8, [::1]:8080) that may be "
+        "fetched although private, loopback, link-local or otherwise not public (intranet feeds); empty = the public "
+        "internet only")
     # Analytics defaults measured on real-text worlds (README "Trends, bifurcation and alerts").
     analysis_window_weeks: int = Field(4, ge=1, le=26, description="trailing weeks behind each weekly bifurcation and forecast verdict")
     hypotheses_whole_weeks: bool = Field(
@@ -132,6 +137,12 @@ class Settings(BaseSettings):
         60.0, ge=0, description="how long a run waits for another process's write lock on the warehouse, then fails"
     )
 
+    @field_validator("fetch_allow")
+    @classmethod
+    def _allow_list_parses(cls, value: str) -> str:
+        AddressPolicy.parse(value.split(","))  # a typo fails at start-up, not at the first fetch
+        return value
+
     def fetch_limits(self) -> FetchLimits:
         return FetchLimits(
             connect_timeout=self.fetch_connect_timeout,
@@ -141,6 +152,7 @@ class Settings(BaseSettings):
             retries=self.fetch_retries,
             backoff_seconds=self.fetch_backoff_seconds,
             per_host=self.fetch_per_host,
+            allow=tuple(entry.strip() for entry in self.fetch_allow.split(",") if entry.strip()),
         )
 
     def spike_params(self):  # -> models.spikes.SpikeParams

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ import pytest
 import flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
 from extractors.http import Fetcher, FetchLimits
 from flows.settings import Settings
+
+# Every test server listens on 127.0.0.1, which the fetcher refuses by default: the suite allows loopback here, in
+# the environment, so Settings() and subprocesses built from os.environ see it too. Policy tests use their own.
+LOOPBACK = "127.0.0.0/8,[::1]"
+os.environ["RADAR_FETCH_ALLOW"] = LOOPBACK
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -24,7 +30,7 @@ def db_path(tmp_path: Path) -> Path:
 def fast_limits() -> FetchLimits:
     """Short timeouts and backoff so failure tests stay quick."""
     return FetchLimits(connect_timeout=2, read_timeout=1.5, total_timeout=5, retries=1, backoff_seconds=0.05,
-                       max_bytes=5 * 1024 * 1024, per_host=4)
+                       max_bytes=5 * 1024 * 1024, per_host=4, allow=tuple(LOOPBACK.split(",")))
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, LOOPBACK
 from hostile import MB, Stream, billion_laughs, gzip_bomb, local, settle, utf16
 from recorded_site import article_page, localize_feed
 from werkzeug import Request, Response
@@ -169,7 +169,8 @@ def stored_a(make_httpserver, tmp_path_factory, fast_limits_module) -> tuple[Pat
 
 @pytest.fixture(scope="module")
 def fast_limits_module():
-    return FetchLimits(connect_timeout=2, read_timeout=1.5, total_timeout=5, retries=1, backoff_seconds=0.05)
+    return FetchLimits(connect_timeout=2, read_timeout=1.5, total_timeout=5, retries=1, backoff_seconds=0.05,
+                       allow=tuple(LOOPBACK.split(",")))
 
 
 @dataclass(frozen=True)
