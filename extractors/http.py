@@ -22,7 +22,7 @@ from extractors.errors import (
     TransientError,
 )
 from extractors.records import FetchResult
-from extractors.transport import guarded_transport
+from extractors.transport import guarded_transport, request_deadline
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class FetchLimits:
 
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
+    # Connect, headers and body of one request, across its redirects; time queued for the per-host limit is ours,
+    # not the server's, and does not count.
     total_timeout: float = 60.0
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
@@ -126,7 +128,7 @@ class Fetcher:
     ) -> FetchResult:
         seen = [url]
         current = url
-        deadline = time.monotonic() + self.limits.total_timeout
+        budget = self.limits.total_timeout
         while True:
             _check_url(current, self.policy)
             headers = {}
@@ -135,7 +137,10 @@ class Fetcher:
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
             with self._semaphore(current):
-                result = self._exchange(url, current, headers, accept, deadline)
+                deadline = time.monotonic() + budget
+                with request_deadline(deadline):
+                    result = self._exchange(url, current, headers, accept, deadline)
+                budget = deadline - time.monotonic()
             if isinstance(result, FetchResult):
                 return result
             try:
@@ -189,6 +194,8 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # not a TransportError: would escape the run otherwise
             raise BlockedURL(f"malformed URL {current!r}: {exc}") from exc
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                raise TransientError(f"timeout: over the total deadline of {self.limits.total_timeout:g}s") from exc
             raise TransientError(f"timeout: {type(exc).__name__}") from exc
         except httpx.DecodingError as exc:
             raise BadContentType(f"undecodable body: {exc}") from exc
@@ -207,7 +214,7 @@ class Fetcher:
             if size > self.limits.max_bytes:
                 raise TooLarge(f"body exceeds cap of {self.limits.max_bytes} bytes")
             if time.monotonic() > deadline:
-                raise TransientError(f"download took longer than {self.limits.total_timeout}s")
+                raise TransientError(f"timeout: over the total deadline of {self.limits.total_timeout:g}s")
             chunks.append(chunk)
         return b"".join(chunks)
 
