@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+import duckdb
 from fastapi.encoders import ENCODERS_BY_TYPE
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
@@ -21,6 +22,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from extractors.http import Fetcher
 from extractors.records import Source
 from extractors.sources import load_sources
+from flows import run_status
 from flows.analyze import run_analysis
 from flows.classify import embed_and_classify
 from flows.encode_stream import StreamingEncoder
@@ -47,6 +49,11 @@ if __name__ != "flows.ingest":
     import cloudpickle
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+# The warehouse refusing a write (full disk, I/O error, a commit that failed) is no one feed's problem: every
+# later feed would fail alike, so the run fails with that reason rather than completing with feeds "crashed".
+WAREHOUSE_FAILURES = (duckdb.IOException, duckdb.FatalException, duckdb.TransactionException)
 
 
 class AllFeedsFailed(RuntimeError):
@@ -144,46 +151,33 @@ def daily_ingest(
         moved = store.moved_feeds(con, sources)
         retagged = store.upsert_sources(con, sources)
         started = now()
-        store.start_run(con, run_id, "daily-ingest", started)
+        abandoned = run_status.begin(con, run_id, "daily-ingest", started)
         set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
                           settings.feed_silent_floor_days)
-    logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
-    warn_source_changes(logger, sources, sources_file, moved, retagged)
-
-    outcomes: list[FeedOutcome] = []
-    embedder = embedder or settings.embedder()  # lazy: loaded by the first text to encode
-    # Threads share this process, so passages are encoded while other feeds are still fetched; Dask workers
-    # cannot reach this process's encoder and leave encoding to the fanned-out embed step.
-    streaming = classify and settings.task_runner != "dask"
-    with Fetcher(settings.fetch_limits()) as fetcher, StreamingEncoder(writer, embedder) as encoder:
-        futures = [
-            ingest_feed.submit(s, fetcher, writer, run_id, settings.max_articles_per_feed,
-                               encoder.offer_passages if streaming else None)
-            for s in sources
-        ]
-        for source, future in zip(sources, futures, strict=True):
-            try:
-                outcomes.append(future.result())
-            except Exception as exc:  # noqa: BLE001 (a bug in one feed's step must not lose the others)
-                logger.error("feed %s crashed: %r", source.name, exc)
-                outcomes.append(FeedOutcome(source.name, "failed", error=f"internal error: {exc!r}"))
-
-    counts: dict[str, object] = dict(summarize(outcomes))
-    split.lap("fetch")
-    warn_unread_languages(logger, writer, embedder, started)
-    status = "failed" if counts["feeds_ok"] == 0 else "completed"
-    if status == "completed" and classify:
-        counts |= embed_and_classify(writer, settings, embedder)
-        counts["embedded"] = cast(int, counts["embedded"]) + encoder.encoded  # those encoded during the fetch
-        split.lap("model")
-        counts |= run_analysis(writer, settings)
-        split.lap("analysis")
-        if report_path:
-            counts["report_bytes"] = report_task(str(db_file), report_path, None)
-            split.lap("report")
-    with writer.transaction() as con:
-        store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]})
-        unhealthy = health_warnings(con, [s.source_id for s in sources])
+    with run_status.recorded(writer, run_id):  # an exception or signal from here on is written to the run's row
+        logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
+        for old in abandoned:
+            logger.warning("run %s was still marked running, but its process had ended: marked interrupted", old)
+        warn_source_changes(logger, sources, sources_file, moved, retagged)
+        embedder = embedder or settings.embedder()  # lazy: loaded by the first text to encode
+        outcomes, encoded = fetch_feeds(sources, settings, writer, run_id, embedder, classify)
+        counts: dict[str, object] = dict(summarize(outcomes))
+        split.lap("fetch")
+        warn_unread_languages(logger, writer, embedder, started)
+        status = "failed" if counts["feeds_ok"] == 0 else "completed"
+        if status == "completed" and classify:
+            counts |= embed_and_classify(writer, settings, embedder)
+            counts["embedded"] = cast(int, counts["embedded"]) + encoded  # those encoded during the fetch
+            split.lap("model")
+            counts |= run_analysis(writer, settings)
+            split.lap("analysis")
+            if report_path:
+                counts["report_bytes"] = report_task(str(db_file), report_path, None)
+                split.lap("report")
+        reason = f"all {len(sources)} feeds failed" if status == "failed" else None
+        with writer.transaction() as con:
+            store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]}, reason)
+            unhealthy = health_warnings(con, [s.source_id for s in sources])
     for line in unhealthy:  # failing and silent feeds, every run until they recover
         logger.warning("%s", line)
     logger.info(
@@ -196,6 +190,31 @@ def daily_ingest(
     if status == "failed":
         raise AllFeedsFailed(f"all {len(sources)} feeds failed; see feed_fetches for run {run_id}")
     return counts
+
+
+def fetch_feeds(sources: list[Source], settings: Settings, writer: Writer, run_id: str, embedder: Embedder,
+                classify: bool) -> tuple[list[FeedOutcome], int]:
+    """Every feed's step, concurrently; returns their outcomes and the passages encoded meanwhile."""
+    logger = get_run_logger()
+    outcomes: list[FeedOutcome] = []
+    # Threads share this process, so passages are encoded while other feeds are still fetched; Dask workers
+    # cannot reach this process's encoder and leave encoding to the fanned-out embed step.
+    streaming = classify and settings.task_runner != "dask"
+    with Fetcher(settings.fetch_limits()) as fetcher, StreamingEncoder(writer, embedder) as encoder:
+        futures = [
+            ingest_feed.submit(s, fetcher, writer, run_id, settings.max_articles_per_feed,
+                               encoder.offer_passages if streaming else None)
+            for s in sources
+        ]
+        for source, future in zip(sources, futures, strict=True):
+            try:
+                outcomes.append(future.result())
+            except WAREHOUSE_FAILURES:
+                raise
+            except Exception as exc:  # noqa: BLE001 (a bug in one feed's step must not lose the others)
+                logger.error("feed %s crashed: %r", source.name, exc)
+                outcomes.append(FeedOutcome(source.name, "failed", error=f"internal error: {exc!r}"))
+    return outcomes, encoder.encoded
 
 
 def configured_ingest(settings: Settings):

@@ -17,8 +17,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,43 @@ MARK = "RADAR_RUN_MARK"
 _PROC = Path("/proc")
 _guarded: str | None = None
 _watchdog: subprocess.Popen | None = None  # kept referenced: a collected Popen of a live child warns
+# Their default action ends Python at once, skipping `finally` blocks and the run's record of how it ended.
+_TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Terminated(BaseException):
+    """A terminating signal turned into an exception (a BaseException, like KeyboardInterrupt: not an error)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signal = signum
+
+
+@contextmanager
+def signals_raise() -> Iterator[None]:
+    """Inside, SIGTERM and SIGHUP raise `Terminated` in the main thread, where they would otherwise end Python.
+
+    Only where the signal still has its default action: a handler installed by someone else (Prefect's flow
+    engine turns SIGTERM into its TerminationSignal) stays in charge. Each signal raises once; a second one
+    gets the default action again, so a caller who insists is not kept waiting by the clean-up.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_once(signum: int, frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        raise Terminated(signum)
+
+    ours = [sig for sig in _TERMINATING if signal.getsignal(sig) == signal.SIG_DFL]
+    for sig in ours:
+        signal.signal(sig, raise_once)
+    try:
+        yield
+    finally:
+        for sig in ours:
+            if signal.getsignal(sig) is raise_once:
+                signal.signal(sig, signal.SIG_DFL)
 
 
 def lock_dir() -> Path:

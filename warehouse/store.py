@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -117,9 +118,32 @@ def _article_row(item: dict) -> dict:
     }
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime) -> None:
-    con.execute(load_sql("queries/start_run"), [run_id, flow, started_at])
+@dataclass(frozen=True)
+class RunOwner:
+    """The process running a run: its host, pid and start time (seconds since the epoch; tells a reused pid)."""
+
+    host: str
+    pid: int
+    started: float
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str, counts: dict) -> None:
-    con.execute(load_sql("queries/finish_run"), [finished_at, status, json.dumps(counts), run_id])
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime,
+              owner: RunOwner | None = None) -> None:
+    who = (owner.host, owner.pid, owner.started) if owner else (None, None, None)
+    con.execute(load_sql("queries/start_run"), [run_id, flow, started_at, *who])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str, counts: dict,
+               reason: str | None = None) -> None:
+    con.execute(load_sql("queries/finish_run"), [finished_at, status, json.dumps(counts), reason, run_id])
+
+
+def end_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime | None, status: str, reason: str) -> bool:
+    """Mark a run still 'running' as `status` ('failed', 'interrupted') with its reason; False if it had ended."""
+    return bool(con.execute(load_sql("queries/end_run"), [finished_at, status, reason, run_id]).fetchall()[0][0])
+
+
+def running_runs(con: duckdb.DuckDBPyConnection, host: str) -> list[tuple[str, RunOwner]]:
+    """(run id, owner) of the runs still marked running by processes of `host`."""
+    rows = con.execute(load_sql("queries/running_runs"), [host]).fetchall()
+    return [(run_id, RunOwner(host, pid, started)) for run_id, pid, started in rows]

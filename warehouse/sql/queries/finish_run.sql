@@ -1,1 +1,1 @@
-UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE run_id = ?
+UPDATE runs SET finished_at = ?, status = ?, counts = ?, reason = ? WHERE run_id = ?
