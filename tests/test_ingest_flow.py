@@ -83,10 +83,10 @@ def test_a_run_where_every_feed_fails_is_a_failed_flow_run_and_a_partial_one_com
     with pytest.raises(AllFeedsFailed):
         state.result()
     con = duckdb.connect(str(settings.db), read_only=True)
-    runs = con.execute("SELECT status, counts->>'feeds_failed' FROM runs").fetchall()
+    runs = con.execute("SELECT status, counts->>'feeds_failed', reason FROM runs").fetchall()
     fetches = dict(con.execute("SELECT status, count(*) FROM feed_fetches GROUP BY 1").fetchall())
     con.close()
-    assert runs == [("failed", "2")] and fetches == {"failed": 2}
+    assert runs == [("failed", "2", "all 2 feeds failed")] and fetches == {"failed": 2}
 
     good = FIXTURES / "feeds" / "real-news" / "npr-world__7be307059415227d.xml"
     site = RecordedSite(httpserver)

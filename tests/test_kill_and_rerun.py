@@ -1,4 +1,5 @@
-"""A run killed with SIGKILL half-way and re-run ends with the same rows as an uninterrupted run."""
+"""A run killed with SIGKILL half-way and re-run ends with the same rows as an uninterrupted run, and is marked
+interrupted by the rerun."""
 
 from __future__ import annotations
 
@@ -113,6 +114,11 @@ def test_sigkill_mid_run_then_rerun_matches_uninterrupted_run(httpserver, tmp_pa
     subprocess.run(ingest_cmd(sources, killed), env=env(tmp_path), check=True, capture_output=True, timeout=300)
     assert row_counts(killed) == expected
     con = duckdb.connect(str(killed), read_only=True)
+    # The rerun's start found the killed run's process gone and said so in its row.
+    (killed_status, reason, _), (rerun_status, _, rerun) = con.execute(
+        "SELECT status, reason, run_id FROM runs ORDER BY started_at").fetchall()
+    assert (killed_status, rerun_status) == ("interrupted", "completed")
+    assert reason == f"process ended without finishing (found by run {rerun})"
     dupes = con.execute("SELECT count(*) - count(DISTINCT (article_id, position)) FROM passages").fetchone()[0]
     orphans = con.execute("SELECT count(*) FROM passages WHERE article_id NOT IN (SELECT article_id FROM articles)").fetchone()[0]
     con.close()
