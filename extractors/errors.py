@@ -3,9 +3,10 @@
 Two families, so callers know whether to retry::
 
     ExtractionError
-    ├── TransientError        retry later: timeouts, connection resets, HTTP 429/5xx
+    ├── TransientError        retry later: timeouts (incl. the total deadline), connection resets, HTTP 429/5xx
     └── PermanentError        record and skip: the input itself is bad
-        ├── BlockedURL        scheme other than http/https, a redirect to one, or a malformed URL
+        ├── BlockedURL        scheme other than http/https, a malformed URL, or an address the policy refuses
+        │                     (loopback, private, cloud metadata...: extractors/address_policy.py) at any hop
         ├── TooLarge          body exceeded the byte cap while streaming
         ├── BadContentType    e.g. an image or PDF where HTML or XML was expected
         ├── HTTPStatusError   4xx other than 429, or 5xx after the retries ran out
@@ -36,7 +37,7 @@ class PermanentError(ExtractionError):
 
 
 class BlockedURL(PermanentError):
-    """URL scheme or target not allowed."""
+    """URL scheme or target address not allowed."""
 
 
 class TooLarge(PermanentError):
