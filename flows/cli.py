@@ -207,6 +207,8 @@ def ingest(
         fail(str(exc))
     except WarehouseBusy as exc:
         fail(str(exc))
+    except duckdb.Error as exc:  # a full disk or an I/O error: the run's row says failed, with the same reason
+        fail(f"the warehouse could not be written: {str(exc).splitlines()[0]}")
     print_rows(list(counts), [tuple(counts.values())], title="run totals")
 
 

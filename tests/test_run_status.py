@@ -196,3 +196,4 @@ def test_an_ingest_whose_warehouse_fills_up_records_failed_with_the_reason(https
     [(status, reason, finished)] = runs(db).values()
     assert status == "failed" and finished, stderr[-3000:]
     assert reason.startswith("TransactionException:") and "File too large" in reason, reason
+    assert "error: the warehouse could not be written: TransactionContext Error: Failed to commit" in stderr
