@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         None, description="fitted document head (radar narratives fit); labels articles for the narratives it knows"
     )
     hypotheses: Path = Field(_ROOT / "config" / "hypotheses.yaml", description="forecast tracker hypotheses")
+    muted_topics: Path = Field(
+        _ROOT / "config" / "muted_topics.yaml", description="topics discovery never alerts on (sport, weather, ...); "
+        "a cluster nearer one of them than every catalogue family is listed as off-topic")
     model: str = Field("", description="embedding model name or path; empty = the packaged all-MiniLM-L6-v2")
     model_languages: str = Field(
         "en", pattern=r"^(\*|[a-z]{2,3}(,[a-z]{2,3})*)$",
@@ -70,9 +73,12 @@ class Settings(BaseSettings):
     spike_min_ratio: float = Field(2.0, gt=1, description="the day's share of articles carrying it / the baseline's")
     spike_alpha: float = Field(0.01, gt=0, lt=1, description="false-alarm rate per day across all series (Bonferroni)")
     spike_cooldown_days: int = Field(7, ge=0)
-    spike_test: Literal["volume", "rate"] = Field(
-        "volume", description="volume: a day's share of its own articles against the baseline's (a busy day is not a "
-        "spike); rate: carrying articles against the baseline's daily rate (the earlier test)")
+    spike_test: Literal["weekday", "volume", "rate"] = Field(
+        "weekday", description="weekday: carrying articles against the baseline's share times the usual volume of the "
+        "day's weekday, and the day's share above the baseline's; volume: the share test alone; rate: carrying articles "
+        "against the baseline's daily rate (the earlier test, which calls every busy publishing day a spike)")
+    spike_share_alpha: float = Field(
+        0.01, gt=0, le=1, description="a spike's share of the day's articles must beat the baseline's at this level")
     # Who leads and who copies (README "Who leads and who copies": thresholds measured by benchmarks/reuse_quality.py).
     reuse_min_cosine: float = Field(0.95, gt=0, le=1, description="cosine of two passages' vectors to be copy candidates")
     reuse_min_jaccard: float = Field(0.85, gt=0, le=1, description="word 3-shingle Jaccard that confirms a copy (paraphrase stays below)")
@@ -121,6 +127,7 @@ class Settings(BaseSettings):
     discovery_alert_continued: bool = Field(False, description="an emerging alert only for a cluster that continues one an earlier computation found (on the daily path: the day before)")
     discovery_alert_cooldown_days: int = Field(14, ge=0, description="at most one emerging alert per cluster in this many days")
     discovery_alert_max_per_week: int = Field(5, ge=0, description="at most this many emerging alerts per week, the lowest novelty p first (0 = no cap)")
+    discovery_relevance_min: float = Field(0.4, ge=-1, le=1, description="a cluster whose nearest catalogue family is below this similarity is off-topic: listed, never alerted (0 = families never too far)")
     discovery_head_passages: bool = Field(True, description="with RADAR_NARRATIVE_HEAD set, leave out of discovery the passages the head's labelled passages name (the memory `radar narratives fit` writes beside the head)")
     discovery_neighbour_k: int = Field(10, ge=1, description="labelled passages consulted per candidate passage")
     discovery_neighbour_share: float = Field(0.6, gt=0, le=1, description="share of them from articles carrying one catalogued narrative that names a passage")
@@ -162,7 +169,7 @@ class Settings(BaseSettings):
             baseline_days=self.spike_baseline_days, min_baseline_passages=self.spike_min_baseline_passages,
             min_baseline_articles=self.spike_min_baseline_articles, min_count=self.spike_min_count,
             min_articles=self.spike_min_articles, min_ratio=self.spike_min_ratio, alpha=self.spike_alpha,
-            cooldown_days=self.spike_cooldown_days, test=self.spike_test,
+            cooldown_days=self.spike_cooldown_days, test=self.spike_test, share_alpha=self.spike_share_alpha,
         )
 
     def bifurcation_params(self):  # -> models.bifurcation.BifurcationParams

@@ -8,21 +8,23 @@ meaningless. For each day of a series (one narrative, in one camp or in all camp
   is judged only when the baseline holds ``min_baseline_passages`` passages and ``min_baseline_articles``
   articles, however many days they came on;
 * the *test* counts articles, not passages: one article that carries a narrative often carries it in several
-  passages, so passages are not independent evidence while articles nearly are. It is judged against the day's
-  own volume (``test="volume"``, the default): each of the day's ``A`` articles carries the narrative with the
-  baseline's share, known only as well as ``H_b`` carrying articles of ``A_b`` tell it, so
-  ``p = P(BetaBinomial(A, H_b + 1/2, A_b - H_b + 1/2) >= h)`` (the posterior predictive under Jeffreys' prior).
-  A busy day (every outlet publishing on the same weekday, a newsletter, a backfill) raises ``A`` and with it
-  what ``h`` may be; a quiet outlet turning wholly to one narrative can still fire. ``test="rate"`` keeps the
-  earlier test against the baseline's carrying articles per calendar day, ``P(Poisson(H_b / days) >= h)``,
-  which calls every busy day a spike;
+  passages, so passages are not independent evidence while articles nearly are. With ``test="weekday"`` (the
+  default) a day fires only when both hold:
+  - *more carrying articles than the day's rhythm predicts*: ``P(Poisson(mu) >= h) <= alpha / n_series`` with
+    ``mu`` = the baseline's share of carrying articles ``H_b / A_b`` times the usual volume of the day's weekday
+    in the baseline (its mean articles on that weekday, one burst day left out, at least the window's daily
+    mean), so a Tuesday on which every outlet publishes is judged against earlier Tuesdays;
+  - *a larger share of the day's own articles*: ``P(BetaBinomial(A, H_b + 1/2, A_b - H_b + 1/2) >= h) <=
+    share_alpha``, each of the day's ``A`` articles carrying it at the baseline's share, known only as well as
+    ``H_b`` of ``A_b`` tell it (Jeffreys' prior): a burst of back-filled articles is not a spike of one narrative.
+  ``test="volume"`` is the share test alone (at ``alpha / n_series``), which misses most events: an event's own
+  articles swell the day's volume. ``test="rate"`` is the earlier test, ``P(Poisson(H_b / days) >= h)``, which
+  calls every busy publishing day a spike. Rates of all three per publishing rhythm: benchmarks/spike_rhythms.py;
 * *cold start*: no day is judged before ``judged_from`` (the caller passes the first day whose baseline window
   the scope's outlets all cover), so the first weeks of history and a feed's back-filled first fetch alert nothing;
-* a day fires when ``p <= alpha / n_series`` (Bonferroni across the series judged in one analysis, so
-  ``alpha`` bounds the chance of any false alarm per day), the narrative has ``min_count`` passages in
-  ``min_articles`` articles that day, and its share of the day's articles is at least ``min_ratio`` times its
-  baseline share: a day on which everything is up (a backfill, a newsletter dump) is not a spike of one
-  narrative;
+* a day fires when its test passes (Bonferroni across the series judged in one analysis), the narrative has
+  ``min_count`` passages in ``min_articles`` articles that day, and its share of the day's articles is at least
+  ``min_ratio`` times its baseline share;
 * after a spike the series stays quiet for ``cooldown_days``.
 """
 
@@ -36,7 +38,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-SPIKE_TESTS = ("volume", "rate")
+SPIKE_TESTS = ("weekday", "volume", "rate")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ class SpikeParams:
     min_ratio: float = 2.0  # the day's share of articles carrying it / the baseline's
     alpha: float = 0.01  # chance of any false alarm per day across the series judged together
     cooldown_days: int = 7  # days after a spike during which the series stays quiet
-    test: str = "volume"  # "volume": share of the day's articles; "rate": carrying articles per calendar day
+    test: str = "weekday"  # "weekday", "volume" or "rate": see the module docstring
+    share_alpha: float = 0.01  # the day's share must also exceed the baseline's at this level (not "rate")
 
     def __post_init__(self) -> None:
         if self.test not in SPIKE_TESTS:
@@ -60,8 +63,8 @@ class SpikeParams:
             raise ValueError("need baseline_days >= 1, min_baseline_passages >= 1, min_baseline_articles >= 0")
         if self.min_count < 1 or self.min_articles < 1 or self.min_ratio <= 1 or self.cooldown_days < 0:
             raise ValueError("need min_count >= 1, min_articles >= 1, min_ratio > 1, cooldown_days >= 0")
-        if not 0 < self.alpha < 1:
-            raise ValueError("need 0 < alpha < 1")
+        if not 0 < self.alpha < 1 or not 0 < self.share_alpha <= 1:
+            raise ValueError("need 0 < alpha < 1 and 0 < share_alpha <= 1")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Spike:
     p_value: float
     score: float  # -log10(p)
     ratio: float  # the day's share of carrying articles / baseline_article_rate
+    share_p_value: float = 1.0  # the share test's p (test "weekday" and "volume")
 
 
 def fill_days(points: Sequence[DayPoint]) -> list[DayPoint]:
@@ -172,21 +176,44 @@ def detect_spikes(points: Sequence[DayPoint], params: SpikeParams = SpikeParams(
         ratio = (point.n_hit_articles / point.n_articles) / article_rate
         if ratio < params.min_ratio:
             continue
-        if params.test == "volume":
-            expected = point.n_articles * h_b / a_b
-            p = share_p(point.n_hit_articles, point.n_articles, h_b, a_b)
-        else:
-            expected = max(h_b, 0.5) / span
-            p = tail_p(point.n_hit_articles, expected)
-        if p > threshold:
+        expected, p, p_share = _day_test(params, point, observed[start:i], span, h_b, a_b)
+        if p > threshold or p_share > params.share_alpha:
             continue
         spikes.append(Spike(day=point.day, count=point.count, total=point.total, share=point.count / point.total,
                             baseline_rate=max(k_b, 0.5) / n_b, baseline_passages=n_b, baseline_articles=a_b,
                             hit_articles=point.n_hit_articles, articles=point.n_articles,
                             baseline_article_rate=article_rate, expected_articles=expected, p_value=p,
-                            score=-math.log10(max(p, 1e-300)), ratio=ratio))
+                            score=-math.log10(max(p, 1e-300)), ratio=ratio, share_p_value=p_share))
         quiet_until = point.day + timedelta(days=params.cooldown_days)
     return spikes
+
+
+def _day_test(params: SpikeParams, point: DayPoint, baseline: Sequence[DayPoint], span: int, h_b: int,
+              a_b: int) -> tuple[float, float, float]:
+    """(expected carrying articles, p of the count, p of the share) of one day by `params.test`."""
+    p_share = share_p(point.n_hit_articles, point.n_articles, h_b, a_b) if params.test != "rate" else 0.0
+    if params.test == "volume":
+        return point.n_articles * h_b / a_b, p_share, p_share
+    share = max(h_b, 0.5) / a_b
+    if params.test == "weekday" and span >= 7:
+        same = span // 7  # the calendar days of the window on the day's weekday
+        volumes = [b.n_articles for b in baseline if b.day.weekday() == point.day.weekday()]
+        # never below the window's daily mean: four days of one weekday are a noisy estimate of a quiet rhythm
+        expected = share * max(_usual_volume(volumes, same), a_b / span)
+    else:
+        expected = max(h_b, 0.5) / span
+    return expected, tail_p(point.n_hit_articles, expected), p_share
+
+
+def _usual_volume(volumes: list[int], days: int) -> float:
+    """Mean articles on `days` same-weekday days (`volumes` holds the days that had any), leaving out a burst: one
+    day over twice the others' mean plus one (a backfill) must not hide the next spike on that weekday."""
+    total = sum(volumes)
+    if days > 1 and volumes:
+        rest = (total - max(volumes)) / (days - 1)
+        if max(volumes) > 2 * rest + 1:
+            return rest
+    return total / days
 
 
 def _index(points: Sequence[DayPoint]) -> dict[date, DayPoint]:

@@ -10,6 +10,12 @@ planted:
 * crossing: one china_friendly outlet writes like the russia_friendly camp from `crossing_week` on;
 * spike: `spike_articles` extra articles whose gold labels carry `spike_label` land on the last day.
 
+A world's *rhythm* is how its outlets publish (`RHYTHMS`): `random` (1-2 random days a week each, the default),
+`synchronized` (every outlet on the same two weekdays, the rhythm of weekly columns and newsletters), `weekdays`
+(weekends a fifth as likely as weekdays), `backfill` (five outlets' feeds down for 14 days, their missed articles
+then all dated on the day the feeds come back, a burst) and `filler` (each outlet also posts one off-topic article
+a week: real news pages of the Zyte extraction benchmark). Every world begins with a first week of history.
+
 The texts are read from the shared fixtures folder at run time, never copied into the repository.
 """
 
@@ -23,6 +29,10 @@ from email.utils import format_datetime
 from pathlib import Path
 
 SEMEVAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "narratives" / "semeval2025-task10"
+ZYTE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages" / "zyte-benchmark" / "ground-truth.json"
+RHYTHMS = ("random", "synchronized", "weekdays", "backfill", "filler")
+BACKFILL_OUTLETS = 5
+BACKFILL_DAYS = 14
 SPIKE_LABEL = "URW: Amplifying war-related fears"
 SPIKE_NARRATIVE = "urw_amplifying_war_fears"
 OUTLETS = [
@@ -43,7 +53,7 @@ class Doc:
     doc_id: str
     title: str
     body: str
-    topic: str  # "UA" or "CC"
+    topic: str  # "UA" or "CC", or "FILLER" for off-topic news
     labels: frozenset[str] = frozenset()
 
 
@@ -65,6 +75,7 @@ class World:
     event_week: int = 4  # 0-based week index from which the camps diverge
     crossing_week: int = 6
     spike_day: date | None = None
+    rhythm: str = "random"
 
     def iso_week(self, index: int) -> str:
         return (self.start + timedelta(weeks=index)).strftime("%G-W%V")
@@ -100,18 +111,50 @@ def load_docs(root: Path = SEMEVAL) -> list[Doc]:
     return docs
 
 
+def load_filler(path: Path = ZYTE, min_words: int = 150) -> list[Doc]:
+    """Off-topic real news (the Zyte benchmark's gold article bodies), title = first sentence."""
+    import json
+
+    docs = []
+    for key, record in sorted(json.loads(path.read_text(encoding="utf-8")).items()):
+        body = (record.get("articleBody") or "").strip()
+        if len(body.split()) < min_words:
+            continue
+        title = body.split(". ")[0][:120]
+        docs.append(Doc(f"zyte_{key[:16]}", title, body, "FILLER"))
+    return docs
+
+
 OUTLET_PACE = {"russia_friendly": 2, "china_friendly": 2, "resistance": 1, "western_mainstream": 1}
+WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.2, 0.2)  # Monday first
+
+
+def _weekdays(rng: random.Random, rhythm: str, pace: int, shared: list[int]) -> list[int]:
+    """The days of one week an outlet publishes on, by the world's rhythm."""
+    if rhythm == "synchronized":
+        return shared[:pace]
+    if rhythm == "weekdays":
+        days: list[int] = []
+        while len(days) < pace:
+            day = rng.choices(range(7), WEEKDAY_WEIGHTS)[0]
+            if day not in days:
+                days.append(day)
+        return sorted(days)
+    return sorted(rng.sample(range(7), pace))
 
 
 def plan_world(docs: list[Doc], seed: int, planted: bool, weeks: int = 10, start: date = date(2026, 6, 1),
-               spike_articles: int = 10) -> World:
-    """Outlets publishing 1-2 articles a week each on random days; the planted facts when `planted`.
+               spike_articles: int = 10, rhythm: str = "random", filler: list[Doc] | None = None) -> World:
+    """Outlets publishing 1-2 articles a week each on days set by `rhythm`; the planted facts when `planted`.
 
     Topic slots (UA or CC) are filled first from their own pools, the untopical slots from what remains, so
-    a planted world never runs out of Ukraine-war or climate documents.
+    a planted world never runs out of Ukraine-war or climate documents. The `filler` rhythm needs `filler` docs.
     """
+    if rhythm not in RHYTHMS:
+        raise ValueError(f"rhythm must be one of {RHYTHMS}, got {rhythm!r}")
     rng = random.Random(seed)
-    world = World(seed, planted, start, weeks, list(OUTLETS))
+    world = World(seed, planted, start, weeks, list(OUTLETS), rhythm=rhythm)
+    shared = sorted(random.Random(seed + 7919).sample(range(5), 2))  # the synchronized rhythm's two weekdays
     pools = {t: [d for d in docs if d.topic == t] for t in ("UA", "CC")}
     for pool in pools.values():
         rng.shuffle(pool)
@@ -126,7 +169,7 @@ def plan_world(docs: list[Doc], seed: int, planted: bool, weeks: int = 10, start
                     topic = "UA"
                 elif camp == "china_friendly":
                     topic = "CC"
-            for weekday in sorted(rng.sample(range(7), OUTLET_PACE[camp])):
+            for weekday in _weekdays(rng, rhythm, OUTLET_PACE[camp], shared):
                 day = start + timedelta(weeks=week, days=weekday)
                 when = datetime(day.year, day.month, day.day, rng.randrange(6, 22), rng.randrange(60), tzinfo=UTC)
                 slots.append((name, when, topic))
@@ -147,6 +190,10 @@ def plan_world(docs: list[Doc], seed: int, planted: bool, weeks: int = 10, start
     for i, doc in zip(untopical, rest, strict=False):
         chosen[i] = doc
     world.postings = [Posting(name, doc, when) for (name, when, _), doc in zip(slots, chosen, strict=True) if doc]
+    if rhythm == "filler":
+        world.postings += _filler_postings(world, filler or [], random.Random(seed + 104729))
+    if rhythm == "backfill":
+        world.postings = _backfilled(world, random.Random(seed + 15485863))
     if planted:
         world.spike_day = world.last_day
         for i, doc in enumerate(spike_docs):
@@ -154,6 +201,37 @@ def plan_world(docs: list[Doc], seed: int, planted: bool, weeks: int = 10, start
             day = world.spike_day
             world.postings.append(Posting(name, doc, datetime(day.year, day.month, day.day, 8 + i, 15, tzinfo=UTC)))
     return world
+
+
+def _filler_postings(world: World, filler: list[Doc], rng: random.Random) -> list[Posting]:
+    """One off-topic article a week per outlet, on a random day."""
+    pool = list(filler)
+    rng.shuffle(pool)
+    wanted = world.weeks * len(world.outlets)
+    if len(pool) < wanted:
+        raise RuntimeError(f"filler rhythm needs {wanted} off-topic documents, found {len(pool)} at {ZYTE}")
+    out = []
+    for week in range(world.weeks):
+        for name, _ in world.outlets:
+            day = world.start + timedelta(weeks=week, days=rng.randrange(7))
+            when = datetime(day.year, day.month, day.day, rng.randrange(6, 22), rng.randrange(60), tzinfo=UTC)
+            out.append(Posting(name, pool.pop(), when))
+    return out
+
+
+def _backfilled(world: World, rng: random.Random) -> list[Posting]:
+    """`BACKFILL_OUTLETS` outlets' feeds down for `BACKFILL_DAYS` ending two weeks before the last day: what they
+    published meanwhile arrives on the day they come back, dated that day (entries that lost their own dates)."""
+    back = world.last_day - timedelta(days=14)
+    outage = {name for name, _ in rng.sample(world.outlets, BACKFILL_OUTLETS)}
+    out = []
+    for post in world.postings:
+        day = post.published.date()
+        if post.outlet in outage and back - timedelta(days=BACKFILL_DAYS) <= day < back:
+            post = Posting(post.outlet, post.doc, post.published.replace(year=back.year, month=back.month,
+                                                                         day=back.day))
+        out.append(post)
+    return out
 
 
 def _slug(name: str) -> str:
