@@ -4,10 +4,11 @@ For a narrative and two groups of outlets (two camps, or two tiers), each group'
 articles carrying the narrative over a trailing window. The lag (0..`max_lag` days, in either direction)
 that maximises the Pearson correlation of one series with the other shifted is the lead; its correlation is
 compared with a **permutation null**: the leader's days are shuffled (`permutations` times) and the same best-lag
-correlation taken, so the null includes the search over lags. `strength` is observed minus the null mean;
-`ci_low`/`ci_high` are observed minus the upper and lower `alpha` quantiles of the *family* null (per shuffle, the
-largest best-lag correlation of every pair tested that week, camps and tiers together), so `ci_low > 0` reads
-"a lead beyond chance" with the chance of any false lead that week held at `alpha`.
+correlation taken, so the null includes the search over lags. `strength`, `ci_low` and `ci_high` are observed minus
+the median and the upper and lower `alpha` quantiles of one null, the *family* null (per shuffle, the largest
+best-lag correlation of every pair tested that week, camps and tiers together): one scale, so the point lies
+inside its interval, and `ci_low > 0` reads "beyond chance" with the chance of any false lead that week held at
+`alpha`. Lag 0 is no lead: a same-day pair is never `significant`, however strong.
 
 Per outlet: a narrative **wave** starts with an article on a narrative no outlet carried in the previous
 `wave_gap_days`; the outlet(s) publishing its first article are *first*, every other outlet carrying the
@@ -52,7 +53,8 @@ class LeadLag:
 
     @property
     def significant(self) -> bool:
-        return self.ci_low > 0
+        """A lead beyond chance: a lag of at least a day and an interval above 0."""
+        return self.lag != 0 and self.ci_low > 0
 
 
 def lagged_correlations(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
@@ -109,9 +111,11 @@ def lead_lag(a: np.ndarray, b: np.ndarray, params: LeadLagParams, rng: np.random
     lag, corr = best_lag(a, b, params.max_lag)
     own = own_null if own_null is not None else null_best(a, b, _perms(rng, params.permutations, len(a)), params.max_lag)
     ref = own if family_null is None else family_null
-    upper, lower = np.quantile(ref, [1 - params.alpha, params.alpha])
+    # the point and its interval from the same null: the pair's own null mean sat far below the family quantiles,
+    # so a point 0.5 carried an interval 0.1-0.27; the median always lies between the two quantiles
+    upper, centre, lower = np.quantile(ref, [1 - params.alpha, 0.5, params.alpha])
     p = (1 + int(np.sum(ref >= corr - 1e-12))) / (1 + len(ref))
-    return LeadLag(lag, corr, corr - float(own.mean()), corr - float(upper), corr - float(lower), p)
+    return LeadLag(lag, corr, corr - float(centre), corr - float(upper), corr - float(lower), p)
 
 
 def _perms(rng: np.random.Generator, n: int, days: int) -> np.ndarray:
