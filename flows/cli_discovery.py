@@ -14,6 +14,7 @@ import typer
 import yaml
 
 from extractors.identity import text_hash
+from flows.discovery_relevance import relevance_text
 from flows.report_discovery import failed_weeks, failure_text
 from models.catalogue import CatalogueError, load_catalogue
 from warehouse.db import WarehouseBusy, connect, load_sql
@@ -159,12 +160,12 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(rows, default=str, ensure_ascii=False, indent=1) + "\n")
             return
         columns = ["cluster_id", "status", "first_seen", "passages", "articles", "outlets", "camps",
-                   "nearest_narrative", "similarity", "novelty_p", "keywords"]
+                   "nearest_narrative", "similarity", "novelty_p", "relevance", "keywords"]
         print_rows(columns, [(r["cluster_id"], r["status"] + (" (kept)" if r["retained"] else ""), r["first_seen"], r["passages"], r["articles"],
                               len(r["outlets"]), ", ".join(r["camps"]), r["nearest_narrative"],
                               None if r["similarity"] is None else round(r["similarity"], 3),
                               None if r["novelty_p"] is None else float(f"{r['novelty_p']:.2g}"),
-                              ", ".join(r["keywords"][:8])) for r in rows],
+                              relevance_text(r), ", ".join(r["keywords"][:8])) for r in rows],
                    title=f"emerging clusters in {shown or 'no clustered week yet'}")
 
     @narratives_app.command("promote")

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,13 @@ import numpy as np
 
 from extractors.identity import text_hash
 from flows.alert_step import alert_id_for
+from flows.discovery_relevance import (
+    RelevanceRule,
+    read_muted_topics,
+    relevance_fingerprint,
+    relevance_rule,
+    relevance_text,
+)
 from flows.settings import Settings
 from models.catalogue import Catalogue, CatalogueError, load_catalogue
 from models.discovery import (
@@ -36,6 +44,7 @@ from models.discovery import (
     unmerge_clusters,
 )
 from models.passage_memory import PassageMemory, PassageMemoryError, memory_path, named_by_neighbours
+from models.relevance import Relevance
 from models.weeks import iso_week, week_start, weeks_between
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -179,7 +188,7 @@ def narrative_vectors(writer: Writer, catalogue: Catalogue | None, model_id: str
 
 
 def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, params: DiscoveryParams,
-                 promoted: set[str], memory: CandidateMemory | None) -> str:
+                 promoted: set[str], memory: CandidateMemory | None, relevance: str) -> str:
     with writer.transaction() as con:
         n, h = con.execute(load_sql("queries/discovery_fingerprint"),
                            {"start": start, "end": end, "max_score": settings.discovery_max_score}).fetchone() or (0, 0)
@@ -190,7 +199,8 @@ def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, par
     text = json.dumps([n, int(h), int(ref[0]), int(ref[1]), vars(params), settings.discovery_window_weeks,
                        settings.discovery_reference_weeks, settings.discovery_max_score, str(settings.narratives)]
                       + ([sorted(promoted)] if promoted else [])  # none promoted: the fingerprints of before
-                      + ([memory.fingerprint] if memory else []),  # no memory: likewise
+                      + ([memory.fingerprint] if memory else [])  # no memory: likewise
+                      + [relevance],
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -216,9 +226,14 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
     vectors_cache: dict[str, dict[str, np.ndarray]] = {}
     catalogue = read_catalogue(settings.narratives)
     memory = load_candidate_memory(settings)
+    topics = read_muted_topics(settings.muted_topics)
+    judged = Judged(relevance_fingerprint(topics, settings.discovery_relevance_min), {},
+                    lambda model_id: relevance_rule(writer, catalogue, vectors_cache[model_id], topics, model_id,
+                                                    settings.discovery_relevance_min, settings.embedder))
     for week in weeks_between(start_week, iso_week(last)):
         try:
-            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue, memory))
+            results.append(_discover_week(writer, settings, params, week, sources, vectors_cache, catalogue, memory,
+                                          judged))
         except Exception as exc:  # noqa: BLE001 (one bad week (odd vectors, a failed clustering) must not fail the analysis)
             error = f"{type(exc).__name__}: {exc}"
             log.error("discovery of %s failed, skipped: %s", week, error)
@@ -248,9 +263,23 @@ def record_failure(writer: Writer, week: str, error: str) -> None:
         log.error("discovery of %s: the failure could not be recorded: %s: %s", week, type(exc).__name__, exc)
 
 
+@dataclass(frozen=True)
+class Judged:
+    """The relevance rule of a run: its fingerprint, and its rule per model (built on first use)."""
+
+    fingerprint: str
+    rules: dict[str, RelevanceRule]
+    build: Callable[[str], RelevanceRule]
+
+    def rule(self, model_id: str) -> RelevanceRule:
+        if model_id not in self.rules:
+            self.rules[model_id] = self.build(model_id)
+        return self.rules[model_id]
+
+
 def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
                    sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]],
-                   catalogue: Catalogue | None, memory: CandidateMemory | None = None) -> WeekResult:
+                   catalogue: Catalogue | None, memory: CandidateMemory | None, judged: Judged) -> WeekResult:
     """A promoted cluster keeps its id (what the catalogue's new narrative leaves unlabelled still matches it)
     but is marked `promoted`: never kept by hysteresis, never alerted again."""
     promoted = catalogue.promoted_clusters if catalogue else set()
@@ -260,7 +289,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         log.warning("discovery %s: the head's labelled passages were embedded with %s, the window with another model; "
                     "not used (refit the head)", week, memory.memory.model_id)
         memory = None
-    fingerprint = _fingerprint(writer, start, end, settings, params, promoted, memory)
+    fingerprint = _fingerprint(writer, start, end, settings, params, promoted, memory, judged.fingerprint)
     with writer.transaction() as con:
         row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
         unchanged = row is not None and row[0] == fingerprint
@@ -331,6 +360,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
     model_id = window_model or ""
     if model_id not in vectors_cache:
         vectors_cache[model_id] = narrative_vectors(writer, catalogue, model_id)
+    rule = judged.rule(model_id) if clusters else None
     monday = week_start(week)
     articles_meta = _article_meta(writer, sorted({window.article_ids[i] for c in clusters for i in c.central}))
     weekly: list[dict] = []
@@ -348,6 +378,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         outlets = sorted({sources.get(s, (s, "?"))[0] for s in outlet_ids})
         camps = sorted({sources.get(s, (s, "?"))[1] for s in outlet_ids})
         narrative, similarity = nearest_narrative(cluster.centroid, vectors_cache[model_id])
+        verdict = rule.judge(cluster.centroid) if rule else None
         central = [{"passage_id": window.passage_ids[i], "text": window.texts[i],
                     "outlet": articles_meta.get(window.article_ids[i], {}).get("outlet"),
                     "url": articles_meta.get(window.article_ids[i], {}).get("url"),
@@ -358,22 +389,21 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                        "keywords": cluster.keywords, "nearest_narrative": narrative, "similarity": similarity,
                        "match_similarity": sim, "status": status, "central": json.dumps(central),
                        "centroid": cluster.centroid.astype(np.float32).tolist(), "window_neighbours": near_window,
-                       "reference_neighbours": near_reference, "novelty_p": novelty_p})
+                       "reference_neighbours": near_reference, "novelty_p": novelty_p}
+                      | relevance_columns(verdict))
         members.extend({"cluster_id": cluster_id, "passage_id": window.passage_ids[i], "week": week,
                         "article_id": window.article_ids[i], "source_id": window.source_ids[i], "day": window.days[i],
                         "centrality": float(c)} for i, c in zip(idx, cluster.centrality, strict=True))
         week_outlets = {window.source_ids[i] for i in idx if window.days[i] >= monday}
         if (status in ("new", "growing") and len(week_outlets) >= settings.discovery_alert_min_outlets
+                and not weekly[-1]["off_topic"]  # outside the monitored domains: listed, never alerted
                 and novelty_p <= settings.discovery_alert_alpha and (sim is not None or not settings.discovery_alert_continued)):
             alerts.append((weekly[-1], max(window.days[i] for i in idx), len(week_outlets)))
     with writer.transaction() as con:
         for table in ("emerging_cluster_weekly", "emerging_cluster_passages", "emerging_cluster_events"):
             con.execute(f"DELETE FROM {table} WHERE week = ?", [week])  # table names are constants
         if weekly:
-            con.executemany(
-                "INSERT INTO emerging_cluster_weekly VALUES ($cluster_id, $week, $passages, $articles, $week_articles, "
-                "$previous_articles, $outlets, $camps, $keywords, $nearest_narrative, $similarity, $match_similarity, "
-                "$status, $central, $centroid, $window_neighbours, $reference_neighbours, $novelty_p)", weekly)
+            con.executemany(load_sql("queries/discovery_insert_weekly"), weekly)
             # one statement over list parameters: tens of thousands of rows at scale, executemany would crawl
             con.execute(load_sql("queries/discovery_insert_members"),
                         {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
@@ -389,7 +419,26 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                     [week, fingerprint, n, int(boiler.sum()), len(members), len(weekly)])
         con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
         new_alerts = _store_alerts(con, week, alerts, settings)
+    log_off_topic(week, weekly)
     return WeekResult(week, n, len(weekly), new_alerts, False)
+
+
+def relevance_columns(verdict: Relevance | None) -> dict[str, object]:
+    """A cluster-week's relevance columns (all NULL when not judged: no catalogue exemplars cached)."""
+    if verdict is None:
+        return {"off_topic": None, "nearest_family": None, "family_similarity": None, "muted_topic": None,
+                "muted_similarity": None}
+    return {"off_topic": verdict.off_topic, "nearest_family": verdict.family,
+            "family_similarity": verdict.family_similarity, "muted_topic": verdict.topic,
+            "muted_similarity": verdict.topic_similarity}
+
+
+def log_off_topic(week: str, weekly: list[dict]) -> None:
+    """One line per week naming the clusters judged off-topic (never alerted) and why."""
+    off = [w for w in weekly if w["off_topic"]]
+    if off:
+        log.info("discovery %s: %d of %d clusters off-topic, not alerted: %s", week, len(off), len(weekly),
+                 ", ".join(f"{w['cluster_id']} ({relevance_text(w)})" for w in off))
 
 
 def alert_order(alert: tuple[dict, date, int]) -> tuple:

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import plotly.graph_objects as go
 
+from flows.discovery_relevance import relevance_text
 from warehouse.db import load_sql
 
 SECTION = "Emerging"
@@ -60,19 +61,23 @@ def emerging_html(clusters: list[dict[str, Any]]) -> str:
         return "<p>No emerging cluster: the passages no catalogue narrative names did not converge.</p>"
     parts = [("<p>Clusters of passages that no catalogue narrative names (or only weakly), from the latest weeks. "
              "A cluster keeps its id while its centre stays put; promote one into the catalogue with "
-             "<code>radar narratives promote CLUSTER_ID --id NEW_ID --label ...</code>.</p>")]
+             "<code>radar narratives promote CLUSTER_ID --id NEW_ID --label ...</code>. Clusters marked off-topic are "
+             "nearer a muted topic than every catalogue family, or far from all of them: listed, never alerted.</p>")]
     for c in clusters:
         chart = cluster_figure(c).to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-emerging-{c['cluster_id']}",
                                           config={"displaylogo": False})
         near = "" if c["nearest_narrative"] is None else (
             f"; nearest narrative <code>{_e(c['nearest_narrative'])}</code> ({c['similarity']:.2f})")
+        relevance = relevance_text(c)
+        near += f"; {_e(relevance)}" if c.get("off_topic") else f"; nearest family {_e(relevance)}" if relevance else ""
+        off = " <span class='off-topic'>off-topic, not alerted</span>" if c.get("off_topic") else ""
         passages = "".join(
             f"<li><b>{_e(p.get('outlet'))}</b> {_e(p.get('day'))}: {_e(str(p.get('text', ''))[:400])} "
             + (f'<a href="{_e(p["url"])}">{_e(p.get("title") or "source")}</a>'
                if str(p.get("url", "")).startswith(("http://", "https://")) else "")
             + "</li>" for p in c["central"])
         parts.append(
-            f"<div class='emerging'><h3><code>{_e(c['cluster_id'])}</code> {_e(c['status'])}: {_e(c['label'])}</h3>"
+            f"<div class='emerging'><h3><code>{_e(c['cluster_id'])}</code> {_e(c['status'])}{off}: {_e(c['label'])}</h3>"
             f"<p>first seen {_e(c['first_seen'])}, last seen {_e(c['last_seen'])}; {_e(c['size'])} passages in "
             f"{_e(c['articles'])} articles from {len(c['outlets'])} outlets ({_e(', '.join(c['camps']))}){near}</p>"
             f"{chart}<ol>{passages}</ol></div>")

@@ -139,6 +139,20 @@ def test_demo_alerts_hold_the_planted_spike_only_and_analyze_is_idempotent(sql, 
 
 
 @pytest.mark.slow
+def test_demo_filler_clusters_are_listed_off_topic_and_raise_no_emerging_alert(sql, demo_db):
+    # The demo plants no emerging narrative: what discovery clusters is its filler (film festival, weather, ski and
+    # league results, tram works). Before the relevance rule 4 of those clusters raised emerging alerts.
+    clusters = sql("SELECT cluster_id, off_topic, nearest_family, muted_topic, label FROM emerging_clusters")
+    assert clusters and all(off is not None and family and topic for _, off, family, topic, _ in clusters)
+    filler = [off for _, off, _, _, label in clusters if {"festival", "ski", "league", "weather"} & set(label.split(", "))]
+    assert filler and all(filler), clusters
+    assert sum(bool(off) for _, off, *_ in clusters) >= 0.8 * len(clusters), clusters
+    assert sql("SELECT count(*) FROM alerts WHERE kind = 'emerging'")[0][0] == 0
+    listed = CliRunner().invoke(app, ["discover", "--db", str(demo_db[0]), "--format", "json"])
+    assert listed.exit_code == 0 and any(c["off_topic"] for c in json.loads(listed.output))
+
+
+@pytest.mark.slow
 def test_trends_command_filters_counts_every_week_and_names_a_typo(sql, demo_db):
     db = str(demo_db[0])
     narrative = PLANTED["spike"]["narrative_id"]

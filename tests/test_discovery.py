@@ -221,7 +221,9 @@ def test_promote_appends_to_the_catalogue_keeping_its_comments(tmp_path) -> None
     Writer(tmp_path / "radar.duckdb")
     con = duckdb.connect(str(tmp_path / "radar.duckdb"))
     central = [{"text": f"Passage {i} says the  grain corridor deal was a trap."} for i in range(5)]
-    con.execute("INSERT INTO emerging_clusters VALUES ('em-1', '2026-W01', '2026-W02', 'grain, corridor', "
+    con.execute("INSERT INTO emerging_clusters (cluster_id, first_seen, last_seen, label, keywords, size, articles, "
+                "outlets, camps, nearest_narrative, similarity, status, central, merged_into, split_from, updated_at) "
+                "VALUES ('em-1', '2026-W01', '2026-W02', 'grain, corridor', "
                 "['grain', 'corridor'], 40, 12, ['A', 'B'], ['russia_friendly'], 'urw_hidden_plots', 0.6, 'new', ?, "
                 "NULL, NULL, now())", [json.dumps(central)])
     catalogue = tmp_path / "narratives.yaml"
