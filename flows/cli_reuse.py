@@ -59,6 +59,8 @@ def register(app: typer.Typer) -> None:
         path = _settings(db).db
         columns, rows = _read(path, "leadlag_list", {"narrative": narrative})
         print_rows(columns, rows, OutputFormat.table,
-                   title="narrative lead-lag (significant: ci_low > 0 after the correction for the pairs tested)")
+                   title="narrative lead-lag (strength and ci_low-ci_high: correlation minus the shuffled-days null's "
+                         "median and quantiles; significant: a lead of a day or more with ci_low > 0 after the "
+                         "correction for the pairs tested)")
         columns, rows = _read(path, "leadlag_influence", {"since_week": None})
         print_rows(columns, rows, OutputFormat.table, title="outlets: waves opened and followed, copies (latest week)")
