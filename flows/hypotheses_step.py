@@ -17,6 +17,7 @@ from models.hypotheses import (
     Evaluation,
     Hypothesis,
     evaluate,
+    judged_against,
     load_hypotheses,
     sql_result,
     week_start,
@@ -114,11 +115,13 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
                     "OR NOT list_contains($weeks, week)", {"ids": [h.id for h in hypotheses], "weeks": weeks})
         for h in hypotheses:
             previous = None
+            threshold, two_sided, unit = judged_against(h)
             for week in weeks:
                 e = results[(h.id, week)]
                 con.execute(load_sql("queries/hypothesis_upsert"), {
                     "hypothesis_id": h.id, "week": week, "value": e.value, "ci_low": e.ci_low,
                     "ci_high": e.ci_high, "evidence": e.evidence, "verdict": e.verdict, "reason": e.reason,
+                    "statement": h.statement, "threshold": threshold, "two_sided": two_sided, "unit": unit,
                 })
                 if previous is not None and e.verdict != previous and stored.get((h.id, week)) != e.verdict:
                     changes.append(VerdictChange(h.id, h.statement, week, previous, e.verdict, e.value, e.ci_low,

@@ -13,8 +13,9 @@ from typing import Any
 import duckdb
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
+from flows.report_forecasts import hypotheses_figure
+from flows.report_style import distinct_colours, label_positions, relabel
 from warehouse.db import connect, load_sql
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,7 @@ SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebutt
             "Forecast tracker", "Narratives by outlet")
 OUTLET_WEEKS = 4  # the outlet table's window, as `radar outlets`
 _QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "other_alerts", "stance", "feed_health",
-            "articles_daily", "hypotheses")
-_VERDICT_COLOURS = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
+            "articles_daily", "hypotheses", "narrative_labels")
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,6 @@ def load_report_data(con: duckdb.DuckDBPyConnection, since: date | None = None) 
     return ReportData(since, tables)
 
 
-def _camp_colour(camp: str, camps: list[str]) -> str:
-    return qualitative.Plotly[camps.index(camp) % len(qualitative.Plotly)]
-
-
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
@@ -74,6 +70,7 @@ def volume_figure(rows: list[dict[str, Any]]) -> go.Figure:
     fig = go.Figure()
     days = sorted({r["day"] for r in rows})
     narratives = sorted({r["label"] for r in rows})
+    colours = distinct_colours(narratives)  # one colour per narrative, the same in every camp's view
     camps = ["all camps", *sorted({r["camp"] for r in rows})]
     counts: dict[tuple[str, str, date], int] = {}
     for r in rows:
@@ -86,14 +83,19 @@ def volume_figure(rows: list[dict[str, Any]]) -> go.Figure:
             ys = [counts.get((camp, n, d), 0) for d in days]
             if not any(ys):
                 continue
-            fig.add_trace(go.Scatter(x=days, y=ys, name=n, stackgroup=camp, mode="lines", line={"width": 0.5},
+            fig.add_trace(go.Scatter(x=days, y=ys, name=n, stackgroup=camp, mode="lines", legendgroup=n,
+                                     line={"width": 0.5, "color": colours[n]}, fillcolor=colours[n],
                                      visible=camp == "all camps", hovertemplate="%{x}: %{y} passages<extra>" + n + "</extra>"))
             owner.append(camp)
     buttons = [{"label": camp, "method": "update",
                 "args": [{"visible": [o == camp for o in owner]}, {"title": {"text": f"Passages per narrative and day: {camp}"}}]}
                for camp in camps]
-    fig.update_layout(title=f"Passages per narrative and day: {camps[0]}", height=520, hovermode="x",
-                      updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left", "y": 1.15}],
+    # the title reads from the left, the camp selector sits at the right above the legend: they never meet
+    # as tall as the legend (about 30 px an entry), so a long catalogue never scrolls entries out of view
+    fig.update_layout(title=f"Passages per narrative and day: {camps[0]}", height=max(520, 30 * len(narratives) + 230),
+                      hovermode="x", margin={"t": 90, "r": 40},
+                      updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.02,
+                                    "yanchor": "bottom"}],
                       yaxis_title="passages", legend={"font": {"size": 10}})
     return fig
 
@@ -105,15 +107,16 @@ def bifurcation_figure(rows: list[dict[str, Any]]) -> go.Figure:
         go.Scatter(x=weeks, y=[r["ci_high"] for r in rows], mode="lines", line={"width": 0}, showlegend=False,
                    hoverinfo="skip"),
         go.Scatter(x=weeks, y=[r["ci_low"] for r in rows], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(31,119,180,0.2)", name="label index interval"),
+                   fillcolor="rgba(31,119,180,0.2)", name="label index interval", legendgroup="label"),
         go.Scatter(x=weeks, y=[r["divergence"] for r in rows], mode="lines+markers", name="label index",
-                   line={"color": "#1f77b4"}),
+                   line={"color": "#1f77b4"}, legendgroup="label"),
+        # an index and its null share a colour, told apart by the dots: one legend group each
         go.Scatter(x=weeks, y=[r["null_p95"] for r in rows], mode="lines", name="label null 95%",
-                   line={"color": "#1f77b4", "dash": "dot"}),
+                   line={"color": "#1f77b4", "dash": "dot"}, legendgroup="label"),
         go.Scatter(x=weeks, y=[r["embedding_index"] for r in rows], mode="lines+markers", name="embedding index",
-                   line={"color": "#d62728"}),
+                   line={"color": "#d62728"}, legendgroup="embedding"),
         go.Scatter(x=weeks, y=[r["embedding_null_p95"] for r in rows], mode="lines", name="embedding null 95%",
-                   line={"color": "#d62728", "dash": "dot"}),
+                   line={"color": "#d62728", "dash": "dot"}, legendgroup="embedding"),
     ])
     fig.update_layout(title="Bifurcation russia_friendly vs china_friendly (observed minus permutation-null mean; "
                             "above the dotted line = beyond chance)", height=380, yaxis_title="index",
@@ -152,12 +155,16 @@ def outlet_projection(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def outlet_map_figure(points: list[dict[str, Any]]) -> go.Figure:
     """The 2-D outlet map, coloured by configured camp; outlets that crossed sides are marked."""
     fig = go.Figure()
+    colours = distinct_colours(p["camp"] for p in points)  # the camps' colours of the claims chart
+    # each name placed beside its marker where it meets no other name (the plot is about 1,050 x 340 px)
+    where = dict(zip((p["outlet"] for p in points),
+                     label_positions([(p["x"], p["y"], p["outlet"]) for p in points], 1050, 340), strict=True))
     for camp in sorted({p["camp"] for p in points}):
         ps = [p for p in points if p["camp"] == camp]
         fig.add_trace(go.Scatter(
             x=[p["x"] for p in ps], y=[p["y"] for p in ps], mode="markers+text", name=camp,
-            text=[p["outlet"] for p in ps], textposition="top center", textfont={"size": 9},
-            marker={"size": 11, "symbol": ["x" if p["crossed"] else "circle" for p in ps],
+            text=[p["outlet"] for p in ps], textposition=[where[p["outlet"]] for p in ps], textfont={"size": 9},
+            marker={"size": 11, "color": colours[camp], "symbol": ["x" if p["crossed"] else "circle" for p in ps],
                     "line": {"width": [3 if p["crossed"] else 0 for p in ps], "color": "black"}},
             customdata=[[p["side"] or "unassigned", "yes" if p["crossed"] else "no"] for p in ps],
             hovertemplate="%{text}<br>side: %{customdata[0]}<br>crossed: %{customdata[1]}<extra>" + camp + "</extra>"))
@@ -168,20 +175,29 @@ def outlet_map_figure(points: list[dict[str, Any]]) -> go.Figure:
 
 
 def stance_figure(rows: list[dict[str, Any]]) -> go.Figure:
-    """Grouped bars: claims (solid) and rebuttals (hatched) per narrative and camp."""
+    """Horizontal bars: claims (solid, right) and rebuttals (hatched, left) per narrative and camp."""
     fig = go.Figure()
     camps = sorted({r["camp"] for r in rows})
+    colours = distinct_colours(camps)
+    labels = sorted({r["label"] for r in rows}, reverse=True)  # reversed: the first label at the top
     for camp in camps:
         rs = [r for r in rows if r["camp"] == camp]
         names = [r["label"] for r in rs]
-        colour = _camp_colour(camp, camps)
-        fig.add_trace(go.Bar(x=names, y=[r["claims"] for r in rs], name=f"{camp} claims", offsetgroup=camp,
-                             legendgroup=camp, marker_color=colour))
-        fig.add_trace(go.Bar(x=names, y=[-r["rebuttals"] for r in rs], name=f"{camp} rebuttals", offsetgroup=camp,
-                             legendgroup=camp, marker_pattern_shape="/", marker_color=colour, customdata=[r["rebuttals"] for r in rs],
-                             hovertemplate="%{x}: %{customdata} rebuttals<extra>" + camp + "</extra>"))
-    fig.update_layout(title="Claims (up) and rebuttals (down) per narrative and camp", barmode="relative", height=560,
-                      yaxis_title="passages", xaxis_tickangle=-40)
+        fig.add_trace(go.Bar(y=names, x=[r["claims"] for r in rs], name=camp, offsetgroup=camp, orientation="h",
+                             legendgroup=camp, marker_color=colours[camp],
+                             hovertemplate="%{y}: %{x} claims<extra>" + camp + "</extra>"))
+        fig.add_trace(go.Bar(y=names, x=[-r["rebuttals"] for r in rs], name=camp, offsetgroup=camp, orientation="h",
+                             legendgroup=camp, showlegend=False, marker_pattern_shape="/", marker_color=colours[camp],
+                             customdata=[r["rebuttals"] for r in rs],
+                             hovertemplate="%{y}: %{customdata} rebuttals<extra>" + camp + "</extra>"))
+    # level labels on the y axis and a flat legend above the plot: rotated x labels squeezed the plot to a quarter
+    # of its width, and a tall legend scrolled camps out of view
+    fig.update_layout(title="Claims (solid, right of 0) and rebuttals (hatched, left of 0) per narrative and camp",
+                      barmode="relative", height=max(420, 44 * len(labels) + 180),
+                      xaxis_title="passages (rebuttals left of 0, claims right)",
+                      yaxis={"categoryorder": "array", "categoryarray": labels, "automargin": True},
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "title": {"text": "camp"}},
+                      margin={"t": 110})
     return fig
 
 
@@ -193,31 +209,6 @@ def feed_figure(rows: list[dict[str, Any]], sources: list[str]) -> go.Figure:
     fig = go.Figure(go.Heatmap(x=days, y=sources, z=z, colorscale="Blues", hovertemplate="%{y} %{x}: %{z} articles<extra></extra>"))
     fig.update_layout(title="Articles per source and publication day", height=max(300, 22 * len(sources) + 120),
                       yaxis={"automargin": True})
-    return fig
-
-
-def hypotheses_figure(rows: list[dict[str, Any]]) -> go.Figure:
-    """One small chart per hypothesis: weekly value with its interval, markers coloured by verdict."""
-    from plotly.subplots import make_subplots
-
-    ids = sorted({r["hypothesis_id"] for r in rows}) or ["(no hypotheses evaluated yet)"]
-    fig = make_subplots(rows=len(ids), cols=1, subplot_titles=ids, shared_xaxes=True, vertical_spacing=0.08)
-    for i, hid in enumerate(ids, start=1):
-        own = [r for r in rows if r["hypothesis_id"] == hid and r["value"] is not None]
-        weeks = [r["week"] for r in own]
-        fig.add_trace(go.Scatter(x=weeks, y=[r["ci_high"] for r in own], mode="lines", line={"width": 0},
-                                 showlegend=False, hoverinfo="skip"), row=i, col=1)
-        fig.add_trace(go.Scatter(x=weeks, y=[r["ci_low"] for r in own], mode="lines", line={"width": 0},
-                                 fill="tonexty", fillcolor="rgba(31,119,180,0.2)", showlegend=False), row=i, col=1)
-        fig.add_trace(go.Scatter(
-            x=weeks, y=[r["value"] for r in own], mode="lines+markers", showlegend=False,
-            marker={"size": 9, "color": [_VERDICT_COLOURS.get(r["verdict"], "#7f7f7f") for r in own]},
-            text=[r["verdict"] + (f": {r['reason']}" if r.get("reason") else "") for r in own],
-            hovertemplate="%{x}: %{y:.3f} (%{text})<extra></extra>",
-        ), row=i, col=1)
-        fig.add_hline(y=0, line={"dash": "dot", "color": "#999"}, row=i, col=1)
-    fig.update_layout(height=200 * len(ids) + 80,
-                      title="Hypotheses by week: value, 95% interval; green supported, red contradicted, grey inconclusive")
     return fig
 
 
@@ -251,14 +242,15 @@ def other_alerts_html(rows: list[dict[str, Any]]) -> str:
     return f"<h3>Other alerts</h3><ul>{items}</ul>"
 
 
-def outlets_html(rows: list[dict[str, Any]]) -> str:
-    """Which narratives each outlet pushes (the `radar outlets` overview)."""
+def outlets_html(rows: list[dict[str, Any]], labels: dict[str, str] | None = None) -> str:
+    """Which narratives each outlet pushes (the `radar outlets` overview), by catalogue label."""
+    labels = labels or {}
     head = ("<tr><th>outlet</th><th>camp</th><th>articles</th><th>per week</th><th>last article</th><th>feed</th>"
             "<th>pushes (articles claiming)</th><th>rebuts (articles rejecting)</th></tr>")
     body = "".join(
         f"<tr><td>{_e(r['outlet'])}</td><td>{_e(r['camp'])}</td><td>{_e(r['articles'])}</td><td>{_e(r['per_week'])}</td>"
-        f"<td>{_e(r['last_article'] or 'never')}</td><td>{_e(r['health'])}</td><td>{_e(r['pushes'])}</td>"
-        f"<td>{_e(r['rebuts'])}</td></tr>" for r in rows)
+        f"<td>{_e(r['last_article'] or 'never')}</td><td>{_e(r['health'])}</td><td>{_e(relabel(r['pushes'], labels))}</td>"
+        f"<td>{_e(relabel(r['rebuts'], labels))}</td></tr>" for r in rows)
     return (f"<p>Articles of the last {OUTLET_WEEKS} calendar weeks up to the newest publication week (whatever the "
             f"report's period), labelled as in <code>article_narratives</code>.</p><table>{head}{body}</table>")
 
@@ -293,6 +285,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
     from flows.report_reuse import who_leads_html
 
     t = data.tables
+    labels = {r["narrative_id"]: r["label"] for r in t["narrative_labels"]}
     days = sorted({r["day"] for r in t["articles_daily"]})
     n_days = (days[-1] - days[0]).days + 1 if days else 1
     health = [{**r, "days": n_days} for r in t["feed_health"]]
@@ -316,14 +309,14 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>narrative-radar report</title>"
         f"<style>{_CSS}</style></head><body><h1>narrative-radar report</h1><p>{_e(period)}; generated {_e(stamp)}</p>"
         f"<h2 id='volume'>{SECTIONS[0]}</h2>{divs['volume']}"
-        f"<h2 id='outlets'>{SECTIONS[6]}</h2>{outlets_html(t['outlets'])}"
+        f"<h2 id='outlets'>{SECTIONS[6]}</h2>{outlets_html(t['outlets'], labels)}"
         f"<h2 id='bifurcation'>{SECTIONS[1]}</h2>{divs['bifurcation']}{divs['outlets']}"
         f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}{other_alerts_html(t['other_alerts'])}"
         f"<h2 id='stance'>{SECTIONS[3]}</h2>{divs['stance']}"
         f"<h2 id='feeds'>{SECTIONS[4]}</h2>{feed_table_html(health)}{divs['feeds']}"
         f"<h2 id='hypotheses'>{SECTIONS[5]}</h2>{divs['hypotheses']}"
         f"{who_leads_html({'leadlag': t.get('who_leads_leadlag', []), 'graph': t.get('who_leads_graph', [])})}"
-        f"{emerging_section(t.get('emerging', []), t.get('emerging_failures', []))}"
+        f"{emerging_section(t.get('emerging', []), t.get('emerging_failures', []), labels)}"
         "</body></html>"
     )
 

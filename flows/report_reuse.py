@@ -1,8 +1,9 @@
-"""The report's "Who leads" section: a lag chart per narrative and a small outlet-to-outlet copy graph."""
+"""The report's "Who leads" section: the leads beyond chance as a chart, every other pair in a closed table, and
+the outlets that copy each other most as a table."""
 
 from __future__ import annotations
 
-import math
+import html
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 from warehouse.db import load_sql
 
 TITLE = "Who leads"
+TOP_COPIERS = 15  # copying pairs listed; the rest are one `radar copies` away
 _GROUP_COLOURS = {"camp": "#1f77b4", "tier": "#ff7f0e"}
 
 
@@ -25,72 +27,88 @@ def load_who_leads(con: duckdb.DuckDBPyConnection, since: date | None = None) ->
     return out
 
 
-def lag_figure(narrative: str, rows: list[dict[str, Any]]) -> go.Figure:
-    """One narrative: each pair's lead in days (x) and null-corrected strength with its interval (y)."""
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def is_lead(row: dict[str, Any]) -> bool:
+    """A lead beyond chance: significant and at least a day ahead (a same-day pair leads nobody)."""
+    return bool(row["significant"]) and row["lag_days"] > 0
+
+
+def pair_text(row: dict[str, Any]) -> str:
+    """`leader → follower`, or `a = b (same day)` at lag 0, where the stored order is only alphabetical."""
+    if row["lag_days"] > 0:
+        return f"{row['leader']} → {row['follower']}"
+    return f"{row['leader']} = {row['follower']} (same day)"
+
+
+def leads_figure(rows: list[dict[str, Any]]) -> go.Figure:
+    """One line per lead beyond chance: its strength with its interval (one scale), labelled by narrative and pair."""
     fig = go.Figure()
-    for grouping in ("camp", "tier"):
-        part = [r for r in rows if r["grouping"] == grouping]
+    leads = [r for r in rows if is_lead(r)]
+    names = [f"{r['narrative_label']}: {pair_text(r)} ({r['grouping']}s) by {r['lag_days']} d" for r in leads]
+    for grouping, colour in _GROUP_COLOURS.items():
+        part = [(n, r) for n, r in zip(names, leads, strict=True) if r["grouping"] == grouping]
         if not part:
             continue
         fig.add_trace(go.Scatter(
-            x=[r["lag_days"] for r in part], y=[r["strength"] for r in part], mode="markers+text", name=grouping,
-            text=[f"{r['leader']} → {r['follower']}" for r in part], textposition="top center",
-            marker={"size": [14 if r["significant"] else 8 for r in part], "color": _GROUP_COLOURS[grouping],
-                    "symbol": ["diamond" if r["significant"] else "circle" for r in part]},
-            error_y={"type": "data", "symmetric": False,
-                     "array": [r["ci_high"] - r["strength"] for r in part],
-                     "arrayminus": [r["strength"] - r["ci_low"] for r in part]},
-            hovertemplate="%{text}<br>lead %{x} days<br>strength %{y:.2f}<extra></extra>"))
-    fig.add_hline(y=0, line_dash="dot", line_color="#999")
+            y=[n for n, _ in part], x=[r["strength"] for _, r in part], mode="markers", name=f"{grouping}s",
+            marker={"size": 10, "color": colour, "symbol": "diamond"},
+            error_x={"type": "data", "symmetric": False, "array": [r["ci_high"] - r["strength"] for _, r in part],
+                     "arrayminus": [r["strength"] - r["ci_low"] for _, r in part]},
+            customdata=[[r["ci_low"], r["ci_high"], r["p_value"]] for _, r in part],
+            hovertemplate="%{y}<br>strength %{x:.2f} [%{customdata[0]:.2f}, %{customdata[1]:.2f}], "
+                          "p %{customdata[2]:.3g}<extra></extra>"))
+    fig.add_vline(x=0, line_dash="dot", line_color="#999")
     week = rows[0]["week"] if rows else ""
-    fig.update_layout(title=f"{narrative} ({week}): lead in days; an interval above 0 is a lead beyond chance",
-                      xaxis={"title": "lead (days)", "range": [-0.5, 7.5], "dtick": 1},
-                      yaxis={"title": "strength (observed − null mean)"}, height=320, margin={"t": 50, "b": 40})
+    # pairs on the y axis, one row each: text labels beside the markers piled into stacks and were clipped
+    fig.update_layout(title=f"Leads beyond chance in {week}: the correlation at the lead minus the shuffled-days null "
+                            "(interval above 0)", height=160 + 34 * len(leads), margin={"t": 60, "b": 50},
+                      xaxis={"title": "strength (observed correlation − null median)", "zeroline": False},
+                      yaxis={"categoryorder": "array", "categoryarray": list(reversed(names)), "automargin": True},
+                      showlegend=True, legend={"title": {"text": "groups compared"}})
     return fig
 
 
-def copy_graph_figure(rows: list[dict[str, Any]]) -> go.Figure:
-    """Outlets on a circle; a line from each copier to the outlet it copied, as thick as the copying articles."""
-    names = sorted({r["copier"] for r in rows} | {r["original"] for r in rows})
-    pos = {n: (math.cos(2 * math.pi * i / max(len(names), 1)), math.sin(2 * math.pi * i / max(len(names), 1)))
-           for i, n in enumerate(names)}
-    fig = go.Figure()
-    top = max((r["articles"] for r in rows), default=1)
-    for r in rows:
-        (x0, y0), (x1, y1) = pos[r["copier"]], pos[r["original"]]
-        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                           arrowhead=3, arrowwidth=1 + 5 * r["articles"] / top, arrowcolor="#d62728", opacity=0.6)
-        fig.add_trace(go.Scatter(
-            x=[(x0 + x1) / 2], y=[(y0 + y1) / 2], mode="text", showlegend=False,
-            text=[f"{r['articles']} ({r['whole']} whole)"],
-            hovertext=[(f"{r['copier']} copied {r['original']}: {r['articles']} articles, {r['whole']} whole, "
-                        f"median lag {r['median_lag_hours']} h")], hoverinfo="text"))
-    fig.add_trace(go.Scatter(x=[pos[n][0] for n in names], y=[pos[n][1] for n in names], mode="markers+text",
-                             text=names, textposition="bottom center", marker={"size": 14, "color": "#444"},
-                             showlegend=False, hoverinfo="text"))
-    fig.update_layout(title="Who copies whom (arrow: copier → copied outlet; label: copying articles)",
-                      xaxis={"visible": False, "range": [-1.5, 1.5]}, yaxis={"visible": False, "range": [-1.4, 1.4]},
-                      height=420, margin={"t": 50})
-    return fig
+def others_html(rows: list[dict[str, Any]]) -> str:
+    """Every pair that is not a lead beyond chance, in a closed table: open it to see what was tested."""
+    rest = [r for r in rows if not is_lead(r)]
+    if not rest:
+        return ""
+    head = ("<tr><th>narrative</th><th>groups</th><th>pair</th><th>lag (days)</th><th>strength</th>"
+            "<th>95% interval</th><th>p</th></tr>")
+    body = "".join(
+        f"<tr><td>{_e(r['narrative_label'])}</td><td>{_e(r['grouping'])}</td><td>{_e(pair_text(r))}</td>"
+        f"<td>{r['lag_days']}</td><td>{r['strength']:.2f}</td><td>{r['ci_low']:.2f} to {r['ci_high']:.2f}</td>"
+        f"<td>{r['p_value']:.3g}</td></tr>" for r in rest)
+    return (f"<details id='leadlag-rest'><summary>{len(rest)} other pairs tested: no lead beyond chance, or the same "
+            f"day</summary><table>{head}{body}</table></details>")
+
+
+def copies_html(rows: list[dict[str, Any]]) -> str:
+    """The outlet pairs with the most copying articles, as a table (a graph of every pair was a hairball)."""
+    head = ("<tr><th>copying outlet</th><th>copied outlet</th><th>copying articles</th><th>of them whole articles</th>"
+            "<th>median lag (hours)</th></tr>")
+    body = "".join(
+        f"<tr><td>{_e(r['copier'])}</td><td>{_e(r['original'])}</td><td>{_e(r['articles'])}</td><td>{_e(r['whole'])}</td>"
+        f"<td>{_e(r['median_lag_hours'])}</td></tr>" for r in rows[:TOP_COPIERS])
+    more = f"<p>{len(rows) - TOP_COPIERS} more pairs: <code>radar copies</code>.</p>" if len(rows) > TOP_COPIERS else ""
+    return f"<h3>Who copies whom</h3><table id='copy-table'>{head}{body}</table>{more}"
 
 
 def who_leads_html(data: dict[str, list[dict[str, Any]]], include_plotlyjs: bool = False) -> str:
     """The section's HTML (its heading included); plain text where there is nothing to chart."""
     parts = [f"<h2 id='who-leads'>{TITLE}</h2>"]
-    by_narrative: dict[str, list[dict[str, Any]]] = {}
-    for r in data["leadlag"]:
-        by_narrative.setdefault(r["narrative_id"], []).append(r)
-    config = {"displaylogo": False}
-    if by_narrative:
-        for i, (narrative, rows) in enumerate(by_narrative.items()):
-            parts.append(lag_figure(narrative, rows).to_html(full_html=False, include_plotlyjs=include_plotlyjs and i == 0,
-                                                             div_id=f"chart-leadlag-{i}", config=config))
-    else:
+    rows = data["leadlag"]
+    if not rows:
         parts.append("<p>No narrative had enough articles in two camps or tiers for a lead-lag estimate.</p>")
-    if data["graph"]:
-        parts.append(copy_graph_figure(data["graph"]).to_html(
-            full_html=False, include_plotlyjs=include_plotlyjs and not by_narrative, div_id="chart-copygraph",
-            config=config))
+    elif any(is_lead(r) for r in rows):
+        parts.append(leads_figure(rows).to_html(full_html=False, include_plotlyjs=include_plotlyjs,
+                                                div_id="chart-leadlag", config={"displaylogo": False}))
     else:
-        parts.append("<p id='chart-copygraph'>No text reuse across outlets found.</p>")
+        parts.append(f"<p>No lead beyond chance in {_e(rows[0]['week'])} ({len(rows)} pairs tested).</p>")
+    parts.append(others_html(rows))
+    parts.append(copies_html(data["graph"]) if data["graph"] else
+                 "<p id='copy-table'>No text reuse across outlets found.</p>")
     return "".join(parts)

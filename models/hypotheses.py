@@ -205,6 +205,21 @@ def verdict(ci_low: float | None, ci_high: float | None, threshold: float = 0.0,
 
 
 
+def judged_against(h: Hypothesis) -> tuple[float, bool, str]:
+    """A hypothesis' threshold, whether its test is two-sided, and the unit of its weekly value."""
+    p = h.params
+    units = {
+        "camp_pushes_more": lambda: f"share of passages, {p.get('camp_a')} minus {p.get('camp_b')}",
+        "camp_closer_to": lambda: f"JS to {p.get('farther')} minus JS to {p.get('closer')}",
+        "divergence_trend": lambda: f"{p.get('index', 'embedding')} index slope per week",
+        "shift_after": lambda: f"share of passages, after minus before ({p.get('camp')})"
+                               + (" (sign flipped: a fall is positive)" if p.get("direction") == "down" else ""),
+    }
+    unit = units[h.template]() if h.template in units else "value (sql)"
+    two_sided = h.template == "shift_after" and p.get("direction") == "any"
+    return float(p.get("threshold", 0.0)), two_sided, unit
+
+
 def judged(value: float | None, low: float | None, high: float | None, evidence: int, params: Mapping[str, Any],
            two_sided: bool = False) -> Evaluation:
     """The evaluation of an interval against the test's threshold, saying why when it is inconclusive."""

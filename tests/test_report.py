@@ -71,8 +71,10 @@ def populate(db_path: Path) -> Path:
         con.execute("INSERT INTO alerts (alert_id, narrative_id, camp, day, count, total, share, baseline, score, evidence, "
                     "created_at, kind) VALUES ('al2', 'crossing:s3', 'russia_friendly', DATE '2026-01-18', 8, 8, 0, 0, "
                     "0.31, ?, now(), 'crossing')", [json.dumps(crossing)])
-        con.execute("INSERT INTO hypothesis_weekly VALUES ('camps_diverge', '2026-W03', 0.02, 0.005, 0.035, 6, "
-                    "'inconclusive', now(), 'the 95% interval [0.005, 0.035] reaches the threshold 0.01')")
+        con.execute("INSERT INTO hypothesis_weekly (hypothesis_id, week, value, ci_low, ci_high, evidence, verdict, "
+                    "computed_at, reason, statement, threshold, two_sided, unit) VALUES ('camps_diverge', '2026-W03', "
+                    "0.02, 0.005, 0.035, 6, 'inconclusive', now(), 'the 95% interval [0.005, 0.035] reaches the "
+                    "threshold 0.01', 'The camps diverge.', 0.01, false, 'embedding index slope per week')")
     return db_path
 
 
@@ -98,7 +100,7 @@ def test_report_is_one_self_contained_file_with_every_section(tmp_path: Path):
     # the outlet table: the 14 days of articles (2026-W02 and W03) lie inside its 4 weeks, so 3.5 a week
     outlets = text.split("id='outlets'")[1].split("<h2")[0]
     assert "<td>Outlet &lt;s1&gt;</td><td>russia_friendly</td><td>14</td><td>3.5</td><td>2026-01-18</td>" in outlets
-    assert "<td>nar_a 14</td><td></td>" in outlets and "<td></td><td>nar_b 14</td>" in outlets
+    assert "<td>Narrative nar_a 14</td><td></td>" in outlets and "<td></td><td>Narrative nar_b 14</td>" in outlets
     assert "<td>Outlet &lt;s4&gt;</td><td>alt_independent</td><td>0</td>" in outlets
     # the forecast tracker says why a week is inconclusive (on hover)
     assert "inconclusive: the 95% interval [0.005, 0.035] reaches the threshold 0.01" in text

@@ -201,5 +201,5 @@ def test_report_has_the_who_leads_section(worlds, tmp_path) -> None:
     out = tmp_path / "report.html"
     write_report(db, out)
     text = out.read_text(encoding="utf-8")
-    assert "Who leads" in text and "chart-leadlag" in text and "chart-copygraph" in text
+    assert "Who leads" in text and "chart-leadlag" in text and "id='copy-table'" in text
     assert MIRROR in text and ORIGIN in text

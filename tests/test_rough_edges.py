@@ -61,6 +61,7 @@ def test_report_charts_name_narratives_by_their_catalogue_label(db_path):
                     "('2026-06-01', 'russia_friendly', 'gone_from_catalogue', 'rebuttal', 1, 1, 1, 40)")
         data = load_report_data(con)
     for fig in (volume_figure(data.tables["volume"]), stance_figure(data.tables["stance"])):
-        shown = {t.name for t in fig.data} | {x for t in fig.data for x in (t.x if t.type == "bar" else ())}
+        shown = {t.name for t in fig.data} | {x for t in fig.data if t.type == "bar"
+                                             for x in (t.y if t.orientation == "h" else t.x)}
         assert "US-Russia new detente" in shown and "us_russia_new_detente" not in shown
         assert "gone_from_catalogue" in shown  # a narrative no longer in the catalogue keeps its id
