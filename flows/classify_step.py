@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 from models.catalogue import Catalogue
@@ -15,6 +16,7 @@ from models.embedder import Embedder
 from models.narratives import ClassifierParams, Prototypes, StanceEvidence, build_prototypes, classify
 from models.semeval import OTHER
 from warehouse.db import load_sql
+from warehouse.label_sync import agree_with_head, clear_head_labels, forget_head_labels, restore_rule_labels
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,8 @@ def classify_pending(writer: Writer, model: NarrativeModel, chunk: int = 2000) -
         results = classify(vectors, [str(t) for t in got["text"]], model.catalogue, model.prototypes, model.params)
         rows = [(pid, a.narrative_id, a.score, a.stance) for pid, found in zip(ids, results, strict=True) for a in found]
         with writer.transaction() as con:
+            # The head labels these articles again after this (label_articles), from the rule's new rows.
+            forget_head_labels(con, ids, sorted({str(a) for a in got["article_id"]}))
             con.execute(load_sql("queries/replace_passage_narratives"), {"passage_ids": ids})
             if rows:
                 con.execute(
@@ -177,15 +181,68 @@ def _spans(article_of: list[str], ids: list[str]) -> list[tuple[int, int]]:
     return [(first[a], last[a]) for a in ids]
 
 
-def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> int:
-    """Article labels from the fitted head, for articles not labelled under this model, head and catalogue.
+@dataclass(frozen=True)
+class HeadDecisions:
+    """The head's labels of a chunk of articles, and the passage each label rests on."""
 
-    Reads stored vectors only. Without a head, any head labels are dropped, so the passage rule labels every
-    article again. Returns the number of articles labelled.
+    labels: list[tuple[str, str, float, str, str | None]]  # article, narrative, probability, stance, evidence passage
+    evidence: list[tuple[str, str, float, str]]  # passage, narrative, the rule's score for it, stance
+    passages: list[int]  # passages per article
+
+
+def decide_articles(model: NarrativeModel, head: ArticleHead, ids: list[str], got: dict[str, np.ndarray]) -> HeadDecisions:
+    """The head's decisions for articles `ids` from their passages' rows (`queries/head_article_passages`)."""
+    by_label = {n.label: n.narrative_id for n in head.catalogue.narratives}
+    # Evidence for a head label: the article's passage most similar to that narrative under the passage rule.
+    column = {nid: model.catalogue.ids.index(nid) for nid in head.narrative_ids if nid in model.catalogue.ids}
+    passage_ids = [str(p) for p in got["passage_id"]]
+    vectors = np.stack(list(got["vector"])).astype(np.float32)
+    spans = _spans([str(a) for a in got["article_id"]], ids)
+    decisions, scores = label_documents(head.head, [vectors[s:e] for s, e in spans], head.prototypes)
+    evidence = StanceEvidence.of(vectors, [str(t) for t in got["text"]], model.prototypes, model.params)
+    relevance = np.maximum(evidence.claim, evidence.rebut)
+    out = HeadDecisions([], [], [e - s for s, e in spans])
+    for article_id, (s, e), labels, row in zip(ids, spans, decisions, scores, strict=True):
+        for label in sorted(labels - {OTHER}):
+            nid = by_label[label]
+            probability = float(row[head.head.labels.index(label)])
+            if nid not in column:
+                out.labels.append((article_id, nid, probability, "mention", None))
+                continue
+            best = s + int(np.argmax(relevance[s:e, column[nid]]))
+            stance = evidence.stance(best, column[nid], model.params)
+            out.labels.append((article_id, nid, probability, stance, passage_ids[best]))
+            out.evidence.append((passage_ids[best], nid, float(relevance[best, column[nid]]), stance))
+    return out
+
+
+def store_decisions(con: duckdb.DuckDBPyConnection, model: NarrativeModel, head: ArticleHead, ids: list[str],
+                    decided: HeadDecisions) -> None:
+    """Replace the articles' head labels and make their passage labels agree with them."""
+    key = {"model_id": model.model_id, "head_fingerprint": head.fingerprint, "catalog_hash": head.catalogue.hash}
+    restore_rule_labels(con, ids)  # the previous head's changes undone: this head decides from the rule's rows
+    con.execute(load_sql("queries/replace_article_labels"), {"article_ids": ids})
+    rows = decided.labels
+    if rows:
+        con.execute(load_sql("queries/insert_article_labels"), key | {
+            "article_ids": [r[0] for r in rows], "narrative_ids": [r[1] for r in rows],
+            "scores": [r[2] for r in rows], "stances": [r[3] for r in rows], "evidence": [r[4] for r in rows],
+        })
+    agree_with_head(con, ids, head.narrative_ids, head.fingerprint, decided.evidence, {
+        "model_id": model.model_id, "catalog_hash": model.catalogue.hash, "params_hash": model.params.hash})
+    con.execute(load_sql("queries/mark_articles_classified"), key | {"article_ids": ids, "passages": decided.passages})
+
+
+def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> int:
+    """Article labels from the fitted head, for articles not labelled under this model, head and catalogue; their
+    passage labels made to agree (`warehouse.label_sync`), so the analytics count the head's labels.
+
+    Reads stored vectors only. Without a head, any head labels are dropped and the rule's passage rows restored, so
+    the passage rule labels every article again. Returns the number of articles labelled.
     """
     if model.head is None:
         with writer.transaction() as con:
-            con.execute(load_sql("queries/clear_head_labels"))
+            clear_head_labels(con)
         return 0
     head = model.head
     key = {"model_id": model.model_id, "head_fingerprint": head.fingerprint, "catalog_hash": head.catalogue.hash}
@@ -193,9 +250,6 @@ def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> i
         con.execute(load_sql("queries/upsert_narrative_head"), key | {
             "narrative_ids": head.narrative_ids, "training_fingerprint": head.head.training_fingerprint, "path": head.path,
         })
-    by_label = {n.label: n.narrative_id for n in head.catalogue.narratives}
-    # Evidence for a head label: the article's passage most similar to that narrative under the passage rule.
-    column = {nid: model.catalogue.ids.index(nid) for nid in head.narrative_ids if nid in model.catalogue.ids}
     done = 0
     while True:
         with writer.transaction() as con:
@@ -205,31 +259,9 @@ def label_articles(writer: Writer, model: NarrativeModel, chunk: int = 500) -> i
                 break
             got = con.execute(load_sql("queries/head_article_passages"),
                               {"model_id": model.model_id, "article_ids": ids}).fetchnumpy()
-        article_of = [str(a) for a in got["article_id"]]
-        passage_ids = [str(p) for p in got["passage_id"]]
-        texts = [str(t) for t in got["text"]]
-        vectors = np.stack(list(got["vector"])).astype(np.float32)
-        spans = _spans(article_of, ids)
-        decisions, scores = label_documents(head.head, [vectors[s:e] for s, e in spans], head.prototypes)
-        evidence = StanceEvidence.of(vectors, texts, model.prototypes, model.params)
-        relevance = np.maximum(evidence.claim, evidence.rebut)
-        rows = []
-        for article_id, (s, e), labels, row in zip(ids, spans, decisions, scores, strict=True):
-            for label in sorted(labels - {OTHER}):
-                nid = by_label[label]
-                best = s + int(np.argmax(relevance[s:e, column[nid]])) if nid in column else None
-                rows.append((article_id, nid, float(row[head.head.labels.index(label)]),
-                             evidence.stance(best, column[nid], model.params) if best is not None else "mention",
-                             passage_ids[best] if best is not None else None))
+        decided = decide_articles(model, head, ids, got)
         with writer.transaction() as con:
-            con.execute(load_sql("queries/replace_article_labels"), {"article_ids": ids})
-            if rows:
-                con.execute(load_sql("queries/insert_article_labels"), key | {
-                    "article_ids": [r[0] for r in rows], "narrative_ids": [r[1] for r in rows],
-                    "scores": [r[2] for r in rows], "stances": [r[3] for r in rows], "evidence": [r[4] for r in rows],
-                })
-            con.execute(load_sql("queries/mark_articles_classified"),
-                        key | {"article_ids": ids, "passages": [e - s for s, e in spans]})
+            store_decisions(con, model, head, ids, decided)
         done += len(ids)
-        log.info("head %s labelled %d articles (%d narrative labels)", head.fingerprint, len(ids), len(rows))
+        log.info("head %s labelled %d articles (%d narrative labels)", head.fingerprint, len(ids), len(decided.labels))
     return done

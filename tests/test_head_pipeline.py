@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 
 import duckdb
 import numpy as np
@@ -23,10 +24,11 @@ from flows.classify_step import (
     with_head,
 )
 from flows.cli import app
+from flows.rollup_step import first_changed_day, mark_analyzed
 from models.catalogue import load_catalogue
 from models.doc_head import DecisionRule, DocumentHead, HeadError, document_features, fit_head, label_documents
 from models.evaluation import SEMEVAL_FAMILIES
-from models.narratives import build_prototypes
+from models.narratives import ClassifierParams, build_prototypes
 from models.semeval import OTHER
 from warehouse.writer import Writer
 
@@ -102,6 +104,85 @@ def view(db) -> dict[tuple[str, str], tuple]:
     finally:
         con.close()
     return {(a, n): (src, stance, passages) for a, n, src, stance, passages in rows}
+
+
+def query(db, sql: str) -> set[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return set(con.execute(sql).fetchall())
+    finally:
+        con.close()
+
+
+RULE_ROWS = "SELECT passage_id, narrative_id, score, stance FROM passage_narratives"
+
+
+def assert_one_label_set(db, head_ids: set[str]) -> None:
+    """Every analytic's source rows (passage_narratives) carry exactly the article labels of article_narratives:
+    the head's for the narratives it decides, the rule's for the others; each head label has a passage."""
+    counted = query(db, "SELECT DISTINCT article_id, narrative_id FROM passage_narratives")
+    assert counted == query(db, "SELECT article_id, narrative_id FROM article_narratives")
+    given = query(db, "SELECT article_id, narrative_id FROM article_labels")
+    assert {(a, n) for a, n in counted if n in head_ids} == given
+
+
+def test_passage_labels_follow_the_heads_article_labels(small_head, part_protos, plain_model, tmp_path, embedder,
+                                                        catalogue, db_path):
+    """With a head, the passage rows every analytic counts agree with its article labels (rule rows it overruled
+    set aside, its most similar passage tagged where the rule tagged none); a changed head, a reclassification
+    and removing the head each start from the rule's rows, and mark the days for re-analysis."""
+    # One article on both topics: the rule tags a climate and a Ukraine narrative, a strict head keeps one.
+    articles = ARTICLES | {"mixed": [ARTICLES["climate"][0], ARTICLES["ukraine"][0]]}
+    seed(db_path, articles)
+    writer = Writer(db_path)
+    embed_pending(writer, embedder)
+    classify_pending(writer, plain_model)
+    rule = query(db_path, RULE_ROWS)
+    part = catalogue.only(SEMEVAL_FAMILIES)
+    head_ids = set(part.ids)
+    mark_analyzed(writer, datetime.now(UTC))
+    assert first_changed_day(writer) is None
+
+    def labelled(rule_of_head: DecisionRule, params: ClassifierParams | None = None) -> NarrativeModel:
+        head = ArticleHead(dataclasses.replace(small_head, rule=rule_of_head), part, part_protos, None)
+        return dataclasses.replace(plain_model, head=head, params=params or plain_model.params)
+
+    # Generous: every narrative that beats Other; the rule tagged no passage with most of them.
+    generous = labelled(DecisionRule(0.0, 0.0))
+    assert label_articles(writer, generous) == len(articles)
+    assert_one_label_set(db_path, head_ids)
+    evidence = query(db_path, "SELECT passage_id, narrative_id FROM passage_narratives WHERE origin = 'head'")
+    assert evidence and not {(p, n) for p, n, *_ in rule} & evidence
+    assert query(db_path, RULE_ROWS + " WHERE origin = 'rule'") <= rule
+    assert first_changed_day(writer) is not None  # relabelled articles: their days are analysed again
+    mark_analyzed(writer, datetime.now(UTC))
+
+    # Strict: the best label only; the rule's other SemEval rows are overruled, kept aside as what the rule said.
+    strict = labelled(DecisionRule(0.99, 0.0))
+    assert label_articles(writer, strict) == len(articles)
+    assert_one_label_set(db_path, head_ids)
+    overruled = query(db_path, "SELECT passage_id, narrative_id, score, stance FROM overruled_passage_narratives")
+    assert overruled and overruled <= rule
+    assert query(db_path, RULE_ROWS + " WHERE origin = 'rule'") | overruled == rule
+    assert first_changed_day(writer) is not None
+    mark_analyzed(writer, datetime.now(UTC))
+
+    # No head: the rule's own rows back, exactly, and the days analysed again.
+    assert classify_pending(writer, plain_model) == (0, 0)
+    assert label_articles(writer, plain_model) == 0
+    assert query(db_path, RULE_ROWS) == rule
+    assert query(db_path, "SELECT count(*) FROM overruled_passage_narratives") == {(0,)}
+    assert_one_label_set(db_path, set())
+    assert first_changed_day(writer) is not None
+
+    # New decision parameters with the head: the rule reclassifies every passage, the head labels every article again.
+    assert label_articles(writer, strict) == len(articles)
+    params = dataclasses.replace(plain_model.params, default_threshold=0.45)
+    assert classify_pending(writer, labelled(DecisionRule(0.99, 0.0), params))[0] > 0
+    assert query(db_path, "SELECT count(*) FROM article_classifications") == {(0,)}
+    assert_one_label_set(db_path, set())  # until the head labels them again, the rule labels both
+    assert label_articles(writer, labelled(DecisionRule(0.99, 0.0), params)) == len(articles)
+    assert_one_label_set(db_path, head_ids)
 
 
 def test_saved_head_decides_like_the_fitted_one(small_head, tmp_path, embedder, part_protos):
