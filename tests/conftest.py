@@ -87,3 +87,17 @@ def embedder():
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, prefect_backend):
+    """`radar demo` run once for the session: (the warehouse, the command's output). About 5 minutes."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    db = tmp_path_factory.mktemp("demo") / "radar.duckdb"
+    # No allow-list from the suite: the demo must admit its own server, and only that, by itself.
+    result = CliRunner().invoke(app, ["demo", "--db", str(db)], env={"RADAR_DEMO_PORT": "0", "RADAR_FETCH_ALLOW": ""})
+    assert result.exit_code == 0, result.output
+    return db, result.output
