@@ -20,7 +20,11 @@ _SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 class SourcesError(ValueError):
-    """The sources file is invalid; the message names the file and line."""
+    """The sources file is invalid; `problems` lists every problem found, each naming the file and line."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 def load_sources(path: str | Path, base_url: str | None = None) -> list[Source]:
@@ -36,6 +40,7 @@ def load_sources(path: str | Path, base_url: str | None = None) -> list[Source]:
 
 
 def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
+    """Every outlet of a sources file; a file with problems raises SourcesError listing all of them at once."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
@@ -48,41 +53,60 @@ def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
     if not isinstance(items, yaml.SequenceNode):
         raise SourcesError(f"{label}:line 1: 'sources:' must hold a list of outlets")
     sources: list[Source] = []
-    seen: dict[str, int] = {}
-    ids: dict[str, int] = {}
+    problems: list[str] = []
+    firsts: dict[str, int] = {}  # "url:", "id:" and "name:" keys -> the line that used them first
     for node in items.value:
-        line = node.start_mark.line + 1
-        where = f"{label}:line {line}"
-        if not isinstance(node, yaml.MappingNode):
-            raise SourcesError(f"{where}: each source must be a mapping of {', '.join(FIELDS)}")
-        values = {k.value: v.value for k, v in node.value if isinstance(v, yaml.ScalarNode)}
-        missing = [f for f in FIELDS if not str(values.get(f) or "").strip()]
-        if missing:
-            raise SourcesError(f"{where}: missing field(s) {', '.join(missing)}")
-        unknown = sorted(set(values) - set(FIELDS) - set(OPTIONAL_FIELDS))
-        if unknown:
-            raise SourcesError(f"{where}: unknown field(s) {', '.join(unknown)}")
-        if values["camp"] not in CAMPS:
-            raise SourcesError(f"{where}: unknown camp {values['camp']!r} (expected one of {', '.join(CAMPS)})")
-        for key in ("feed_url", "homepage"):
-            parts = urlsplit(values[key])
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise SourcesError(f"{where}: {key} must be an http(s) URL, got {values[key]!r}")
-        key = normalize_url(values["feed_url"])
-        if key in seen:
-            raise SourcesError(f"{where}: duplicate feed_url {values['feed_url']!r} (first at line {seen[key]})")
-        seen[key] = line
-        tier = str(values.get("tier") or "").strip() or None
-        if tier is not None and not _TIER_WORD.fullmatch(tier):
-            raise SourcesError(f"{where}: tier {tier!r} must be one lower-case word such as {', '.join(TIERS)}")
-        fixed_id = str(values.get("id") or "").strip() or None
-        if fixed_id is not None and not _SOURCE_ID.fullmatch(fixed_id):
-            raise SourcesError(f"{where}: id {fixed_id!r} must be 1-64 letters, digits, '_', '.' or '-'")
-        source = Source(**{f: str(values[f]).strip() for f in FIELDS}, tier=tier, fixed_id=fixed_id)
-        if source.source_id in ids:  # an id given twice, or given to one outlet and derived from another's feed
-            raise SourcesError(f"{where}: duplicate id {source.source_id!r} (first at line {ids[source.source_id]})")
-        ids[source.source_id] = line
-        sources.append(source)
+        where = f"{label}:line {node.start_mark.line + 1}"
+        try:
+            source = _source(node)
+            problems += [f"{where}: {p}" for p in _duplicates(source, node.start_mark.line + 1, firsts)]
+            sources.append(source)
+        except SourcesError as exc:
+            problems.append(f"{where}: {exc}")
+    if problems:
+        raise SourcesError(problems)
     if not sources:
         raise SourcesError(f"{label}: no sources listed")
     return sources
+
+
+def _source(node: yaml.Node) -> Source:
+    """One outlet's entry as a Source; the first problem of the entry raises SourcesError (without the line)."""
+    if not isinstance(node, yaml.MappingNode):
+        raise SourcesError(f"each source must be a mapping of {', '.join(FIELDS)}")
+    values = {k.value: v.value for k, v in node.value if isinstance(v, yaml.ScalarNode)}
+    missing = [f for f in FIELDS if not str(values.get(f) or "").strip()]
+    if missing:
+        raise SourcesError(f"missing field(s) {', '.join(missing)}")
+    unknown = sorted(set(values) - set(FIELDS) - set(OPTIONAL_FIELDS))
+    if unknown:
+        raise SourcesError(f"unknown field(s) {', '.join(unknown)}")
+    if values["camp"] not in CAMPS:
+        raise SourcesError(f"unknown camp {values['camp']!r} (expected one of {', '.join(CAMPS)})")
+    for key in ("feed_url", "homepage"):
+        parts = urlsplit(values[key])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SourcesError(f"{key} must be an http(s) URL, got {values[key]!r}")
+    tier = str(values.get("tier") or "").strip() or None
+    if tier is not None and not _TIER_WORD.fullmatch(tier):
+        raise SourcesError(f"tier {tier!r} must be one lower-case word such as {', '.join(TIERS)}")
+    fixed_id = str(values.get("id") or "").strip() or None
+    if fixed_id is not None and not _SOURCE_ID.fullmatch(fixed_id):
+        raise SourcesError(f"id {fixed_id!r} must be 1-64 letters, digits, '_', '.' or '-'")
+    return Source(**{f: str(values[f]).strip() for f in FIELDS}, tier=tier, fixed_id=fixed_id)
+
+
+def _duplicates(source: Source, line: int, firsts: dict[str, int]) -> list[str]:
+    """What `source` repeats of an earlier outlet: its feed, its id (given twice, or given to one outlet and
+    derived from another's feed: the two would merge) or its name (outlets are found by name, ignoring case and
+    spacing); records its own for those that follow."""
+    keys = {"url:" + normalize_url(source.feed_url): f"duplicate feed_url {source.feed_url!r}",
+            "id:" + source.source_id: f"duplicate id {source.source_id!r}",
+            "name:" + " ".join(source.name.split()).casefold(): f"duplicate name {source.name!r}"}
+    # an id derived from a repeated feed URL repeats too: that is one problem, the feed
+    same_feed = next(iter(keys)) in firsts
+    problems = [f"{text} (first at line {firsts[key]})" for key, text in keys.items()
+                if key in firsts and not (key.startswith("id:") and same_feed and source.fixed_id is None)]
+    for key in keys:
+        firsts.setdefault(key, line)
+    return problems

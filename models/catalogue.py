@@ -13,7 +13,11 @@ FAMILIES = ("new_detente", "ukraine_war", "climate")
 
 
 class CatalogueError(ValueError):
-    """The narratives file is invalid; the message names the narrative."""
+    """The narratives file is invalid; `problems` lists every problem found, each naming the line and narrative."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -59,37 +63,71 @@ class Catalogue:
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
+    """The catalogue in `path`; a file with problems raises CatalogueError listing all of them, each with its line."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: cannot read narratives: {exc}") from exc
+        text = Path(path).read_text(encoding="utf-8")
+        data, root = yaml.safe_load(text), yaml.compose(text)
+    except OSError as exc:
+        raise CatalogueError(f"{path}: cannot read narratives: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        raise CatalogueError(f"{path}:{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     items = data.get("narratives") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        raise CatalogueError(f"{path}: expected a top-level 'narratives:' list")
-    narratives = []
-    seen: set[str] = set()
+        raise CatalogueError(f"{path}:line 1: expected a top-level 'narratives:' list")
+    lines = _item_lines(root)
+    narratives: list[Narrative] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(items):
-        where = f"{path}: narrative #{i + 1} ({item.get('id', '?') if isinstance(item, dict) else '?'})"
-        if not isinstance(item, dict):
-            raise CatalogueError(f"{where}: must be a mapping")
-        missing = [k for k in ("id", "label", "family", "description", "claims") if not item.get(k)]
-        if missing:
-            raise CatalogueError(f"{where}: missing {', '.join(missing)}")
-        if item["id"] in seen:
-            raise CatalogueError(f"{where}: duplicate id")
-        if item["family"] not in FAMILIES:
-            raise CatalogueError(f"{where}: unknown family {item['family']!r} (expected one of {', '.join(FAMILIES)})")
-        seen.add(item["id"])
-        narratives.append(
-            Narrative(
-                narrative_id=str(item["id"]),
-                label=str(item["label"]),
-                family=str(item["family"]),
-                description=" ".join(str(item["description"]).split()),
-                claims=tuple(str(s) for s in item["claims"]),
-                rebuttals=tuple(str(s) for s in item.get("rebuttals") or ()),
-                keywords=tuple(str(s).lower() for s in item.get("keywords") or ()),
-                promoted_from=str(item["promoted_from"]) if item.get("promoted_from") else None,
-            )
-        )
+        name = item.get("id", "?") if isinstance(item, dict) else "?"
+        where = f"{path}:line {lines[i] if i < len(lines) else '?'}: narrative {name}"
+        found = _problems(item, seen, lines[i] if i < len(lines) else 0)
+        problems += [f"{where}: {p}" for p in found]
+        if not found:
+            narratives.append(_narrative(item))
+    if problems:
+        raise CatalogueError(problems)
     return Catalogue(tuple(narratives))
+
+
+def _item_lines(root: yaml.Node | None) -> list[int]:
+    """The line each entry of the `narratives:` list starts on."""
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    items = next((v for k, v in root.value if k.value == "narratives"), None)
+    return [node.start_mark.line + 1 for node in items.value] if isinstance(items, yaml.SequenceNode) else []
+
+
+def _problems(item: object, seen: dict[str, int], line: int) -> list[str]:
+    """Everything wrong with one entry; records its id in `seen` (id -> line) for the entries that follow."""
+    if not isinstance(item, dict):
+        return ["must be a mapping"]
+    problems = []
+    missing = [k for k in ("id", "label", "family", "description", "claims") if not item.get(k)]
+    if missing:
+        problems.append(f"missing {', '.join(missing)}")
+    if item.get("id") in seen:
+        problems.append(f"duplicate id (first at line {seen[item['id']]})")
+    elif item.get("id"):
+        seen[item["id"]] = line
+    if item.get("family") and item["family"] not in FAMILIES:
+        problems.append(f"unknown family {item['family']!r} (expected one of {', '.join(FAMILIES)})")
+    for key in ("claims", "rebuttals", "keywords"):
+        if item.get(key) and not isinstance(item[key], list):  # a lone string would be read letter by letter
+            problems.append(f"{key} must be a list of sentences")
+    return problems
+
+
+def _narrative(item: dict) -> Narrative:
+    return Narrative(
+        narrative_id=str(item["id"]),
+        label=str(item["label"]),
+        family=str(item["family"]),
+        description=" ".join(str(item["description"]).split()),
+        claims=tuple(str(s) for s in item["claims"]),
+        rebuttals=tuple(str(s) for s in item.get("rebuttals") or ()),
+        keywords=tuple(str(s).lower() for s in item.get("keywords") or ()),
+        promoted_from=str(item["promoted_from"]) if item.get("promoted_from") else None,
+    )

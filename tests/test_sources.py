@@ -33,11 +33,27 @@ def test_default_list_has_25_real_outlets_in_every_camp():
         # an id equal to another outlet's (here the one derived from A's feed URL) would merge two outlets
         (("  - {name: B, feed_url: 'https://b.example/rss', camp: resistance, language: en, homepage: 'https://b/', "
           f"id: {source_id_for('https://a.example/rss')}}}\n"), "line 3: duplicate id"),
+        # outlets are found by name, ignoring case and spacing: two of one name cannot be told apart
+        ("  - {name: ' a ', feed_url: 'https://b.example/rss', camp: resistance, language: en, homepage: 'https://b/'}\n",
+         "line 3: duplicate name 'a' (first at line 2)"),
     ],
 )
 def test_bad_source_is_rejected_naming_the_line(line, message):
     with pytest.raises(SourcesError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_sources("sources:\n" + GOOD + line, "s.yaml")
+
+
+def test_every_problem_of_a_file_is_reported_at_once_each_with_its_line():
+    bad = ("  - {name: B, feed_url: 'https://b.example/rss', camp: martian, language: en, homepage: 'https://b/'}\n"
+           "  - {name: C, feed_url: 'https://c.example/rss', camp: resistance, language: en}\n"
+           "  - {name: A, feed_url: 'https://a.example/rss', camp: resistance, language: en, homepage: 'https://a/'}\n")
+    with pytest.raises(SourcesError) as raised:
+        parse_sources("sources:\n" + GOOD + bad, "s.yaml")
+    assert [p.split(":")[1] for p in raised.value.problems] == ["line 3", "line 4", "line 5", "line 5"]
+    assert "unknown camp 'martian'" in raised.value.problems[0] and "missing field(s) homepage" in raised.value.problems[1]
+    # A again: its feed and its name (the id derived from the feed is the same problem, not listed twice)
+    assert "duplicate feed_url" in raised.value.problems[2] and "duplicate name 'A'" in raised.value.problems[3]
+    assert "duplicate id" not in str(raised.value)
 
 
 def test_an_outlet_whose_feed_moved_keeps_its_id():
