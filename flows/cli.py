@@ -23,12 +23,13 @@ from rich.table import Table
 
 from extractors.records import Source
 from extractors.sources import SourcesError, load_sources
+from flows.cli_errors import DEBUG, RadarGroup, print_errors, run_tracebacks
 from flows.settings import Settings
 from warehouse.db import WarehouseBusy, connect
 from warehouse.export import export_parquet, sql_string
 
 app = typer.Typer(help="narrative-radar: monitor which narratives media outlets push.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, cls=RadarGroup)
 sources_app = typer.Typer(help="Outlet lists.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 eval_app = typer.Typer(help="Score the classifier on labelled benchmarks.", no_args_is_help=True)
@@ -37,7 +38,6 @@ narratives_app = typer.Typer(help="The narrative catalogue and its learned param
 app.add_typer(narratives_app, name="narratives")
 # Wide when piped, so tables in logs and CI output stay readable.
 console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
 # Commands that run flows, hence may start a temporary Prefect server or Dask workers.
@@ -45,7 +45,12 @@ _STARTS_PROCESSES = {"ingest", "demo", "serve", "classify", "analyze"}
 
 
 @app.callback()
-def _entry(ctx: typer.Context) -> None:
+def _entry(ctx: typer.Context, debug: Annotated[bool, typer.Option(
+        "--debug", help="show the traceback of an error instead of its one line")] = False) -> None:
+    ctx.meta[DEBUG] = debug
+    # a long-lived `radar serve` keeps the tracebacks of failed runs in its log; a one-shot command has its error line
+    run_tracebacks(shown=debug or ctx.invoked_subcommand == "serve")
+    Settings()  # a bad RADAR_ setting ends every command here, one line per setting (flows/cli_errors.py)
     # Only when `radar` is the process itself (not a CliRunner inside another program): the processes a run
     # starts are ended when it ends, even when it is killed (flows/lifecycle.py).
     if ctx.invoked_subcommand in _STARTS_PROCESSES and Path(sys.argv[0]).name in ("radar", "cli.py"):
@@ -62,8 +67,8 @@ class OutputFormat(str, Enum):
 
 
 def fail(message: str) -> NoReturn:
-    """An expected error: one line, exit code 1."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    """An expected error: one `error:` line (one per line of `message`: a file's problems), exit code 1."""
+    print_errors(message.splitlines() or [message])
     raise typer.Exit(1)
 
 
@@ -90,6 +95,14 @@ def require_db(db: Path) -> None:
     """An expected error when the warehouse file is missing."""
     if not db.exists():
         fail(f"no database at {db} (run `radar ingest` or `radar demo` first, or pass --db)")
+
+
+def writable_warehouse(settings: Settings) -> None:
+    """Open the warehouse for writing and bring its schema up to date before a flow starts: a file that is no
+    warehouse, is truncated, locked or in a read-only folder ends the command in one line, not in the run."""
+    from warehouse.writer import Writer
+
+    Writer(settings.db, wait_seconds=settings.write_wait_seconds)  # errors: one line each (flows/cli_errors.py)
 
 
 def _settings(db: Path | None = None) -> Settings:
@@ -188,6 +201,7 @@ def ingest(
     _logging(verbose)
     settings = _settings(db)
     path = sources or settings.sources
+    writable_warehouse(settings)
     server = TemporaryPrefectServer.start()  # boots while the flow modules import
     from flows.classify_step import load_head
     from flows.ingest import AllFeedsFailed, configured_ingest
@@ -219,6 +233,7 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
 
     _logging(verbose)
     settings = _settings(db)
+    writable_warehouse(settings)
     server = TemporaryPrefectServer.start()  # boots while the flow modules import
     from flows.demo import run_demo
 
@@ -343,6 +358,7 @@ def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
     _logging(verbose)
     settings = _settings(db)
     require_db(settings.db)
+    writable_warehouse(settings)
     try:
         runner = settings.task_runner_instance()
         counts = classify_flow.with_options(task_runner=runner)(db_path=str(settings.db), settings=settings)
@@ -445,6 +461,7 @@ def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
     _logging(verbose)
     settings = _settings(db)
     require_db(settings.db)
+    writable_warehouse(settings)
     try:
         counts = analyze(db_path=str(settings.db), settings=settings)
     except WarehouseBusy as exc:
@@ -592,8 +609,10 @@ def report_cmd(
     require_db(settings.db)
     try:
         size = write_report(settings.db, out, since_day, wait_seconds=settings.read_wait_seconds)
-    except (WarehouseBusy, ReportTooLarge, OSError) as exc:
+    except (WarehouseBusy, ReportTooLarge) as exc:
         fail(str(exc))
+    except OSError as exc:  # a read-only folder, a full disk
+        fail(f"cannot write {out}: {exc.strerror or exc}")
     except duckdb.Error as exc:
         fail(str(exc).splitlines()[0])
     console.print(f"wrote {out} ({size / 1e6:.1f} MB)")

@@ -47,6 +47,10 @@ class TimeSplit:
         return " ".join(f"{k} {v:.2f}s" for k, v in self.phases.items()) + f" (total {total:.2f}s)"
 
 
+class PrefectServerError(RuntimeError):
+    """The temporary Prefect server did not start (a full disk, a port or database it cannot use)."""
+
+
 class TemporaryPrefectServer:
     """Prefect's temporary API server, started before the flow modules import so its boot overlaps theirs.
 
@@ -95,14 +99,16 @@ class TemporaryPrefectServer:
         started = time.monotonic()
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the temporary Prefect server exited with code {self.process.returncode}")
+                raise PrefectServerError(f"the temporary Prefect server exited with code {self.process.returncode} "
+                                         "before it answered: its database (PREFECT_HOME) may be unwritable or the "
+                                         "disk full")
             try:
                 if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
                     return time.monotonic() - started
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
-        raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f}s")
+        raise PrefectServerError(f"the temporary Prefect server did not answer within {timeout:.0f}s")
 
     def stop(self) -> None:
         if self.process is None:

@@ -197,3 +197,7 @@ def test_an_ingest_whose_warehouse_fills_up_records_failed_with_the_reason(https
     assert status == "failed" and finished, stderr[-3000:]
     assert reason.startswith("TransactionException:") and "File too large" in reason, reason
     assert "error: the warehouse could not be written: TransactionContext Error: Failed to commit" in stderr
+    # that line alone ends the output: Prefect's traceback of the failed flow and DuckDB's leak report are not shown
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert errors == [stderr.strip().splitlines()[-1]], stderr[-3000:]
+    assert "Traceback" not in stderr and "nanobind" not in stderr, stderr[-3000:]

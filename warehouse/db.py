@@ -51,6 +51,15 @@ def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 0.0
             delay = min(delay * 2, 0.5)
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed statement; DuckDB may have ended the transaction already (a failed commit on a full
+    disk), and that second error must not hide the first."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        log.debug("nothing to roll back", exc_info=True)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the migrations not yet recorded; returns the names applied now."""
     con.execute(
@@ -67,7 +76,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
             con.execute("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         log.info("applied migration %s", name)
         applied.append(name)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, migrate
+from warehouse.db import connect, migrate, rollback
 from warehouse.sandbox import open_sandbox
 
 
@@ -69,7 +69,7 @@ class Writer:
                 try:
                     yield con
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    rollback(con)
                     raise
                 con.execute("COMMIT")
             finally:
