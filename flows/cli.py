@@ -266,15 +266,16 @@ def suggest_next_commands(db: Path) -> None:
 
 
 def explain_demo_silence(db: Path) -> None:
-    """The demo replays past days in one run, so the feed-health warnings call its feeds silent: say why."""
+    """With RADAR_FEED_SILENCE_WALL_CLOCK the demo's replayed past days make its feeds read as silent: say why (by
+    default silence is measured against the data, and no demo feed is silent)."""
     with read_only(db, Settings().read_wait_seconds) as con:
         row = con.execute("SELECT count(*) FILTER (WHERE health = 'silent'), max(last_new_article) "
                           "FROM feed_health").fetchone()
     silent, last = row or (0, None)
     if silent and last is not None:
         console.print(f"note: the demo corpus replays days up to {last:%Y-%m-%d} in one run, so {silent} of its feeds "
-                      "read as silent today (the warnings above); on a daily schedule the same check flags an outlet "
-                      "that stops publishing")
+                      "read as silent on the wall clock (RADAR_FEED_SILENCE_WALL_CLOCK, the warnings above); on a daily "
+                      "schedule the same check flags an outlet that stops publishing")
 
 
 def summary(db: Path) -> None:

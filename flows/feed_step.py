@@ -43,10 +43,11 @@ def now() -> datetime:
 
 
 def set_health_params(con: duckdb.DuckDBPyConnection, failing_after: int, silent_multiple: float,
-                      silent_floor_days: float) -> None:
-    """Store the run's feed-health thresholds where the `feed_health` view reads them."""
+                      silent_floor_days: float, wall_clock: bool = False) -> None:
+    """Store the run's feed-health thresholds and clock where the `feed_health` view reads them."""
     con.execute(load_sql("queries/set_feed_health_params"), {
         "failing_after": failing_after, "silent_multiple": silent_multiple, "silent_floor_days": silent_floor_days,
+        "wall_clock": wall_clock,
     })
 
 
@@ -56,9 +57,12 @@ def health_warnings(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> li
     for name, url, health, failures, last_success, error, quiet, usual, after in con.execute(
         load_sql("queries/flagged_feeds"), {"ids": source_ids}
     ).fetchall():
-        if health == "failing":
-            lines.append(f"feed {name} ({url}) failed on its last {failures} fetches "
-                         f"(last success {last_success or 'never'}): {error}")
+        if health == "failing" and last_success is None:
+            lines.append(f"feed {name} ({url}) has never given a valid feed ({failures} failed "
+                         f"fetch{'es' if failures != 1 else ''}): {error}")
+        elif health == "failing":
+            lines.append(f"feed {name} ({url}) failed on its last {failures} fetches (last success {last_success}): "
+                         f"{error}")
         else:
             usual_text = f"usual interval {usual:g} days" if usual is not None else "no usual interval yet"
             lines.append(f"feed {name} ({url}) is silent: answers but no new article for {quiet:.1f} days "

@@ -153,7 +153,7 @@ def daily_ingest(
         started = now()
         abandoned = run_status.begin(con, run_id, "daily-ingest", started)
         set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
-                          settings.feed_silent_floor_days)
+                          settings.feed_silent_floor_days, settings.feed_silence_wall_clock)
     with run_status.recorded(writer, run_id):  # an exception or signal from here on is written to the run's row
         logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
         for old in abandoned:

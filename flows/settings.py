@@ -103,6 +103,10 @@ class Settings(BaseSettings):
         4.0, gt=0, description="a feed quiet for more than this many of its usual intervals is flagged silent"
     )
     feed_silent_floor_days: float = Field(3.0, ge=0, description="a feed is never flagged silent sooner than this")
+    feed_silence_wall_clock: bool = Field(
+        False, description="measure a feed's silence up to its last fetch (set it on a scheduled deployment: it also "
+        "catches every feed going quiet at once); default: up to the warehouse's newest article, so a replay or "
+        "back-fill of past days (radar demo) does not call every feed silent")
     # Emerging-narrative discovery (README "Discovery": defaults measured by benchmarks/discovery_quality.py).
     discovery_window_weeks: int = Field(2, ge=1, le=12, description="trailing weeks clustered for each week's discovery")
     discovery_reference_weeks: int = Field(2, ge=1, le=12, description="weeks before the window it is compared with (novelty)")

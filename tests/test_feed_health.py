@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from flows.feed_step import set_health_params
+from flows.feed_step import health_warnings, set_health_params
 from warehouse import store
 from warehouse.db import load_sql, open_warehouse
 
@@ -68,7 +68,7 @@ def test_three_consecutive_failures_flag_a_feed(db_path):
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_backend")
-def test_ingest_logs_a_feed_flagged_after_its_third_failed_run(httpserver, tmp_path, settings):
+def test_ingest_logs_a_failing_feed_on_every_run_until_it_leaves_the_sources_file(httpserver, tmp_path, settings):
     from recorded_site import RecordedSite
     from test_ingest_flow import REAL_FEEDS, write_sources
 
@@ -79,6 +79,8 @@ def test_ingest_logs_a_feed_flagged_after_its_third_failed_run(httpserver, tmp_p
             "Gone": httpserver.url_for("/gone.xml")}
     site.install()
     sources = write_sources(tmp_path / "sources.yaml", urls)
+    # one feed alone in the warehouse: its silence shows only on the wall clock, as on a scheduled deployment
+    settings = settings.model_copy(update={"feed_silence_wall_clock": True})
     # Prefect's run loggers do not propagate to the root logger, so caplog would not see them.
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.WARNING)
@@ -100,8 +102,9 @@ def test_ingest_logs_a_feed_flagged_after_its_third_failed_run(httpserver, tmp_p
     finally:
         con.close()
     assert flagged == [("Gone", 3)]
-    warnings = [r.getMessage() for r in records if "failed on its last" in r.getMessage()]
-    assert len(warnings) == 1 and warnings[0].startswith("feed Gone (")
+    # never a valid feed (a 404): failing from its first run, warned on each of its three
+    warnings = [r.getMessage() for r in records if "has never given a valid feed" in r.getMessage()]
+    assert len(warnings) == 3 and all(w.startswith("feed Gone (") for w in warnings)
     # The recorded feed answers every run but its newest entry is months old: silent, warned on every run.
     silent = [r.getMessage() for r in records if "is silent" in r.getMessage()]
     assert len(silent) == 4 and all(m.startswith("feed Working (") for m in silent)
@@ -151,10 +154,13 @@ def test_a_malformed_fetch_is_a_success_in_the_view_and_in_the_report(db_path):
 def test_a_feed_that_answers_but_stops_publishing_is_flagged_silent_until_it_publishes(db_path):
     con = open_warehouse(db_path)
     add_source(con, "daily")
+    add_source(con, "steady")  # silence is measured against the data: another feed goes on publishing
     for n in range(10):  # one article a day at 08:00 on days 0..9
         add_article(con, "daily", n, day(n, 8))
     seen = {}
     for d in range(10, 17):  # 200s and 304s, nothing new
+        add_article(con, "steady", d, day(d))
+        fetch_at(con, "steady", day(d))
         fetch_at(con, "daily", day(d), "ok" if d % 2 else "not_modified")
         seen[d] = state(con, "daily")
     # usual interval 1 day: silent when quiet for over max(4 x 1, 3) = 4 days (day 13 noon - day 9 08:00 = 4.17)
@@ -186,12 +192,13 @@ def test_entries_that_change_url_but_not_text_are_not_new_articles(db_path):
 
 def test_a_rare_publisher_has_its_own_interval_and_the_settings_move_the_threshold(db_path):
     con = open_warehouse(db_path)
+    set_health_params(con, failing_after=3, silent_multiple=4.0, silent_floor_days=3.0, wall_clock=True)  # alone
     add_source(con, "weekly")
     for n in range(6):
         add_article(con, "weekly", n, day(7 * n, 8))
     fetch_at(con, "weekly", day(35 + 20))  # 20 days after the last article: under 4 x 7 days
     assert state(con, "weekly") == ("ok", 7.0, False)
-    set_health_params(con, failing_after=3, silent_multiple=2.0, silent_floor_days=3.0)
+    set_health_params(con, failing_after=3, silent_multiple=2.0, silent_floor_days=3.0, wall_clock=True)
     assert state(con, "weekly") == ("silent", 7.0, True)
     con.close()
 
@@ -202,4 +209,38 @@ def test_a_feed_that_never_yields_an_article_is_silent_after_the_floor(db_path):
     for d in range(5):
         fetch_at(con, "empty", day(d))
         assert state(con, "empty") == ("silent" if d >= 4 else "ok", None, d >= 4)
+    con.close()
+
+
+def test_silence_is_measured_against_the_data_unless_on_the_wall_clock(db_path):
+    """Days replayed long after they were published (`radar demo`, a back-fill) are not silence; a feed that stopped
+    while the others went on is. With the wall clock (a scheduled deployment) all of them are silent."""
+    con = open_warehouse(db_path)
+    for sid, last in (("alpha", 30), ("beta", 30), ("stopped", 20)):
+        add_source(con, sid)
+        for n in range(last + 1):
+            add_article(con, sid, n, day(n, 8))
+        fetch_at(con, sid, day(200))  # fetched 170 days after the newest article
+    health = dict(con.execute("SELECT source_id, health FROM feed_health").fetchall())
+    quiet = dict(con.execute("SELECT source_id, quiet_days FROM feed_health").fetchall())
+    assert health == {"alpha": "ok", "beta": "ok", "stopped": "silent"}
+    assert (quiet["alpha"], quiet["stopped"]) == (0.0, 10.0)
+    set_health_params(con, failing_after=3, silent_multiple=4.0, silent_floor_days=3.0, wall_clock=True)
+    assert {h for (h,) in con.execute("SELECT health FROM feed_health").fetchall()} == {"silent"}
+    con.close()
+
+
+def test_a_feed_that_never_gave_a_valid_feed_is_failing_at_its_first_fetch(db_path):
+    con = open_warehouse(db_path)
+    for sid in ("html", "blip"):
+        add_source(con, sid)
+    fetch(con, 1, "html", "failed")  # an HTML page or a 404 from the start: nothing to wait for
+    fetch(con, 1, "blip", "ok")
+    fetch(con, 2, "blip", "failed")  # one failure of a feed that worked: it takes 3 in a row
+    assert state(con, "html")[0] == "failing" and state(con, "blip")[0] == "ok"
+    assert con.execute("SELECT source_id FROM feed_health WHERE flagged").fetchall() == [("html",)]
+    assert health_warnings(con, ["html", "blip"]) == [
+        "feed Html (http://x/html.xml) has never given a valid feed (1 failed fetch): HTTP 503"]
+    fetch(con, 3, "html", "ok")
+    assert state(con, "html")[0] == "ok"
     con.close()
