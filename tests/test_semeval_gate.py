@@ -3,13 +3,15 @@
 The training folder is split once into a train part and a fixed held-out part (25% by file-name hash,
 `radar eval split`); nothing is tuned on the held-out part. The gate fits the head on the train part and
 scores the held-out articles; the pipeline test ingests the same held-out articles over local HTTP with
-that head configured and checks that the warehouse's article labels are the evaluation's decisions.
+that head configured and checks that the warehouse's article labels are the evaluation's decisions, and that the
+rollups, spikes, bifurcation, forecasts and lead-lag count exactly those labels, article by article.
 """
 
 from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -23,6 +25,7 @@ from models.catalogue import load_catalogue
 from models.evaluation import SEMEVAL_FAMILIES, document_passages, evaluate_train_test
 from models.passage_memory import PassageMemory, memory_path
 from models.semeval import OTHER, f1_samples, read_annotated, write_split
+from warehouse.db import load_sql
 
 TRAIN = SHARED / "narratives" / "semeval2025-task10" / "data" / "train_data"
 FLOOR = json.loads((Path(__file__).parent / "semeval_floor.json").read_text())
@@ -139,6 +142,61 @@ def test_ingest_with_the_fitted_head_writes_the_evaluations_decisions(split, hel
     ids = sorted(gold)
     f1 = f1_samples([gold[i] for i in ids], [stored[i] for i in ids])
     assert round(f1, 4) == held_out["classifier"]["f1_samples"]
+    # ... and the analytics count exactly those labels, article by article (issue #32, one set of labels).
+    nid = {n.label: n.narrative_id for n in semeval.narratives}
+    predicted = {doc_id: {nid[label] for label in labels if label != OTHER}
+                 for doc_id, labels in held_out["predictions"].items()}
+    assert_analytics_count(settings.db, predicted, set(semeval.ids))
+
+
+def named_rows(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None) -> list[dict]:
+    """The rows of a named query of the warehouse, as dicts."""
+    cursor = con.execute(load_sql(query), params or {})
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def assert_analytics_count(db: Path, predicted: dict[str, set[str]], decided: set[str]) -> None:
+    """For the narratives the head decides, every analytic's source rows carry, article by article, the head's
+    labels (`predicted`: document id to narrative ids); the other narratives stay with the passage rule."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        article = dict(con.execute("SELECT article_id, regexp_extract(url, '([^/]+)\\.html$', 1) FROM articles").fetchall())
+        day = dict(con.execute("SELECT article_id, CAST(timezone('UTC', published_at) AS DATE) FROM articles").fetchall())
+        posted = dict(con.execute("SELECT article_id, published_at FROM articles").fetchall())
+        first, last = min(day.values()), max(day.values())
+        sources = {
+            "passage_narratives": [(article[a], n) for a, n in con.execute(
+                "SELECT DISTINCT article_id, narrative_id FROM passage_narratives").fetchall()],
+            "hypothesis_labels": [(article[r["article_id"]], r["narrative_id"]) for r in named_rows(con, "queries/hypothesis_labels")],
+        }
+        # lead-lag's waves: (narrative, outlet, time) of each carrying article, without its id
+        postings = {(r["narrative_id"], r["published_at"]) for r in named_rows(
+            con, "queries/leadlag_postings", {"first": first, "last": last}) if r["narrative_id"] in decided}
+        per_day = {
+            "rollup_narrative_daily": {(d, n): k for d, n, k in con.execute(
+                "SELECT day, narrative_id, articles FROM rollup_narrative_daily").fetchall()},
+            "spike_counts": {(r["day"], r["narrative_id"]): r["articles"]
+                             for r in named_rows(con, "queries/spike_counts", {"since": first}) if r["camp"] == "*"},
+            "leadlag_series": {(r["day"], r["narrative_id"]): r["articles"]
+                               for r in named_rows(con, "queries/leadlag_series", {"first": first, "last": last})},
+        }
+        weeks = {(r["week"], r["narrative_id"]) for r in named_rows(con, "queries/bifurcation_features",
+                                                                   {"start": first, "end": last})}
+        rule = set(con.execute("SELECT article_id, narrative_id FROM article_narratives WHERE label_source = 'passages'").fetchall())
+    finally:
+        con.close()
+    for name, pairs in sources.items():
+        counted = {doc_id: {n for d, n in pairs if d == doc_id and n in decided} for doc_id in predicted}
+        assert counted == predicted, name
+    assert {(article[a], n) for a, n in rule} == {(d, n) for d, n in sources["passage_narratives"] if n not in decided}
+    doc_day = {article[a]: d for a, d in day.items()}
+    doc_time = {article[a]: t for a, t in posted.items()}
+    assert postings == {(n, doc_time[doc_id]) for doc_id, labels in predicted.items() for n in labels}
+    expected = Counter((doc_day[doc_id], n) for doc_id, labels in predicted.items() for n in labels)
+    for name, counts in per_day.items():
+        assert {k: v for k, v in counts.items() if k[1] in decided} == dict(expected), name
+    assert {(w, n) for w, n in weeks if n in decided} == {(d.strftime("%G-W%V"), n) for d, n in expected}
 
 
 def test_cross_validation_mode_reports_splits_interval_and_baselines(split, held_out, vector_cache):
