@@ -25,6 +25,7 @@ from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
 from models.narratives import ClassifierParams, build_prototypes
+from models.stance_pairs import read_pairs, with_pair_head
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
@@ -82,8 +83,10 @@ def cached_encoder(writer: Writer, embedder: Embedder) -> Callable[[Sequence[str
 def prepare_model(writer: Writer, settings: Settings, embedder: Embedder) -> NarrativeModel:
     """The catalogue, its prototypes (exemplar vectors from the cache) and the classifier parameters."""
     catalogue, encode = load_catalogue(settings.narratives), cached_encoder(writer, embedder)
-    model = NarrativeModel(catalogue, load_params(settings), build_prototypes(catalogue, encode), embedder.model_id,
-                           languages=embedder.languages)
+    params, protos = load_params(settings), build_prototypes(catalogue, encode)
+    if settings.stance_pairs:
+        protos = with_pair_head(catalogue, protos, read_pairs(settings.stance_pairs), encode, params)
+    model = NarrativeModel(catalogue, params, protos, embedder.model_id, languages=embedder.languages)
     return with_head(model, load_head(settings.narrative_head), encode, settings.narrative_head)
 
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     narrative_head: Path | None = Field(
         None, description="fitted document head (radar narratives fit); labels articles for the narratives it knows"
     )
+    stance_pairs: Path | None = Field(
+        None, description="real claim / rebuttal pairs (a CSV with title, summary and disproof columns, e.g. the "
+        "EUvsDisinfo scrape) the stance head learns from beside the catalogue's exemplars; none = exemplars only")
     hypotheses: Path = Field(_ROOT / "config" / "hypotheses.yaml", description="forecast tracker hypotheses")
     muted_topics: Path = Field(
         _ROOT / "config" / "muted_topics.yaml", description="topics discovery never alerts on (sport, weather, ...); "

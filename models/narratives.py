@@ -11,16 +11,33 @@ import numpy as np
 
 from models.catalogue import Catalogue
 
-# Words that mark a sentence as reporting a claim in order to reject it. MiniLM barely encodes
-# negation, so the stance decision adds this lexical evidence to the exemplar similarity.
-_REBUTTAL_CUES = re.compile(
-    r"\b(absurd|baseless|false(ly)?|myth|debunk\w*|nonsense|groundless|unfounded|fantasy|fabricat\w*|"
-    r"disinformation|propaganda|no evidence|not true|isn[’']t|aren[’']t|wasn[’']t|doesn[’']t|don[’']t|"
-    r"never|contrary to|unlike what|so-called|claims? (of|that)|allegations?|ridiculous|misleading|"
-    r"wrong|refute\w*|reject\w*|deny|denies|denied|dismiss\w*)\b",
-    re.IGNORECASE,
+# Wording that rejects a claim, in four groups whose weights the stance head learns. MiniLM barely encodes
+# negation, so the stance decision adds this lexical evidence to the exemplar similarity. One count of all cues
+# read "the so-called New Detente ... is hollow" as a claim: rejection words and plain negation weigh differently.
+_STANCE_CUES = (
+    # the claim called false, empty or early: "absurd", "a myth", "hollow", "premature", "overblown"
+    re.compile(
+        r"\b(absurd\w*|baseless|false(ly|hood)?|myths?|debunk\w*|nonsense|groundless|unfounded|fantas(y|ies)|"
+        r"fabricat\w*|ridiculous|mislead\w*|misled|wrong|refut\w*|untrue|lies|lying|hoax\w*|illusion\w*|illusory|mirage|hollow|"
+        r"premature\w*|overblown|exaggerat\w*|theat(re|er)|spin|conspiracy theor\w*|disinformation|propaganda|fake|"
+        r"distort\w*|fiction\w*|far-fetched|preposterous|pretext|smokescreen|charade|wishful)\b", re.IGNORECASE),
+    # distance from the claim's own words: "so-called", "supposed", "much-touted". Not quotation marks: a quoted name
+    # ("the “New Détente”") is no scare quote, and counting them gained nothing measurable (README)
+    re.compile(
+        r"\b(so-called|supposed(ly)?|alleged(ly)?|allegations?|purported(ly)?|much[- ](advertised|touted|vaunted|hyped)|"
+        r"touted|self-styled|claims? (of|that))\b", re.IGNORECASE),
+    # denial of a premise: "there is no", "no evidence", "does not amount to", "far from"
+    re.compile(
+        # "there is no doubt / no other way to read it" affirms
+        r"\b(no (evidence|proof|real|genuine|actual|sign|basis|such)|there (is|are|was|were|has been) no(?! (other|doubt|"
+        r"question|alternative))|not a single|"
+        r"nothing (of substance|concrete|has changed|new)|(does|do|did) not (make|amount|mean|prove|exist)|far from|"
+        r"contrary to|unlike what|ignores|deny|denies|denied|reject\w*|dismiss\w*|not true|no longer|never)\b",
+        re.IGNORECASE),
+    # plain negation
+    re.compile(r"\b(not|no|never|nothing|none|neither|nor|without)\b|n[’']t\b", re.IGNORECASE),
 )
-_CUE_SCALE = 0.3  # keeps the cue count on the scale of unit-vector components
+_CUE_SCALE = 0.3  # keeps each cue count on the scale of unit-vector components
 
 # Words that mark a claim as someone else's, reported or predicted rather than made: "critics say",
 # "some have claimed that", "they'd sensationally claim", "allegedly", "according to". Such a passage
@@ -90,7 +107,7 @@ class Prototypes:
     rebuttal_vectors: np.ndarray
     rebuttal_owner: np.ndarray
     n_narratives: int
-    stance_weights: np.ndarray  # logistic stance head: embedding dims + cue count, then intercept
+    stance_weights: np.ndarray  # logistic stance head: embedding dims + cue counts, then intercept
 
 
 def claim_side_texts(catalogue: Catalogue) -> list[tuple[int, str]]:
@@ -126,22 +143,23 @@ def claim_vectors_by_label(catalogue: Catalogue, protos: Prototypes) -> dict[str
 
 
 def _stance_features(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
-    cues = np.array([[_CUE_SCALE * min(rebuttal_cues(t), 3)] for t in texts], dtype=np.float32).reshape(-1, 1)
-    return np.hstack([vectors, cues])
+    cues = np.array([[_CUE_SCALE * min(n, 3) for n in stance_cues(t)] for t in texts], dtype=np.float32)
+    return np.hstack([vectors, cues.reshape(len(texts), len(_STANCE_CUES))])
 
 
-def fit_stance_head(vectors: np.ndarray, texts: list[str], n_claims: int) -> np.ndarray:
-    """Logistic regression claim (0) vs rebuttal (1) on the catalogue's own exemplars.
+def fit_stance_head(vectors: np.ndarray, texts: list[str], n_claims: int, strength: float = 3.0) -> np.ndarray:
+    """Logistic regression claim (0) vs rebuttal (1) on the first `n_claims` texts against the rest.
 
     Rejection shares vocabulary across narratives ("absurd", "no evidence", "so-called"), so one
-    head learnt from every narrative's exemplars carries over to passages of any of them.
+    head learnt from every narrative's exemplars carries over to passages of any of them. `strength` is the
+    inverse regularisation (sklearn's C).
     """
     from sklearn.linear_model import LogisticRegression
 
     labels = np.r_[np.zeros(n_claims), np.ones(len(texts) - n_claims)]
     if len(set(labels)) < 2:
-        return np.zeros(vectors.shape[1] + 2, dtype=np.float32)
-    head = LogisticRegression(C=3.0, max_iter=2000).fit(_stance_features(vectors, texts), labels)
+        return np.zeros(vectors.shape[1] + len(_STANCE_CUES) + 1, dtype=np.float32)
+    head = LogisticRegression(C=strength, max_iter=3000).fit(_stance_features(vectors, texts), labels)
     return np.r_[head.coef_[0], head.intercept_].astype(np.float32)
 
 
@@ -175,8 +193,9 @@ def passage_relevance(vectors: np.ndarray, protos: Prototypes, k: int) -> np.nda
     return np.maximum(*side_scores(vectors, protos, k))
 
 
-def rebuttal_cues(text: str) -> int:
-    return len(_REBUTTAL_CUES.findall(text))
+def stance_cues(text: str) -> list[int]:
+    """Counts of rejection, distancing, premise-denial and negation wording in `text`."""
+    return [len(pattern.findall(text)) for pattern in _STANCE_CUES]
 
 
 def stance_of(p_rebuttal: float, params: ClassifierParams) -> str:

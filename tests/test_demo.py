@@ -103,8 +103,6 @@ def test_demo_narratives_follow_the_planted_drift(sql):
     n = {(camp, nid, stance): c for camp, nid, stance, c in rows}
     # After the summit China-friendly outlets push "Russia sold out China"; Russia-friendly ones rebut it.
     assert n[("china_friendly", "russia_sold_out_china", "claim")] > 3 * n.get(("russia_friendly", "russia_sold_out_china", "claim"), 0)
-    # Weaker on purpose: the stance head takes many China-friendly rebuttals of the detente for claims
-    # (demo stance accuracy is about 0.7), so only the order of the two camps is asserted here.
     assert n[("russia_friendly", "us_russia_new_detente", "claim")] > n.get(("china_friendly", "us_russia_new_detente", "claim"), 0)
 
     def rebuttal_share(camp: str, narrative: str) -> float:
@@ -116,6 +114,17 @@ def test_demo_narratives_follow_the_planted_drift(sql):
                             WHERE s.camp = 'china_friendly' AND pn.narrative_id = 'russia_sold_out_china'
                               AND pn.day = ?::DATE""", PLANTED["spike"]["date"])
     assert spike_day >= 20
+
+
+@pytest.mark.slow
+def test_trends_show_the_china_friendly_camp_rebutting_the_detente(demo_db):
+    """"Talk of a detente is premature", "the so-called New Detente", "the thaw is hollow": rebuttals, every week."""
+    result = CliRunner().invoke(app, ["trends", "--db", str(demo_db[0]), "--camp", "china_friendly", "--narrative",
+                                      "us_russia_new_detente", "--weeks", "52", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    weeks = {r["week"]: (r["claims"] or 0, r["rebuttals"] or 0) for r in json.loads(result.output)}
+    assert sum(r for _, r in weeks.values()) > 5 * sum(c for c, _ in weeks.values()), weeks
+    assert all(r > c for c, r in weeks.values() if c + r >= 3), weeks
 
 
 @pytest.mark.slow
