@@ -69,6 +69,8 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike:
         drivers = con.execute(load_sql("queries/alert_drivers"), params)
         driver_cols = [d[0] for d in drivers.description]
         driver_rows = [dict(zip(driver_cols, r, strict=True)) for r in drivers.fetchall()]
+        found = con.execute(load_sql("queries/alert_stances"), params).fetchall()
+    stances = {"claim": 0, "rebuttal": 0, "mention": 0} | dict(found)
     camps: dict[str, int] = defaultdict(int)
     for row in driver_rows:
         camps[row["camp"]] += row["passages"]
@@ -80,7 +82,7 @@ def evidence_for(writer: Writer, narrative_id: str, camp: str, day: date, spike:
         "baseline_article_rate": round(spike.baseline_article_rate, 4),
         "expected_articles": round(spike.expected_articles, 3),
         "p_value": spike.p_value, "score": round(spike.score, 2), "ratio": round(spike.ratio, 2),
-        "top_passages": top_rows, "outlets": driver_rows, "camps": dict(camps),
+        "top_passages": top_rows, "outlets": driver_rows, "camps": dict(camps), "stances": stances,
     }
 
 
@@ -267,12 +269,22 @@ def slack_text(evidence: dict) -> str:
             f" share {100 * evidence['share']:.1f}%"
             f" (baseline {100 * evidence.get('baseline_rate', evidence.get('baseline_median_share', 0)):.1f}%,"
             f" p {evidence.get('p_value', 0):.2g})"
+            + stance_phrase(evidence.get("stances"))  # alerts stored before it have none
         ),
         "Outlets: " + ", ".join(f"{o['outlet']} ({o['passages']})" for o in evidence["outlets"][:5]),
     ]
     for p in evidence["top_passages"][:3]:
         lines.append(f"> [{p['stance']}] {p['outlet']}: {p['text'][:200]}… <{p['url']}>")
     return "\n".join(lines)
+
+
+def stance_phrase(stances: dict | None) -> str:
+    """", mostly rebuttals (claims 2, rebuttals 9, mentions 1)": which event the spike is, or "" without counts."""
+    if not stances or not sum(stances.values()):
+        return ""
+    lead = max(("claim", "rebuttal", "mention"), key=lambda k: stances.get(k, 0))
+    counts = ", ".join(f"{k}s {stances.get(k, 0)}" for k in ("claim", "rebuttal", "mention"))
+    return f", mostly {lead}s ({counts})"
 
 
 def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retries: int = 2, timeout: float = 10.0,

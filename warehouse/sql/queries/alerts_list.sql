@@ -2,6 +2,9 @@
 SELECT day, narrative_id, CASE WHEN camp = '*' THEN 'all camps' ELSE camp END AS camp, count,
        round(100 * share, 1) AS share_pct, round(100 * baseline, 1) AS baseline_pct,
        round(score, 1) AS "-log10 p",
+       -- which event: a spike of claims or of rebuttals (alerts stored before the counts show null)
+       CAST(json_extract(evidence, '$.stances.claim') AS INTEGER) AS claims,
+       CAST(json_extract(evidence, '$.stances.rebuttal') AS INTEGER) AS rebuttals,
        json_extract_string(evidence, '$.top_passages[0].outlet') AS top_outlet,
        left(json_extract_string(evidence, '$.top_passages[0].text'), 90) AS top_passage,
        delivered_at IS NOT NULL AS delivered,
