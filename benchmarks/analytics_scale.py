@@ -40,7 +40,7 @@ def build(db: Path, passages: int) -> Writer:
                        SELECT 'p' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000),
                               DATE '2024-01-01' + CAST(hash(i * 7) % 730 AS INTEGER), 'a' || (hash('p' || i) % (? / 4))
                        FROM range(?) t(i)""", [passages, passages])
-        con.execute("""INSERT INTO passage_narratives
+        con.execute("""INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, catalog_hash, params_hash, article_id, source_id, day)
                        SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.5 + (hash(passage_id) % 50) / 100.0,
                               ['claim', 'rebuttal', 'mention'][CAST(1 + hash(passage_id || 's') % 3 AS BIGINT)], 'm', 'c', 'x',
                               'a' || (hash(passage_id) % (? / 4)), source_id, day
@@ -71,7 +71,7 @@ def add_day(writer: Writer, passages: int, day: str) -> None:
                        SELECT 'new' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000), ?::DATE,
                               'new' || (hash('new' || i) % 3000)
                        FROM range(?) t(i)""", [day, passages])
-        con.execute("""INSERT INTO passage_narratives
+        con.execute("""INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, catalog_hash, params_hash, article_id, source_id, day)
                        SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.7, 'claim', 'm', 'c', 'x',
                               'new' || (hash(passage_id) % 3000), source_id, day
                        FROM passage_classifications WHERE passage_id LIKE 'new%' AND hash(passage_id || 'n') % 10 < 6""")

@@ -51,7 +51,7 @@ def add_week(writer: Writer, passages: int, monday: date) -> None:
                        SELECT 'w' || i, 'm', 'c', now(), 'x', 's' || (hash(i) % 1000), ? + CAST(hash(i * 3) % 7 AS INTEGER),
                               'wa' || (hash('w' || i) % ?)
                        FROM range(?) t(i)""", [monday, passages // 4, passages])
-        con.execute("""INSERT INTO passage_narratives
+        con.execute("""INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, catalog_hash, params_hash, article_id, source_id, day)
                        SELECT passage_id, 'n' || (hash(passage_id) % 30), 0.7, 'claim', 'm', 'c', 'x', article_id,
                               source_id, day
                        FROM passage_classifications WHERE passage_id LIKE 'w%' AND hash(passage_id || 'n') % 10 < 6""")

@@ -16,14 +16,15 @@ from flows.settings import Settings
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
-START = date(2026, 3, 1)
-DAYS = 40
-SPIKE_DAY = START + timedelta(days=33)
-OLD_SPIKE_DAY = START + timedelta(days=22)
+# 51 days ending 2026-04-09: both spike days come after the cold start (a whole 28-day baseline window watched)
+START = date(2026, 2, 18)
+DAYS = 51
+SPIKE_DAY = START + timedelta(days=44)
+OLD_SPIKE_DAY = START + timedelta(days=33)
 
 
 def seed(db) -> Writer:
-    """One camp, 40 days of 10 articles of 5 classified passages; 'flat' in 4 articles a day (one passage each),
+    """One camp, 51 days of 10 articles of 5 classified passages; 'flat' in 4 articles a day (one passage each),
     'hot' in 1 article a day (2 passages) except on two spike days, when all 10 articles carry it twice."""
     writer = Writer(db)
     with writer.transaction() as con:
@@ -42,7 +43,9 @@ def seed(db) -> Writer:
                     hot = i in (1, 2) and (spike or a == 9)
                     narrative = "flat" if i == 0 and a < 4 else "hot" if hot else None
                     if narrative:
-                        con.execute("INSERT INTO passage_narratives VALUES (?, ?, 0.7, 'claim', 'm', 'c', 'x', ?, 's1', ?)",
+                        con.execute("INSERT INTO passage_narratives (passage_id, narrative_id, score, stance, model_id, "
+                                    "catalog_hash, params_hash, article_id, source_id, day) "
+                                    "VALUES (?, ?, 0.7, 'claim', 'm', 'c', 'x', ?, 's1', ?)",
                                     [pid, narrative, art, day])
     return writer
 
