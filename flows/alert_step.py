@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -91,7 +92,21 @@ def judged_from(writer: Writer, params: SpikeParams) -> dict[str, date]:
     for a whole baseline window (cold start: the first weeks of history, a new outlet's back-filled feed)."""
     with writer.transaction() as con:
         rows = con.execute(load_sql("queries/spike_scope_start")).fetchall()
-    return {camp: began + timedelta(days=params.baseline_days) for camp, began in rows if began is not None}
+    return cold_start_ends({camp: began for camp, began in rows if began is not None}, params)
+
+
+def cold_start_ends(began: dict[str, date], params: SpikeParams) -> dict[str, date]:
+    """Per scope, the day its last outlet began plus a whole baseline window."""
+    return {camp: day + timedelta(days=params.baseline_days) for camp, day in began.items()}
+
+
+def spikes_of(series: dict[tuple[str, str], list[DayPoint]], starts: dict[str, date],
+              params: SpikeParams) -> Iterator[tuple[str, str, Spike]]:
+    """(camp, narrative, spike) of every series, all judged together (Bonferroni over their number), none before
+    its scope's cold start ends."""
+    for (camp, narrative_id), points in sorted(series.items()):
+        for spike in detect_spikes(points, params, n_series=len(series), judged_from=starts.get(camp)):
+            yield camp, narrative_id, spike
 
 
 def log_cold_starts(starts: dict[str, date], series: dict[tuple[str, str], list[DayPoint]]) -> None:
@@ -118,28 +133,27 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
     series = load_series(writer, history)
     starts = judged_from(writer, params)
     log_cold_starts(starts, series)
-    for (camp, narrative_id), points in sorted(series.items()):
-        for spike in detect_spikes(points, params, n_series=len(series), judged_from=starts.get(camp)):
-            if since is not None and spike.day < since:
-                continue
-            alert_id = alert_id_for(narrative_id, camp, spike.day)
-            evidence = evidence_for(writer, narrative_id, camp, spike.day, spike)
-            with writer.transaction() as con:
-                inserted = con.execute(load_sql("queries/insert_alert"), {
-                    "alert_id": alert_id, "narrative_id": narrative_id, "camp": camp, "day": spike.day,
-                    "count": spike.count, "total": spike.total, "share": spike.share,
-                    "baseline": spike.baseline_rate, "score": spike.score, "kind": "spike", "p_value": spike.p_value,
-                    "evidence": json.dumps(evidence, default=str),
-                }).fetchall()
-            if inserted:
-                alert = NewAlert(alert_id, narrative_id, camp, spike.day, spike.count, spike.share,
-                                 spike.baseline_rate, spike.score)
-                created.append(alert)
-                log.warning(
-                    "ALERT %s in %s on %s: %d passages in %d articles, share %.1f%% vs baseline %.1f%% (p %.2g)",
-                    narrative_id, "all camps" if camp == "*" else camp, spike.day, spike.count, spike.hit_articles,
-                    100 * spike.share, 100 * spike.baseline_rate, spike.p_value,
-                )
+    for camp, narrative_id, spike in spikes_of(series, starts, params):
+        if since is not None and spike.day < since:
+            continue
+        alert_id = alert_id_for(narrative_id, camp, spike.day)
+        evidence = evidence_for(writer, narrative_id, camp, spike.day, spike)
+        with writer.transaction() as con:
+            inserted = con.execute(load_sql("queries/insert_alert"), {
+                "alert_id": alert_id, "narrative_id": narrative_id, "camp": camp, "day": spike.day,
+                "count": spike.count, "total": spike.total, "share": spike.share,
+                "baseline": spike.baseline_rate, "score": spike.score, "kind": "spike", "p_value": spike.p_value,
+                "evidence": json.dumps(evidence, default=str),
+            }).fetchall()
+        if inserted:
+            alert = NewAlert(alert_id, narrative_id, camp, spike.day, spike.count, spike.share,
+                             spike.baseline_rate, spike.score)
+            created.append(alert)
+            log.warning(
+                "ALERT %s in %s on %s: %d passages in %d articles, share %.1f%% vs baseline %.1f%% (p %.2g)",
+                narrative_id, "all camps" if camp == "*" else camp, spike.day, spike.count, spike.hit_articles,
+                100 * spike.share, 100 * spike.baseline_rate, spike.p_value,
+            )
     return created
 
 

@@ -4,7 +4,7 @@ A document's labels do not depend on the world it is posted in (the classifier r
 one *library* world, every SemEval English document and every filler page posted once and run through the real
 `daily_ingest`, gives each document's carrying passages per narrative and its classified passages. A planned world
 is then its postings' labels summed per camp and day exactly as `queries/spike_counts` and `spike_totals` sum them,
-judged by `detect_spikes` with the cold start of `queries/spike_scope_start`: hundreds of worlds in seconds. A test
+judged by the flow's own `alert_step.spikes_of` with the cold start of `queries/spike_scope_start`: hundreds of worlds in seconds. A test
 compares the replay with what the real flow stored for whole worlds (tests/test_spike_rhythms.py).
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from realworld import OUTLETS, Doc, Posting, World, ingest_world_served, query
 
-from models.spikes import DayPoint, SpikeParams, detect_spikes
+from flows.alert_step import cold_start_ends, spikes_of
+from models.spikes import DayPoint, SpikeParams
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,8 @@ def world_series(world: World, labels: dict[str, DocLabels]) -> tuple[dict, dict
 def replay_alerts(world: World, labels: dict[str, DocLabels], params: SpikeParams) -> list[tuple[str, str, date]]:
     """(camp or '*', narrative, day) of every spike alert the real flow would store for `world`, sorted."""
     series, began = world_series(world, labels)
-    out = []
-    for (scope, narrative_id), points in sorted(series.items()):
-        start = began[scope] + timedelta(days=params.baseline_days)
-        for spike in detect_spikes(points, params, n_series=len(series), judged_from=start):
-            out.append((scope, narrative_id, spike.day))
-    return sorted(out)
+    return sorted((camp, narrative_id, spike.day)
+                  for camp, narrative_id, spike in spikes_of(series, cold_start_ends(began, params), params))
 
 
 def rates(outcomes: list[tuple[bool, list[tuple[str, str, date]], World]], narrative: str) -> dict[str, object]:

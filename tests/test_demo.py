@@ -17,15 +17,6 @@ from flows.cli_passages import TABLE_TEXT_CHARS, for_table
 PLANTED = json.loads((ROOT / "demo" / "planted.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, prefect_backend):
-    db = tmp_path_factory.mktemp("demo") / "radar.duckdb"
-    # No allow-list from the suite: the demo must admit its own server, and only that, by itself.
-    result = CliRunner().invoke(app, ["demo", "--db", str(db)], env={"RADAR_DEMO_PORT": "0", "RADAR_FETCH_ALLOW": ""})
-    assert result.exit_code == 0, result.output
-    return db, result.output
-
-
 @pytest.fixture
 def sql(demo_db):
     """Run one read-only query; the file is not held open between queries, so a command can write in between."""

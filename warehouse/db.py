@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _SQL = resources.files("warehouse") / "sql"
@@ -37,11 +40,17 @@ def _is_lock_error(exc: Exception) -> bool:
 
 def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
     """Open the database; when another process holds the file, retry for up to `wait_seconds`."""
+    return while_locked(lambda: duckdb.connect(str(path), read_only=read_only), path, wait_seconds)
+
+
+def while_locked(open_file: Callable[[], T], path: str | Path, wait_seconds: float) -> T:
+    """`open_file()` (a connect or an ATTACH of `path`), retried while another process holds the file, for up to
+    `wait_seconds`; then WarehouseBusy."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return open_file()
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise

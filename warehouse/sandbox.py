@@ -17,13 +17,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import WarehouseBusy, _is_lock_error
+from warehouse.db import while_locked
 from warehouse.export import sql_string
 
 _RESERVED = {"memory", "system", "temp", "main"}
@@ -44,19 +43,8 @@ def _writable(path: Path) -> bool:
 
 def _attach(con: duckdb.DuckDBPyConnection, path: Path, name: str, wait_seconds: float) -> None:
     """ATTACH ... READ_ONLY; while another process writes the file, retry for up to `wait_seconds`."""
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.05
-    while True:
-        try:
-            con.execute(f"ATTACH {sql_string(str(path))} AS {_ident(name)} (READ_ONLY)")
-            return
-        except duckdb.Error as exc:
-            if not _is_lock_error(exc):
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(f"{path} is locked by another process: {exc}") from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    while_locked(lambda: con.execute(f"ATTACH {sql_string(str(path))} AS {_ident(name)} (READ_ONLY)"), path,
+                 wait_seconds)
 
 
 def _attach_by_link(con: duckdb.DuckDBPyConnection, path: Path, name: str, wait_seconds: float) -> None:
