@@ -77,15 +77,13 @@ def test_the_earlier_rate_test_alerted_on_synchronized_publishing_days(library) 
     assert rate["null_with_alert"] >= 5 and shipped["null_with_alert"] <= 1, (rate, shipped)
 
 
-@pytest.mark.parametrize(("rhythm", "planted"), [
-    ("synchronized", False),
-    pytest.param("filler", True, marks=pytest.mark.xfail(
-        strict=False, reason="failed in the fresh-clone run of 2026-12-07, cause not yet read (closing note)")),
-])
+# Seed 0's planted filler world is one whose spike the replay finds (seed 3's is one of the misses the rates allow:
+# in the suite its flow stored exactly the replay's alerts, without the planted one).
+@pytest.mark.parametrize(("rhythm", "planted", "seed"), [("synchronized", False, 3), ("filler", True, 0)])
 def test_the_real_flow_stores_the_alerts_the_replay_gives(library, semeval_vector_cache, tmp_path, rhythm: str,
-                                                          planted: bool) -> None:
+                                                          planted: bool, seed: int) -> None:
     docs, filler, labels, settings = library
-    world = realworld.plan_world(docs, 3, planted, rhythm=rhythm, filler=filler)
+    world = realworld.plan_world(docs, seed, planted, rhythm=rhythm, filler=filler)
     db = realworld.ingest_world_served(world, tmp_path / "world", settings, semeval_vector_cache)
     stored = sorted(query(db, "SELECT camp, narrative_id, day FROM alerts WHERE kind = 'spike'"))
     assert stored == spike_replay.replay_alerts(world, labels, settings.spike_params())
