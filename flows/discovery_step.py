@@ -46,7 +46,7 @@ from models.discovery import (
 from models.passage_memory import PassageMemory, PassageMemoryError, memory_path, named_by_neighbours
 from models.relevance import Relevance
 from models.weeks import iso_week, week_start, weeks_between
-from warehouse.db import load_sql
+from warehouse.db import load_sql, run_script
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -242,8 +242,7 @@ def compute_discovery(writer: Writer, settings: Settings, since: date | None = N
             failed.append(week)
     try:
         with writer.transaction() as con:
-            for statement in filter(str.strip, load_sql("queries/discovery_rebuild").split(";")):
-                con.execute(statement)
+            run_script(con, "queries/discovery_rebuild")
     except Exception as exc:  # noqa: BLE001 (as a failed week: the analysis goes on, the old summary stays)
         log.error("discovery: emerging_clusters not rebuilt, previous summary kept: %s: %s", type(exc).__name__, exc)
     done = [r for r in results if not r.skipped and r.error is None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from warehouse.db import load_sql
+from warehouse.db import run_script
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,5 @@ def refresh_rollups(writer: Writer, since: date) -> None:
     """Recompute the trend rollups for every day from `since` on (its whole week for the weekly one)."""
     with writer.transaction() as con:
         for name in ROLLUPS:
-            for statement in filter(str.strip, load_sql(f"rollups/{name}").split(";")):
-                con.execute(statement, {"since": since})
+            run_script(con, f"rollups/{name}", {"since": since})
     log.info("trend rollups refreshed from %s", since)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TypeVar
 import duckdb
 
 T = TypeVar("T")
+_PARAMETER = re.compile(r"\$(\w+)")
 log = logging.getLogger(__name__)
 
 _SQL = resources.files("warehouse") / "sql"
@@ -26,6 +28,14 @@ class WarehouseBusy(Exception):
 def load_sql(name: str) -> str:
     """Text of `warehouse/sql/<name>.sql` (name may include a subfolder, e.g. 'views/narrative_daily')."""
     return (_SQL / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object] | None = None) -> None:
+    """Each statement of a named SQL file, with the parameters it uses (DuckDB binds them one statement at a time)."""
+    for statement in load_sql(name).split(";"):
+        if any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines()):
+            used = set(_PARAMETER.findall(statement))
+            con.execute(statement, {k: v for k, v in (params or {}).items() if k in used})
 
 
 def migration_names() -> list[str]:

@@ -8,22 +8,11 @@ most similar passage (origin 'head'). Restoring undoes both, so a changed or rem
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import duckdb
 
-from warehouse.db import load_sql
-
-_PARAMETER = re.compile(r"\$(\w+)")
-
-
-def run_script(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object]) -> None:
-    """Each statement of a named SQL file, with the parameters it uses (DuckDB binds them one statement at a time)."""
-    for statement in load_sql(name).split(";"):
-        if any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines()):
-            used = set(_PARAMETER.findall(statement))
-            con.execute(statement, {k: v for k, v in params.items() if k in used})
+from warehouse.db import run_script
 
 
 def restore_rule_labels(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
