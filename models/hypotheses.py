@@ -17,7 +17,10 @@ for a slope.
 * ``divergence_trend``: OLS slope per week of a null-corrected bifurcation index over the window (``index``:
   ``embedding`` (default, bifurcation_weekly.embedding_index) or ``labels`` (bifurcation_weekly.divergence));
   ``supported`` also needs the latest ``significant_weeks`` weeks' indices (1: the latest week's) each significant
-  (p-value at most ``alpha``), with its t-based 95% interval.
+  (p-value at most ``alpha``), with its t-based 95% interval. With ``sustained_weeks`` (0: off) a window whose
+  slope is inconclusive is also ``supported`` when its latest ``sustained_weeks`` consecutive weeks are each
+  significant and an earlier week of the window is not: a divergence that began in the window and held, which a
+  long OLS slope confirms only weeks later (the interval stays the slope's; the reason says why).
 * ``shift_after``: the share in ``camp`` from the event on (within the window) minus its share in the
   ``window_weeks`` weeks before the event; ``direction`` up (default), down, or any (two-sided: never contradicted).
 * ``sql``: the user's query returns one row with ``value, ci_low, ci_high`` (optionally ``evidence``).
@@ -30,6 +33,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +53,8 @@ VERDICTS = ("supported", "contradicted", "inconclusive")
 TEMPLATES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "camp_pushes_more": (("camp_a", "camp_b", "narrative"), {"stance": "claim", "min_articles": 8, "min_weeks": 2}),
     "camp_closer_to": (("camp", "closer", "farther"), {"min_articles": 8, "min_weeks": 2}),
-    "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "significant_weeks": 1, "index": "embedding"}),
+    "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "significant_weeks": 1, "sustained_weeks": 0,
+                              "index": "embedding"}),
     "shift_after": (("camp", "narrative", "event_date"), {"stance": "claim", "direction": "up", "min_articles": 8}),
     "sql": (("query",), {}),
 }
@@ -165,6 +170,9 @@ def parse_hypotheses(data: Any, default_window: int = 4) -> list[Hypothesis]:
             raise HypothesisError(f"hypothesis {name!r}: index must be embedding or labels")
         if template == "divergence_trend" and not _positive_int(params["significant_weeks"]):
             raise HypothesisError(f"hypothesis {name!r}: significant_weeks must be a positive integer")
+        if template == "divergence_trend" and not (params["sustained_weeks"] == 0
+                                                   or _positive_int(params["sustained_weeks"])):
+            raise HypothesisError(f"hypothesis {name!r}: sustained_weeks must be 0 (off) or a positive integer")
         window = item.get("window_weeks", default_window)
         if not _positive_int(window):
             raise HypothesisError(f"hypothesis {name!r}: window_weeks must be a positive integer")
@@ -358,9 +366,28 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
     alpha = float(params.get("alpha", 0.05))
     if result.verdict == "supported" and any(p is not None and p > alpha for _, _, p in latest):
         p_values = ", ".join("-" if p is None else f"{p:.3g}" for _, _, p in latest)
-        return replace(result, verdict="inconclusive", reason=f"the slope's interval clears the threshold but the "
-                       f"latest {len(latest)} week(s)' indices are not all significant (p {p_values}; alpha {alpha:g})")
+        result = replace(result, verdict="inconclusive", reason=f"the slope's interval clears the threshold but "
+                         f"the latest {len(latest)} week(s)' indices are not all significant (p {p_values}; alpha {alpha:g})")
+    if result.verdict == "inconclusive" and (run := sustained_run(points, int(params.get("sustained_weeks", 0)), alpha)):
+        return replace(result, verdict="supported", reason=run)
     return result
+
+
+def sustained_run(points: Sequence[tuple[date, float, float | None]], weeks: int, alpha: float) -> str:
+    """Why the latest `weeks` consecutive weeks of (week start, index, p-value) points hold a divergence that began
+    in the window (each significant, an earlier week not), or "" when they do not (or `weeks` is 0)."""
+    if weeks < 1 or len(points) <= weeks:
+        return ""
+    run, before = points[-weeks:], points[:-weeks]
+    consecutive = all((b[0] - a[0]).days == 7 for a, b in pairwise(run))
+    if not consecutive or any(p is None or p > alpha for _, _, p in run):
+        return ""
+    quiet = [d for d, _, p in before if p is not None and p > alpha]
+    if not quiet:
+        return ""
+    p_values = ", ".join(f"{p:.3g}" for _, _, p in run)
+    return (f"sustained: the latest {weeks} weeks' indices each significant (p {p_values}; alpha {alpha:g}) after "
+            f"the week of {quiet[-1]:%G-W%V}, which was not")
 
 
 def shift_after(

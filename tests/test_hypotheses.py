@@ -125,6 +125,32 @@ def test_divergence_trend_needs_its_latest_weeks_significant():
     assert divergence_trend(both, {"significant_weeks": 2, "alpha": 0.01}).verdict == "inconclusive"
 
 
+def test_divergence_trend_is_supported_by_a_sustained_run_that_began_in_the_window():
+    # A step, not a line: five quiet weeks, then three significant ones. The 8-week slope's interval still
+    # reaches the threshold; the run of significant weeks after a quiet one is the evidence.
+    step = weeks([0.0, 0.004, -0.003, 0.002, 0.001, 0.05, 0.08, 0.06])
+    p_values = [0.5, 0.4, 0.6, 0.3, 0.45, 0.02, 0.004, 0.01]
+    series = [(w, v, p) for (w, v), p in zip(step, p_values, strict=True)]
+    params = {"threshold": 0.01, "significant_weeks": 2}
+    slope_only = divergence_trend(series, params)
+    assert slope_only.verdict == "inconclusive" and slope_only.ci_low < 0.01 < slope_only.ci_high
+    run = divergence_trend(series, {**params, "sustained_weeks": 3})
+    assert run.verdict == "supported" and (run.value, run.ci_low, run.ci_high) == (
+        slope_only.value, slope_only.ci_low, slope_only.ci_high)  # the plotted interval stays the slope's
+    assert run.reason == ("sustained: the latest 3 weeks' indices each significant (p 0.02, 0.004, 0.01; "
+                          f"alpha 0.05) after the week of {step[4][0]}, which was not")
+    assert divergence_trend(series, {**params, "sustained_weeks": 4}).verdict == "inconclusive"  # week 5 is quiet
+    # significant all along: a steady divergence, not one that began in the window
+    steady = [(w, v, 0.01) for w, v, _ in series]
+    assert divergence_trend(steady, {**params, "sustained_weeks": 3}).verdict == "inconclusive"
+    # a week without an index inside the run breaks it
+    gap = series[:6] + series[7:]
+    assert divergence_trend(gap, {**params, "sustained_weeks": 3}).verdict == "inconclusive"
+    # one week of the run not significant
+    broken = series[:6] + [(series[6][0], series[6][1], 0.2)] + series[7:]
+    assert divergence_trend(broken, {**params, "sustained_weeks": 3}).verdict == "inconclusive"
+
+
 def test_shift_after_up_down_and_thin():
     params = {"camp": "russia_friendly", "narrative": "detente", "stance": "claim", "direction": "up",
               "min_articles": 20}
@@ -171,6 +197,7 @@ def test_default_file_has_the_four_predictions():
     ({"test": {"template": "shift_after", "camp": "c", "narrative": "n", "event_date": "soon"}}, "event_date"),
     ({"window_weeks": 0}, "window_weeks"),
     ({"test": {"template": "divergence_trend", "significant_weeks": 0}}, "significant_weeks"),
+    ({"test": {"template": "divergence_trend", "sustained_weeks": -1}}, "sustained_weeks"),
 ])
 def test_bad_hypotheses_are_rejected_by_name(change, message):
     item = good() | change | {"id": "bad_one"}
