@@ -274,7 +274,7 @@ def slack_text(evidence: dict) -> str:
         return (f"*Emerging cluster* `{evidence['cluster_id']}` ({evidence['status']}) in {evidence['week']}: "
                 f"{evidence['week_articles']} articles this week ({evidence['previous_articles']} the week before) "
                 f"from {evidence['week_outlets']} outlets; keywords: {', '.join(evidence['keywords'][:8])}\n"
-                f"> {top[0].get('outlet')}: {str(top[0].get('text', ''))[:200]}… <{top[0].get('url')}>")
+                f"> {top[0].get('outlet')}: {excerpt(str(top[0].get('text', '')))} <{top[0].get('url')}>")
     lines = [
         (
             f"*Narrative spike*: `{evidence['narrative_id']}` in "
@@ -288,8 +288,17 @@ def slack_text(evidence: dict) -> str:
         "Outlets: " + ", ".join(f"{o['outlet']} ({o['passages']})" for o in evidence["outlets"][:5]),
     ]
     for p in evidence["top_passages"][:3]:
-        lines.append(f"> [{p['stance']}] {p['outlet']}: {p['text'][:200]}… <{p['url']}>")
+        lines.append(f"> [{p['stance']}] {p['outlet']}: {excerpt(p['text'])} <{p['url']}>")
     return "\n".join(lines)
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """A passage up to `limit` characters, cut after a whole word and marked " …" only when it was longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return head.rstrip(" ,;:") + " …"
 
 
 def stance_phrase(stances: dict | None) -> str:

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -18,12 +19,12 @@ from typing import Annotated, Any, NoReturn
 
 import duckdb
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from extractors.records import Source
 from extractors.sources import SourcesError, load_sources
+from flows import cli_tables, cli_units
 from flows.cli_errors import DEBUG, RadarGroup, print_errors, run_tracebacks
+from flows.cli_tables import ColumnError, ColumnsOption, Layout, TerminalConsole, pick_columns, render
 from flows.settings import Settings
 from warehouse.db import WarehouseBusy, connect
 from warehouse.export import export_parquet, sql_string
@@ -36,8 +37,8 @@ eval_app = typer.Typer(help="Score the classifier on labelled benchmarks.", no_a
 app.add_typer(eval_app, name="eval")
 narratives_app = typer.Typer(help="The narrative catalogue and its learned parameters.", no_args_is_help=True)
 app.add_typer(narratives_app, name="narratives")
-# Wide when piped, so tables in logs and CI output stay readable.
-console = Console(width=None if sys.stdout.isatty() else 160)
+# Lines wrap at the terminal's width, or at COLUMNS, or at 100 when no terminal is attached (flows/cli_tables.py).
+console = TerminalConsole()
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
 # Commands that run flows, hence may start a temporary Prefect server or Dask workers.
@@ -118,9 +119,15 @@ def _logging(verbose: bool = False) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat = OutputFormat.table, title: str | None = None) -> None:
+def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat = OutputFormat.table,
+               title: str | None = None, layout: Layout | None = None, only: str | None = None) -> None:
+    """Rows as csv, json or a table that cuts no id, URL or header (flows/cli_tables.py); `only` is --columns."""
     if fmt is OutputFormat.parquet:
         fail("--format parquet writes a file: use `radar sql --format parquet --out FILE`")
+    try:
+        columns, rows = pick_columns(columns, rows, only)
+    except ColumnError as exc:
+        fail(str(exc))
     if fmt is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")  # plain lines for cut, grep and shell tests
         writer.writerow(columns)
@@ -128,10 +135,7 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputForma
     elif fmt is OutputFormat.json:
         sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, ensure_ascii=False, indent=1) + "\n")
     else:
-        table = Table(*columns, title=title, show_lines=False)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        sys.stdout.write(render(columns, rows, title, layout))
 
 
 def _json_default(value: object) -> object:
@@ -496,9 +500,23 @@ def read_query(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], 
         return [d[0] for d in rel.description], rel.fetchall()
 
 
-def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table) -> None:
+def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table,
+           layout: Layout | None = None, only: str | None = None) -> None:
     columns, rows = read_query(db, name, params)
-    print_rows(columns, rows, fmt, title=title)
+    if fmt is OutputFormat.table:
+        layout = labelled(db, layout or Layout(), columns, rows)
+    print_rows(columns, rows, fmt, title=title, layout=layout, only=only)
+
+
+def labelled(db: Path, layout: Layout, columns: list[str], rows: list[tuple[Any, ...]], column: str = "narrative_id") -> Layout:
+    """The layout with a legend of the narratives' labels under the table, when it lists narrative ids."""
+    if column not in columns:
+        return layout
+    at = columns.index(column)
+    ids = sorted({r[at] for r in rows if r[at]})
+    _, labels = read_query(db, "narrative_labels", {"ids": ids}) if ids else ([], [])
+    legend = "narratives: " + "; ".join(f"{i} = {label}" for i, label in labels) if labels else ""
+    return replace(layout, note="\n".join(n for n in (layout.note, legend) if n))
 
 
 @app.command("trends")
@@ -518,7 +536,7 @@ def trends_cmd(
             if value not in known:
                 fail(f"no {column} {value!r} in the trends (known: {', '.join(known) or 'none yet'})")
     _query(path, "trends_weekly", {"narrative": narrative, "camp": camp, "weeks": weeks},
-           "narrative volume per week and camp", fmt)
+           "narrative volume per week and camp", fmt, layout=cli_units.TRENDS)
 
 
 class AlertKind(str, Enum):
@@ -535,12 +553,20 @@ def alerts_cmd(
     since: Annotated[str | None, typer.Option(help="only alerts on or after this day (YYYY-MM-DD)")] = None,
     kind: Annotated[AlertKind, typer.Option(help="spike alerts (their own columns), or another kind, or all")] = AlertKind.spike,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    columns_shown: ColumnsOption = None,
 ) -> None:
     """Spike alerts with their strongest evidence; --kind crossing, emerging, hypothesis or all lists those alerts
     with the summary the webhook receives."""
     checked_day(since)
+    what = "" if kind is AlertKind.all else f"{kind.value} "
+    empty = Layout(empty=f"no {what}alerts" + (f" since {since}" if since else ""))
     if kind is AlertKind.spike:
-        _query(_settings(db).db, "alerts_list", {"since": since}, "spike alerts", fmt)
+        columns, rows = read_query(_settings(db).db, "alerts_list", {"since": since})
+        if fmt is OutputFormat.table:  # the query's top passage ends where 90 characters end: show whole words
+            at = columns.index("top_passage")
+            rows = [(*r[:at], cli_tables.cut_words(r[at], 90), *r[at + 1:]) for r in rows]
+        layout = labelled(_settings(db).db, replace(cli_units.SPIKE_ALERTS, empty=empty.empty), columns, rows)
+        print_rows(columns, rows, fmt, title="spike alerts", layout=layout, only=columns_shown)
         return
     from flows.alert_step import alert_summary
 
@@ -553,16 +579,18 @@ def alerts_cmd(
 
     summarised = [(*r[:at], alert_summary(r[at]), *evidence(r[at])) for r in rows]
     shown = [*columns[:at], "summary", *(["evidence"] if fmt is not OutputFormat.table else [])]
-    print_rows(shown, summarised, fmt, title=f"{kind.value} alerts")
+    print_rows(shown, summarised, fmt, title=f"{kind.value} alerts", layout=empty, only=columns_shown)
 
 
 @app.command("bifurcation")
 def bifurcation_cmd(
     db: DbOption = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    columns_shown: ColumnsOption = None,
 ) -> None:
     """Weekly divergence of the Russia- and China-friendly camps, with interval, split quality and crossings."""
-    _query(_settings(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt)
+    _query(_settings(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt, layout=cli_units.BIFURCATION,
+           only=columns_shown)
 
 
 @app.command("hypotheses")
@@ -571,6 +599,7 @@ def hypotheses_cmd(
     weeks: Annotated[int, typer.Option(min=1, help="how many recent weeks in the verdict trend")] = 6,
     hypothesis: Annotated[str | None, typer.Option("--id", help="one hypothesis, every week, with why each verdict")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    columns_shown: ColumnsOption = None,
 ) -> None:
     """Forecast scoreboard: each hypothesis's latest verdict, value with 95% interval, and recent verdicts; with
     --id, one hypothesis week by week."""
@@ -578,9 +607,19 @@ def hypotheses_cmd(
 
     settings = _settings(db)
     try:
-        statements = {h.id: h.statement for h in load_hypotheses(settings.hypotheses)}
+        loaded = load_hypotheses(settings.hypotheses)
     except HypothesisError as exc:
         fail(str(exc))
+    statements = {h.id: h.statement for h in loaded}
+    units = {h.id: cli_units.evidence_unit(h.template) for h in loaded}
+
+    def with_unit(rows: list[tuple[Any, ...]], at: int, unit: str | None = None) -> list[tuple[Any, ...]]:
+        """The table's evidence as "7 weeks" or "45 articles": its unit depends on the hypothesis's test."""
+        if fmt is not OutputFormat.table:
+            return rows
+        return [(*r[:at], cli_units.counted(r[at], unit if unit is not None else units.get(r[0], "")), *r[at + 1:])
+                for r in rows]
+
     if hypothesis is not None:
         columns, rows = read_query(settings.db, "hypothesis_history", {"hypothesis_id": hypothesis})
         if not rows:
@@ -588,12 +627,15 @@ def hypotheses_cmd(
             known = sorted({r[0] for r in stored} | set(statements))
             fail(f"no verdicts of {hypothesis!r} stored (known: {', '.join(known) or 'none yet: run radar analyze'})")
         title = f"{hypothesis}: {statements.get(hypothesis, '(not in the hypothesis file)')}"
-        print_rows(columns, rows, fmt, title=title)
+        print_rows(columns, with_unit(rows, columns.index("evidence"), units.get(hypothesis, "")), fmt, title=title,
+                   layout=cli_units.HYPOTHESES, only=columns_shown)
         return
     columns, rows = read_query(settings.db, "hypothesis_scoreboard", {"weeks": weeks})
     print_rows([columns[0], "statement", *columns[1:]],
-               [(r[0], statements.get(r[0], "(not in the hypothesis file)"), *r[1:]) for r in rows],
-               fmt, title="hypotheses (trend: s supported, c contradicted, i inconclusive; oldest first)")
+               with_unit([(r[0], statements.get(r[0], "(not in the hypothesis file)"), *r[1:]) for r in rows],
+                         columns.index("evidence") + 1),
+               fmt, title="hypotheses (trend: s supported, c contradicted, i inconclusive; oldest first)",
+               layout=cli_units.HYPOTHESES, only=columns_shown)
 
 
 @app.command("report")

@@ -21,7 +21,9 @@ class CheckFormat(str, Enum):
 
 def register(narratives_app: typer.Typer) -> None:
     """Add the command to `radar narratives`."""
+    from flows import cli_units
     from flows.cli import _settings, fail, print_rows
+    from flows.cli_tables import terminal_width, whole_words, wrap
 
     @narratives_app.command("check")
     def narratives_check(
@@ -54,15 +56,16 @@ def register(narratives_app: typer.Typer) -> None:
         print_rows(["narrative", "family", "claims", "rebuttals", "bar", "nearest", "cosine", "confusable"],
                    [(s.narrative_id, s.family, s.claims, s.rebuttals, params.threshold(s.narrative_id), s.nearest_id,
                      None if s.nearest_cosine is None else round(s.nearest_cosine, 3), f"{s.confusable}/{s.exemplars}")
-                    for s in per_narrative], title=f"{path}: {len(per_narrative)} narratives")
+                    for s in per_narrative], title=f"{path}: {len(per_narrative)} narratives", layout=cli_units.CATALOGUE)
         if found and show:
             print_rows(["narrative", "side", "own", "closer to", "score", "exemplar"],
                        [(c.narrative_id, c.side, round(c.own, 3), c.other_id, round(c.other, 3),
-                         c.text if len(c.text) <= SHOWN_TEXT_CHARS else c.text[:SHOWN_TEXT_CHARS] + "…")
-                        for c in found[:show]],
-                       title=f"exemplars closer to another narrative ({min(show, len(found))} of {len(found)})")
+                         whole_words(c.text, SHOWN_TEXT_CHARS)) for c in found[:show]],
+                       title=f"exemplars closer to another narrative ({min(show, len(found))} of {len(found)})",
+                       layout=cli_units.CONFUSIONS)
         total = sum(s.exemplars for s in per_narrative)
-        typer.echo(f"{len(found)} of {total} exemplars sit closer to another narrative's exemplars than to their own "
-                   f"(top-{params.top_k} mean, each left out of its own); {len(problems)} given twice")
+        typer.echo("\n".join(wrap(f"{len(found)} of {total} exemplars sit closer to another narrative's exemplars than "
+                                   f"to their own (top-{params.top_k} mean, each left out of its own); {len(problems)} "
+                                   "given twice", terminal_width())))
         for problem in problems:
             typer.echo(f"warning: {problem}")

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from flows.cli_tables import terminal_width, wrap_markdown
+
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
@@ -29,8 +31,8 @@ def register(app: typer.Typer) -> None:
             if shown is None:
                 fail("no article stored yet: run `radar ingest` or `radar demo` first")
             text = weekly_digest(con, shown)
-        if out is None:
-            typer.echo(text, nl=False)
+        if out is None:  # on the terminal (or a pipe) wrapped at its width; --out writes the lines as they are
+            typer.echo(wrap_markdown(text, terminal_width()), nl=False)
             return
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")

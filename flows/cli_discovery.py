@@ -128,7 +128,9 @@ def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> i
 
 def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
     """Add `discover` to `app` and `promote` to `radar narratives`."""
+    from flows import cli_units
     from flows.cli import (
+        ColumnsOption,
         DbOption,
         OutputFormat,
         _settings,
@@ -145,6 +147,7 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
         db: DbOption = None,
         week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W23 (default: the latest clustered week)")] = None,
         fmt: Annotated[OutputFormat, typer.Option("--format", help="table or json")] = OutputFormat.table,
+        columns_shown: ColumnsOption = None,
     ) -> None:
         """Emerging clusters: what passages no catalogue narrative names are converging on, week by week."""
         settings = _settings(db)
@@ -166,7 +169,8 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
                               None if r["similarity"] is None else round(r["similarity"], 3),
                               None if r["novelty_p"] is None else float(f"{r['novelty_p']:.2g}"),
                               relevance_text(r), ", ".join(r["keywords"][:8])) for r in rows],
-                   title=f"emerging clusters in {shown or 'no clustered week yet'}")
+                   title=f"emerging clusters in {shown or 'no clustered week yet'}", layout=cli_units.DISCOVER,
+                   only=columns_shown)
 
     @narratives_app.command("promote")
     def promote_cmd(

@@ -58,7 +58,8 @@ def check_camp(db: Path, camp: str) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import DbOption, OutputFormat, _settings, print_rows, read_query
+    from flows import cli_units
+    from flows.cli import ColumnsOption, DbOption, OutputFormat, _settings, print_rows, read_query
 
     @app.command("outlets")
     def outlets_cmd(
@@ -67,6 +68,7 @@ def register(app: typer.Typer) -> None:
         camp: Annotated[str | None, typer.Option(help="only outlets of this camp")] = None,
         weeks: Annotated[int, typer.Option(min=1, help="how many recent weeks")] = 4,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+        columns_shown: ColumnsOption = None,
     ) -> None:
         """Which narratives each outlet pushes (articles claiming / rebutting each) with its pace and feed health;
         --outlet shows one outlet week by week."""
@@ -74,10 +76,12 @@ def register(app: typer.Typer) -> None:
         if outlet is not None:
             source_id, name = resolve_outlet(path, outlet)
             columns, weekly = read_query(path, "outlet_weekly", {"source_id": source_id, "weeks": weeks})
-            print_rows(columns, weekly, fmt, title=f"{name}: articles and narratives per week")
+            print_rows(columns, weekly, fmt, title=f"{name}: articles and narratives per week",
+                       layout=cli_units.OUTLET_WEEKLY, only=columns_shown)
             return
         if camp is not None:
             check_camp(path, camp)
         columns, overview = read_query(path, "outlets_overview", {"camp": camp, "weeks": weeks})
         print_rows(columns, overview, fmt,
-                   title=f"narratives each outlet pushes (articles, last {weeks} weeks; rebuts: articles rejecting)")
+                   title=f"narratives each outlet pushes (articles, last {weeks} weeks; rebuts: articles rejecting)",
+                   layout=cli_units.outlets(weeks), only=columns_shown)

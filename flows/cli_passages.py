@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.cli_outlets import check_camp, resolve_outlet
+from flows.cli_tables import whole_words
 from models.weeks import week_start
 
 TABLE_TEXT_CHARS = 240  # a table row stays readable; csv and json carry the whole passage
@@ -39,17 +40,20 @@ def day_range(week: str | None, since: str | None) -> tuple[str | None, str | No
 TABLE_COLUMNS = ("day", "outlet", "narrative_id", "stance", "score", "url", "text")
 
 
-def for_table(columns: list[str], rows: list[tuple[Any, ...]]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The columns that fit a terminal, the passage text cut to TABLE_TEXT_CHARS."""
-    at = [columns.index(c) for c in TABLE_COLUMNS]
-    cut = [tuple(r[i] if c != "text" or len(r[i]) <= TABLE_TEXT_CHARS else r[i][:TABLE_TEXT_CHARS] + "…"
-                 for i, c in zip(at, TABLE_COLUMNS, strict=True)) for r in rows]
-    return list(TABLE_COLUMNS), cut
+def for_table(columns: list[str], rows: list[tuple[Any, ...]], every: bool = False) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """TABLE_COLUMNS (`every`: all columns, for --columns to choose from), the passage text cut to TABLE_TEXT_CHARS
+    at a word's end; the URL and every other value whole."""
+    keep = list(columns) if every else list(TABLE_COLUMNS)
+    at = [columns.index(c) for c in keep]
+    cut = [tuple(whole_words(r[i], TABLE_TEXT_CHARS) if c == "text" else r[i] for i, c in zip(at, keep, strict=True))
+           for r in rows]
+    return keep, cut
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import DbOption, OutputFormat, _settings, fail, print_rows, read_query
+    from flows.cli import ColumnsOption, DbOption, OutputFormat, _settings, fail, print_rows, read_query
+    from flows.cli_units import PASSAGES_TABLE
 
     @app.command("passages")
     def passages_cmd(
@@ -62,6 +66,7 @@ def register(app: typer.Typer) -> None:
         since: Annotated[str | None, typer.Option(help="only passages published on or after this day (YYYY-MM-DD)")] = None,
         limit: Annotated[int, typer.Option(min=1, help="at most this many passages")] = 20,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+        columns_shown: ColumnsOption = None,
     ) -> None:
         """The passages behind the counts (newest first, strongest first within a day): outlet, stance, score,
         URL and text."""
@@ -79,5 +84,6 @@ def register(app: typer.Typer) -> None:
                   "stance": stance.value if stance else None, "since": first, "until": last, "limit": limit}
         columns, rows = read_query(path, "passages_evidence", params)
         if fmt is OutputFormat.table:
-            columns, rows = for_table(columns, rows)
-        print_rows(columns, rows, fmt, title="passages behind the counts (newest first)")
+            columns, rows = for_table(columns, rows, every=columns_shown is not None)
+        print_rows(columns, rows, fmt, title="passages behind the counts (newest first)", layout=PASSAGES_TABLE,
+                   only=columns_shown)

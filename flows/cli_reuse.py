@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from flows.cli_tables import ColumnsOption
+
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
 
 
@@ -32,13 +34,15 @@ def _since(value: str | None) -> str | None:
 
 def register(app: typer.Typer) -> None:
     """Add the commands to the `radar` app."""
-    from flows.cli import OutputFormat, _json_default, _settings, print_rows
+    from flows import cli_units
+    from flows.cli import OutputFormat, _json_default, _settings, labelled, print_rows
 
     @app.command("copies")
     def copies_cmd(
         db: DbOption = None,
         since: Annotated[str | None, typer.Option(help="only copies published on or after this day (YYYY-MM-DD)")] = None,
         fmt: Annotated[CopiesFormat, typer.Option("--format")] = CopiesFormat.table,
+        columns_shown: ColumnsOption = None,
     ) -> None:
         """Articles that copied another outlet's passages: the original's outlet and URL, lag, whole-article flag."""
         path = _settings(db).db
@@ -48,7 +52,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, indent=1))
             return
         columns, rows = _read(path, "reuse_copies_list", {"since": day})
-        print_rows(columns, rows, OutputFormat.table, title="copying articles (newest first)")
+        print_rows(columns, rows, OutputFormat.table, title="copying articles (newest first)", layout=cli_units.COPIES,
+                   only=columns_shown)
 
     @app.command("leadlag")
     def leadlag_cmd(
@@ -58,9 +63,10 @@ def register(app: typer.Typer) -> None:
         """Which camp or tier leads each narrative, by how many days, and whether beyond chance; outlets' roles."""
         path = _settings(db).db
         columns, rows = _read(path, "leadlag_list", {"narrative": narrative})
-        print_rows(columns, rows, OutputFormat.table,
+        print_rows(columns, rows, OutputFormat.table, layout=labelled(path, cli_units.LEADLAG, columns, rows),
                    title="narrative lead-lag (strength and ci_low-ci_high: correlation minus the shuffled-days null's "
                          "median and quantiles; significant: a lead of a day or more with ci_low > 0 after the "
                          "correction for the pairs tested)")
         columns, rows = _read(path, "leadlag_influence", {"since_week": None})
-        print_rows(columns, rows, OutputFormat.table, title="outlets: waves opened and followed, copies (latest week)")
+        print_rows(columns, rows, OutputFormat.table, title="outlets: waves opened and followed, copies (latest week)",
+                   layout=cli_units.INFLUENCE)
