@@ -35,7 +35,7 @@ def _since(value: str | None) -> str | None:
 def register(app: typer.Typer) -> None:
     """Add the commands to the `radar` app."""
     from flows import cli_units
-    from flows.cli import OutputFormat, _json_default, _settings, labelled, print_rows
+    from flows.cli import OutputFormat, _json_default, _settings, fail, labelled, print_rows
 
     @app.command("copies")
     def copies_cmd(
@@ -48,6 +48,8 @@ def register(app: typer.Typer) -> None:
         path = _settings(db).db
         day = _since(since)
         if fmt == CopiesFormat.json:
+            if columns_shown is not None:
+                fail("--columns picks table columns; --format json lists each cluster with all its copies")
             columns, rows = _read(path, "reuse_clusters_json", {"since": day})
             typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, indent=1))
             return

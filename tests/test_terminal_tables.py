@@ -125,6 +125,17 @@ def test_readme_commands_cut_no_id_url_or_header(demo_db, command):
 
 
 @pytest.mark.slow
+def test_readme_commands_without_a_warehouse_cut_nothing():
+    """`config`, `sources check` and `narratives check` (the catalogue's own table, with the real model)."""
+    for args in (("config",), ("sources", "check", str(ROOT / "config" / "sources.yaml")), ("narratives", "check")):
+        output = invoke(*args).stdout
+        assert not re.search(r"\S…", output) and not overlong(output), output
+    catalogue = invoke("narratives", "check").stdout
+    assert "confusable" in catalogue and "bar: the score" in " ".join(catalogue.split())
+    assert "RADAR_DISCOVERY_NEIGHBOUR_MIN_SIMILARITY" in invoke("config").stdout  # the longest setting, whole
+
+
+@pytest.mark.slow
 def test_empty_results_say_none(demo_db):
     db = str(demo_db[0])
     assert invoke("alerts", "--db", db, "--kind", "crossing").stdout.strip().endswith("no crossing alerts")
