@@ -30,13 +30,14 @@ def counts(db) -> dict[str, int]:
 
 @pytest.mark.slow
 def test_dask_cluster_run_matches_thread_run(httpserver, tmp_path, settings, embedder):
-    sources = demo_sources(tmp_path, serve_slow_corpus(httpserver, delay=0))
+    # two outlets are enough to compare the runners; all four cost a minute more of encoding
+    sources = demo_sources(tmp_path, serve_slow_corpus(httpserver, delay=0), outlets=OUTLETS[:2])
     threads_db, dask_db = tmp_path / "threads.duckdb", tmp_path / "dask.duckdb"
     configured_ingest(settings)(str(sources), str(threads_db), settings=settings, embedder=embedder)
     dask_settings = settings.model_copy(update={"task_runner": "dask", "dask_workers": 2, "db": dask_db})
     result = configured_ingest(dask_settings)(str(sources), str(dask_db), settings=dask_settings)
     expected = counts(threads_db)
-    assert expected["articles"] > 150 and expected["vectors"] == expected["texts"]
+    assert expected["articles"] > 60 and expected["vectors"] == expected["texts"] and expected["labels"] > 0
     assert counts(dask_db) == expected
     assert result["embedded"] == expected["texts"]
 

@@ -39,13 +39,13 @@ def serve_slow_corpus(httpserver, delay: float) -> str:
     return base
 
 
-def demo_sources(tmp_path: Path, base: str) -> Path:
+def demo_sources(tmp_path: Path, base: str, outlets: list[str] = OUTLETS) -> Path:
     text = (DEMO_DIR / "sources.yaml").read_text().replace("{{BASE}}", base)
     import yaml
 
     data = yaml.safe_load(text)
-    data["sources"] = [s for s in data["sources"] if any(s["feed_url"].endswith(f"/{o}.xml") for o in OUTLETS)]
-    assert len(data["sources"]) == len(OUTLETS)
+    data["sources"] = [s for s in data["sources"] if any(s["feed_url"].endswith(f"/{o}.xml") for o in outlets)]
+    assert len(data["sources"]) == len(outlets)
     path = tmp_path / "sources.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
