@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,10 @@ def _commands(command: Any, ctx: typer.Context) -> Iterator[tuple[str, str]]:
                                                 max_content_width=WIDTH))
 
 
+def _wrap(paragraph: str) -> list[str]:
+    return textwrap.wrap(paragraph, width=115, break_long_words=False, break_on_hyphens=False)
+
+
 def _anchor(title: str) -> str:
     return title.lower().replace(" ", "-")
 
@@ -62,7 +67,7 @@ def cli_reference() -> str:
     root = typer.main.get_command(app)
     sections = list(_commands(root, typer.Context(root, info_name="radar", terminal_width=WIDTH,
                                                  max_content_width=WIDTH)))
-    lines = ["# CLI reference", "", f"Every `radar` command's `--help`. {GENERATED}", "", CLI_INTRO, ""]
+    lines = ["# CLI reference", "", *_wrap(f"Every `radar` command's `--help`. {GENERATED}"), "", *_wrap(CLI_INTRO), ""]
     lines += [" · ".join(f"[`{path}`](#{_anchor(path)})" for path, _ in sections), ""]
     for path, text in sections:
         lines += [f"## {path}", "", "```text", text, "```", ""]
@@ -90,8 +95,8 @@ def settings_reference() -> str:
     """docs/reference/settings.md: each field of the settings model with its variable, type, default and meaning."""
     prefix = Settings.model_config.get("env_prefix", "")
     lines = ["# Settings reference", "",
-             f"Every setting of `flows/settings.py`, read from the environment at start-up. {GENERATED}", "",
-             SETTINGS_INTRO, "", "| variable | accepts | default | what it does |", "|---|---|---|---|"]
+             *_wrap(f"Every setting of `flows/settings.py`, read from the environment at start-up. {GENERATED}"), "",
+             *_wrap(SETTINGS_INTRO), "", "| variable | accepts | default | what it does |", "|---|---|---|---|"]
     for name, field in Settings.model_fields.items():
         variable = field.alias or f"{prefix}{name}".upper()
         accepts = re.sub(r"matching (\S+)", r"matching `\1`", allowed(field))  # a pattern reads as code
