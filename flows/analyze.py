@@ -10,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
 from flows.alert_step import NewAlert, deliver_pending, detect_and_store, store_crossings, store_verdict_changes
+from flows.backlog import record_analysis
 from flows.bifurcation_step import compute_bifurcation
 from flows.hypotheses_step import VerdictChange, describe, evaluate_hypotheses
 from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
@@ -112,6 +113,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     store_verdict_changes(writer, changes)
     delivered, failed = deliver_task(writer, settings)
     with writer.transaction() as con:
+        record_analysis(con, settings, started)  # what the next `radar analyze` compares against (flows/backlog.py)
         others = con.execute("SELECT day, kind, CAST(evidence AS VARCHAR) FROM alerts WHERE kind <> 'spike' "
                              "AND created_at >= ? ORDER BY day, kind", [started]).fetchall()
     create_markdown_artifact(markdown=alerts_markdown(alerts, others), key="narrative-alerts",

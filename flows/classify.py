@@ -17,6 +17,7 @@ from flows.classify_step import (
     embed_pending,
     label_articles,
     load_head,
+    load_params,
     pending_texts,
     store_vectors,
     with_head,
@@ -24,7 +25,7 @@ from flows.classify_step import (
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
-from models.narratives import ClassifierParams, build_prototypes
+from models.narratives import build_prototypes
 from models.stance_pairs import read_pairs, with_pair_head
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -32,15 +33,9 @@ from warehouse.writer import Writer
 log = logging.getLogger(__name__)
 
 
-def load_params(settings: Settings) -> ClassifierParams:
-    """The fitted parameters when the artefact exists, else the defaults."""
-    path = settings.narrative_params
-    return ClassifierParams.load(path) if path and Path(path).exists() else ClassifierParams()
-
-
 @task(name="embed-passages", cache_policy=NONE)
-def embed_task(writer: Writer, embedder: Embedder) -> int:
-    return embed_pending(writer, embedder, progress=False)
+def embed_task(writer: Writer, embedder: Embedder, on_encoded: Callable[[int], None] | None = None) -> int:
+    return embed_pending(writer, embedder, progress=False, on_encoded=on_encoded)
 
 
 @task(name="encode-chunk", cache_policy=NONE)
@@ -48,13 +43,16 @@ def encode_task(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return embedder.encode(texts)
 
 
-def embed_fanned_out(writer: Writer, embedder: Embedder, chunk: int = 256) -> int:
+def embed_fanned_out(writer: Writer, embedder: Embedder, chunk: int = 256,
+                     on_encoded: Callable[[int], None] | None = None) -> int:
     """All pending texts split into chunks encoded by the task runner's workers (Dask), written here."""
     rows = pending_texts(writer, embedder.model_id, limit=10_000_000, languages=embedder.languages)
     chunks = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
     futures = [encode_task.submit(embedder, [t for _, t in c]) for c in chunks]
     for c, future in zip(chunks, futures, strict=True):
         store_vectors(writer, embedder.model_id, [h for h, _ in c], future.result())
+        if on_encoded is not None:
+            on_encoded(len(c))
     return len(rows)
 
 
@@ -95,18 +93,20 @@ def classify_task(writer: Writer, model: NarrativeModel) -> tuple[int, int]:
     return classify_pending(writer, model)
 
 
-def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | None = None) -> dict[str, int]:
+def embed_and_classify(writer: Writer, settings: Settings, embedder: Embedder | None = None,
+                       on_encoded: Callable[[int], None] | None = None) -> dict[str, int]:
     """Embed passages missing a vector, then classify those not classified under the current catalogue.
 
     The model is loaded only when something needs encoding: passage texts without a vector, or exemplars
-    not in the cache. A run with nothing new reads the cache and classifies nothing.
+    not in the cache. A run with nothing new reads the cache and classifies nothing. `on_encoded` hears each
+    chunk of passages encoded (the run's progress).
     """
     logger = get_run_logger()
     embedder = embedder or settings.embedder()  # lazy: nothing is loaded until a text is encoded
     if settings.task_runner == "dask":
-        embedded = embed_fanned_out(writer, embedder)
+        embedded = embed_fanned_out(writer, embedder, on_encoded=on_encoded)
     else:
-        embedded = embed_task(writer, embedder)
+        embedded = embed_task(writer, embedder, on_encoded)
     model = prepare_model(writer, settings, embedder)
     classified, assigned = classify_task(writer, model)
     labelled = label_articles(writer, model)  # the fitted head's article labels, when one is configured

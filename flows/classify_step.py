@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from flows.settings import Settings
 from models.catalogue import Catalogue
 from models.doc_head import DocumentHead, HeadError, label_documents
 from models.embedder import Embedder
@@ -37,15 +38,19 @@ def store_vectors(writer: Writer, model_id: str, hashes: list[str], vectors: np.
         )
 
 
-def embed_pending(writer: Writer, embedder: Embedder, chunk: int = 512, progress: bool = False) -> int:
+def embed_pending(writer: Writer, embedder: Embedder, chunk: int = 512, progress: bool = False,
+                  on_encoded: Callable[[int], None] | None = None) -> int:
     """Embed every passage text that has no vector for this model yet; returns how many were encoded.
 
-    Reads a chunk, encodes it with no database connection open, writes it in one short transaction.
+    Reads a chunk, encodes it with no database connection open, writes it in one short transaction; `on_encoded`
+    hears each chunk's size (the run's progress).
     """
     total = 0
     while rows := pending_texts(writer, embedder.model_id, chunk, embedder.languages):
         store_vectors(writer, embedder.model_id, [r[0] for r in rows], embedder.encode([r[1] for r in rows], progress=progress))
         total += len(rows)
+        if on_encoded is not None:
+            on_encoded(len(rows))
         log.info("embedded %d passage texts (%d so far) with %s", len(rows), total, embedder.model_id)
     return total
 
@@ -124,6 +129,12 @@ def load_head(path: str | Path | None) -> DocumentHead | None:
     if not Path(path).is_file():
         raise HeadError(f"narrative head {path} does not exist (write it with `radar narratives fit --out {path}`)")
     return DocumentHead.load(path)
+
+
+def load_params(settings: Settings) -> ClassifierParams:
+    """The fitted parameters when the artefact exists, else the defaults."""
+    path = settings.narrative_params
+    return ClassifierParams.load(path) if path and Path(path).exists() else ClassifierParams()
 
 
 def sync_narratives(writer: Writer, catalogue: Catalogue) -> None:

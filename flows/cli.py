@@ -199,10 +199,12 @@ def ingest(
     classify: Annotated[bool, typer.Option(help="embed and classify the new passages")] = True,
     verbose: bool = False,
 ) -> None:
-    """One daily run: fetch feeds, extract articles, split passages, embed, classify, store."""
+    """One daily run: fetch feeds, extract articles, split passages, embed, classify, store. On a terminal a bar
+    shows the feeds done, new articles and passages encoded; in logs a progress line about every tenth of the feeds."""
+    from flows.cli_quiet import flow_logging, ingest_progress
     from flows.runtime import TemporaryPrefectServer
 
-    _logging(verbose)
+    flow_logging(verbose)
     settings = _settings(db)
     path = sources or settings.sources
     writable_warehouse(settings)
@@ -218,9 +220,10 @@ def ingest(
         fail(str(exc))
     server.wait_ready()
     try:
-        counts = configured_ingest(settings)(
-            sources_path=str(path), db_path=str(settings.db), settings=settings, classify=classify
-        )
+        with ingest_progress():
+            counts = configured_ingest(settings)(
+                sources_path=str(path), db_path=str(settings.db), settings=settings, classify=classify
+            )
     except AllFeedsFailed as exc:
         fail(str(exc))
     except WarehouseBusy as exc:
@@ -354,16 +357,31 @@ def _parquet_staging(fmt: OutputFormat) -> Iterator[Path | None]:
 
 
 @app.command("classify")
-def classify_cmd(db: DbOption = None, verbose: bool = False) -> None:
-    """Reclassify stored passages after a catalogue or model change (no re-fetch; re-embeds only for a new model)."""
-    from flows.classify import classify_flow
+def classify_cmd(
+    db: DbOption = None,
+    verbose: bool = False,
+    force: Annotated[bool, typer.Option("--force", help="run the flow even when nothing is new")] = False,
+) -> None:
+    """Reclassify stored passages after a catalogue or model change (no re-fetch; re-embeds only for a new model).
+    With nothing to classify or analyse, one line says so and no flow starts."""
+    from flows.cli_quiet import flow_logging, nothing_new
+    from flows.runtime import TemporaryPrefectServer
     from models.catalogue import CatalogueError
     from models.doc_head import HeadError
 
-    _logging(verbose)
+    flow_logging(verbose)
     settings = _settings(db)
     require_db(settings.db)
     writable_warehouse(settings)
+    try:
+        if not force and nothing_new(settings, "classify"):
+            return
+    except (CatalogueError, HeadError) as exc:
+        fail(str(exc))
+    server = TemporaryPrefectServer.start()  # boots while the flow modules import
+    from flows.classify import classify_flow
+
+    server.wait_ready()
     try:
         runner = settings.task_runner_instance()
         counts = classify_flow.with_options(task_runner=runner)(db_path=str(settings.db), settings=settings)
@@ -459,14 +477,26 @@ def narratives_fit(
 
 
 @app.command("analyze")
-def analyze_cmd(db: DbOption = None, verbose: bool = False) -> None:
-    """Recompute bifurcation and spike alerts (idempotent: re-running adds nothing)."""
-    from flows.analyze import analyze
+def analyze_cmd(
+    db: DbOption = None,
+    verbose: bool = False,
+    force: Annotated[bool, typer.Option("--force", help="run the flow even when nothing is new")] = False,
+) -> None:
+    """Recompute bifurcation and spike alerts (idempotent: re-running adds nothing). With nothing new since the last
+    analysis (labels, articles, hypotheses, alerts due), one line says so and no flow starts."""
+    from flows.cli_quiet import flow_logging, nothing_new
+    from flows.runtime import TemporaryPrefectServer
 
-    _logging(verbose)
+    flow_logging(verbose)
     settings = _settings(db)
     require_db(settings.db)
     writable_warehouse(settings)
+    if not force and nothing_new(settings, "analyze"):
+        return
+    server = TemporaryPrefectServer.start()  # boots while the flow modules import
+    from flows.analyze import analyze
+
+    server.wait_ready()
     try:
         counts = analyze(db_path=str(settings.db), settings=settings)
     except WarehouseBusy as exc:

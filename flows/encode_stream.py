@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Self
 
@@ -26,8 +26,10 @@ class StreamingEncoder:
     after the fetch encodes every passage still without a vector, so nothing is lost.
     """
 
-    def __init__(self, writer: Writer, embedder: Embedder, batch: int = 512) -> None:
+    def __init__(self, writer: Writer, embedder: Embedder, batch: int = 512,
+                 on_encoded: Callable[[int], None] | None = None) -> None:
         self.writer, self.embedder, self.batch = writer, embedder, batch
+        self.on_encoded = on_encoded  # hears how many texts each stored batch added (the run's progress)
         self.encoded = 0
         self.failures = 0
         self._queue: queue.Queue[list[str] | None] = queue.Queue()
@@ -70,6 +72,8 @@ class StreamingEncoder:
                 store_vectors(self.writer, self.embedder.model_id, [h for h, _ in todo],
                               self.embedder.encode([t for _, t in todo]))
                 self.encoded += len(todo)
+                if self.on_encoded is not None:
+                    self.on_encoded(len(todo))
         except Exception as exc:  # noqa: BLE001 (the embed step after the fetch encodes what is left)
             self.failures += 1
             log.error("encoding %d passage texts during the fetch failed (left to the embed step): %r", len(buffer), exc)

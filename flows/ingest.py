@@ -16,7 +16,7 @@ import duckdb
 from fastapi.encoders import ENCODERS_BY_TYPE
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
-from prefect.futures import PrefectFuture
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.http import Fetcher
@@ -28,6 +28,7 @@ from flows.classify import embed_and_classify
 from flows.encode_stream import StreamingEncoder
 from flows.feed_step import FeedOutcome, health_warnings, now, process_feed, set_health_params
 from flows.lifecycle import MARK, guard
+from flows.progress import RunProgress
 from flows.report import report_task
 from flows.runtime import TimeSplit
 from flows.settings import Settings
@@ -160,15 +161,16 @@ def daily_ingest(
             logger.warning("run %s was still marked running, but its process had ended: marked interrupted", old)
         warn_source_changes(logger, sources, sources_file, moved, retagged)
         embedder = embedder or settings.embedder()  # lazy: loaded by the first text to encode
-        outcomes, encoded = fetch_feeds(sources, settings, writer, run_id, embedder, classify)
-        counts: dict[str, object] = dict(summarize(outcomes))
-        split.lap("fetch")
-        warn_unread_languages(logger, writer, embedder, started)
-        status = "failed" if counts["feeds_ok"] == 0 else "completed"
-        if status == "completed" and classify:
-            counts |= embed_and_classify(writer, settings, embedder)
-            counts["embedded"] = cast(int, counts["embedded"]) + encoded  # those encoded during the fetch
-            split.lap("model")
+        with RunProgress(len(sources)) as progress:  # feeds done, articles, passages encoded: a bar or log lines
+            outcomes, encoded = fetch_feeds(sources, settings, writer, run_id, embedder, classify, progress)
+            counts: dict[str, object] = dict(summarize(outcomes))
+            split.lap("fetch")
+            warn_unread_languages(logger, writer, embedder, started)
+            status = "failed" if counts["feeds_ok"] == 0 else "completed"
+            if status == "completed" and classify:
+                counts |= embed_and_classify(writer, settings, embedder, on_encoded=progress.encoded)
+                counts["embedded"] = cast(int, counts["embedded"]) + encoded  # those encoded during the fetch
+                split.lap("model")
             counts |= run_analysis(writer, settings)
             split.lap("analysis")
             if report_path:
@@ -193,28 +195,33 @@ def daily_ingest(
 
 
 def fetch_feeds(sources: list[Source], settings: Settings, writer: Writer, run_id: str, embedder: Embedder,
-                classify: bool) -> tuple[list[FeedOutcome], int]:
-    """Every feed's step, concurrently; returns their outcomes and the passages encoded meanwhile."""
+                classify: bool, progress: RunProgress | None = None) -> tuple[list[FeedOutcome], int]:
+    """Every feed's step, concurrently; returns their outcomes (in the order of `sources`) and the passages encoded
+    meanwhile. `progress` hears of each feed as it finishes and of each batch encoded."""
     logger = get_run_logger()
-    outcomes: list[FeedOutcome] = []
+    progress = progress or RunProgress(len(sources))
+    outcomes: dict[int, FeedOutcome] = {}
     # Threads share this process, so passages are encoded while other feeds are still fetched; Dask workers
     # cannot reach this process's encoder and leave encoding to the fanned-out embed step.
     streaming = classify and settings.task_runner != "dask"
-    with Fetcher(settings.fetch_limits()) as fetcher, StreamingEncoder(writer, embedder) as encoder:
+    with Fetcher(settings.fetch_limits()) as fetcher, StreamingEncoder(writer, embedder, on_encoded=progress.encoded) as encoder:
         futures = [
             ingest_feed.submit(s, fetcher, writer, run_id, settings.max_articles_per_feed,
                                encoder.offer_passages if streaming else None)
             for s in sources
         ]
-        for source, future in zip(sources, futures, strict=True):
+        position = {f.task_run_id: i for i, f in enumerate(futures)}
+        for future in as_completed(futures):
+            i = position[future.task_run_id]
             try:
-                outcomes.append(future.result())
+                outcomes[i] = future.result()
             except WAREHOUSE_FAILURES:
                 raise
             except Exception as exc:  # noqa: BLE001 (a bug in one feed's step must not lose the others)
-                logger.error("feed %s crashed: %r", source.name, exc)
-                outcomes.append(FeedOutcome(source.name, "failed", error=f"internal error: {exc!r}"))
-    return outcomes, encoder.encoded
+                logger.error("feed %s crashed: %r", sources[i].name, exc)
+                outcomes[i] = FeedOutcome(sources[i].name, "failed", error=f"internal error: {exc!r}")
+            progress.feed_done(outcomes[i].new_articles)
+    return [outcomes[i] for i in range(len(sources))], encoder.encoded
 
 
 def configured_ingest(settings: Settings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from warehouse.db import run_script
+from warehouse.db import load_sql, run_script
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -15,10 +15,7 @@ ROLLUPS = ("narrative_daily", "narrative_camp_daily", "narrative_outlet_weekly")
 def first_changed_day(writer: Writer) -> date | None:
     """Earliest publication day classified since the last analysis (None: nothing new)."""
     with writer.transaction() as con:
-        row = con.execute(
-            "SELECT min(day) FROM passage_classifications WHERE day IS NOT NULL AND classified_at > "
-            "coalesce((SELECT value FROM analysis_state WHERE name = 'analyzed_until'), TIMESTAMPTZ '1970-01-01')"
-        ).fetchone()
+        row = con.execute(load_sql("queries/first_changed_day")).fetchone()
     return row[0] if row else None
 
 

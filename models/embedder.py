@@ -65,8 +65,11 @@ class Embedder:
     @cached_property
     def model(self):  # -> SentenceTransformer
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
         log.info("loading embedding model %s from %s", self.model_id, self.model_ref)
+        # transformers draws a "Loading weights" bar per load: noise on a terminal and a smear of \r in logs
+        transformers_logging.disable_progress_bar()
         # local_files_only: a name that is not on disk fails fast instead of reaching for a hub.
         return SentenceTransformer(self.model_ref, device=self.device, local_files_only=True)
 
