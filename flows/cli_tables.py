@@ -149,7 +149,8 @@ def _frame(widths: Sequence[int]) -> int:
 
 def measure(headers: list[str], units: list[str], cells: list[list[str]]) -> tuple[list[int], list[int]]:
     """Each column's natural width (its longest value, header or unit) and the least it is shown at: its longest
-    word, header or unit, and up to COMFORT cells of a longer text, so a passage does not become a column of words."""
+    word, header or unit, and up to COMFORT cells of a longer text, so a passage does not become a column of words
+    and a name up to COMFORT cells stays on one line."""
     natural, floor = [], []
     for i, (h, u) in enumerate(zip(headers, units, strict=True)):
         head = max(cell_len(h), cell_len(u))
