@@ -15,7 +15,7 @@ SPIKE_ALERTS = Layout(
            "rebuttals": PASSAGES},
     note=("count: the day's passages carrying the narrative (claims and rebuttals among them); share_pct: their "
            "share of the day's passages, baseline_pct: of the baseline window's. The spike test itself counts the "
-           "articles carrying it (README, Spike alerts); the webhook text gives both."),
+           "articles carrying it (docs/analytics.md, Spike alerts); the webhook text gives both."),
 )
 
 BIFURCATION = Layout(

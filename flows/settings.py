@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         "", description="comma-separated hosts, host:port, addresses or CIDR ranges (10.0.0.0/8, [::1]:8080) that may be "
         "fetched although private, loopback, link-local or otherwise not public (intranet feeds); empty = the public "
         "internet only")
-    # Analytics defaults measured on real-text worlds (README "Trends, bifurcation and alerts").
+    # Analytics defaults measured on real-text worlds (docs/analytics.md "Trends, bifurcation and alerts").
     analysis_window_weeks: int = Field(4, ge=1, le=26, description="trailing weeks behind each weekly bifurcation and forecast verdict")
     hypotheses_whole_weeks: bool = Field(
         False, description="judge forecasts only on weeks that are over (about a week later, fewer verdict alerts); "
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
         "against the baseline's daily rate (the earlier test, which calls every busy publishing day a spike)")
     spike_share_alpha: float = Field(
         0.01, gt=0, le=1, description="a spike's share of the day's articles must beat the baseline's at this level")
-    # Who leads and who copies (README "Who leads and who copies": thresholds measured by benchmarks/reuse_quality.py).
+    # Who leads and who copies (docs/analytics.md "Who leads and who copies": thresholds measured by benchmarks/reuse_quality.py).
     reuse_min_cosine: float = Field(0.95, gt=0, le=1, description="cosine of two passages' vectors to be copy candidates")
     reuse_min_jaccard: float = Field(0.85, gt=0, le=1, description="word 3-shingle Jaccard that confirms a copy (paraphrase stays below)")
     reuse_window_days: int = Field(7, ge=1, le=60, description="new passages are compared with those published this many days around them")
@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         False, description="measure a feed's silence up to its last fetch (set it on a scheduled deployment: it also "
         "catches every feed going quiet at once); default: up to the warehouse's newest article, so a replay or "
         "back-fill of past days (radar demo) does not call every feed silent")
-    # Emerging-narrative discovery (README "Discovery": defaults measured by benchmarks/discovery_quality.py).
+    # Emerging-narrative discovery (docs/discovery.md: defaults measured by benchmarks/discovery_quality.py).
     discovery_window_weeks: int = Field(2, ge=1, le=12, description="trailing weeks clustered for each week's discovery")
     discovery_reference_weeks: int = Field(2, ge=1, le=12, description="weeks before the window it is compared with (novelty)")
     discovery_novelty_k: int = Field(10, ge=2, description="nearest neighbours behind a passage's novelty share")
@@ -139,7 +139,7 @@ class Settings(BaseSettings):
     discovery_neighbour_k: int = Field(10, ge=1, description="labelled passages consulted per candidate passage")
     discovery_neighbour_share: float = Field(0.6, gt=0, le=1, description="share of them from articles carrying one catalogued narrative that names a passage")
     discovery_neighbour_min_similarity: float = Field(0.4, ge=-1, le=1, description="labelled passages below this cosine do not count (a passage far from all of them stays a candidate)")
-    head_passage_share: float = Field(1.0, gt=0, le=1, description="`radar narratives fit`: each training article's label is carried in the memory by this share of its passages, those most like the label's exemplars (1 = all; 0.5 finds more of what is new at the cost of more catalogued narratives surfacing: README, Labelled passages)")
+    head_passage_share: float = Field(1.0, gt=0, le=1, description="`radar narratives fit`: each training article's label is carried in the memory by this share of its passages, those most like the label's exemplars (1 = all; 0.5 finds more of what is new at the cost of more catalogued narratives surfacing: docs/discovery.md, Labelled passages)")
     discovery_max_points: int = Field(12000, ge=100, description="larger windows are clustered on a seeded sample of this size")
     discovery_selection: Literal["eom", "leaf"] = Field("leaf", description="HDBSCAN cluster selection: eom (larger clusters) or leaf (finer)")
     discovery_dims: int = Field(32, ge=0, description="PCA dimensions before clustering (0 = none)")

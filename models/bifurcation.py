@@ -61,7 +61,7 @@ class OutletWeek:
 
 @dataclass(frozen=True)
 class BifurcationParams:
-    """Knobs of `weekly_bifurcation`; defaults measured on real-text worlds (README, benchmarks/analytics_calibration.py)."""
+    """Knobs of `weekly_bifurcation`; defaults measured on real-text worlds (docs/analytics.md, benchmarks/analytics_calibration.py)."""
 
     window_weeks: int = 4
     side_window_weeks: int = 2

@@ -22,7 +22,7 @@ _STANCE_CUES = (
         r"premature\w*|overblown|exaggerat\w*|theat(re|er)|spin|conspiracy theor\w*|disinformation|propaganda|fake|"
         r"distort\w*|fiction\w*|far-fetched|preposterous|pretext|smokescreen|charade|wishful)\b", re.IGNORECASE),
     # distance from the claim's own words: "so-called", "supposed", "much-touted". Not quotation marks: a quoted name
-    # ("the “New Détente”") is no scare quote, and counting them gained nothing measurable (README)
+    # ("the “New Détente”") is no scare quote, and counting them gained nothing measurable (docs/narratives.md)
     re.compile(
         r"\b(so-called|supposed(ly)?|alleged(ly)?|allegations?|purported(ly)?|much[- ](advertised|touted|vaunted|hyped)|"
         r"touted|self-styled|claims? (of|that))\b", re.IGNORECASE),

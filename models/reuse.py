@@ -29,7 +29,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(frozen=True)
 class ReuseParams:
-    """Thresholds of the copy test (README "Who leads and who copies" says how they were measured)."""
+    """Thresholds of the copy test (docs/analytics.md "Who leads and who copies" says how they were measured)."""
 
     min_cosine: float = 0.95
     min_jaccard: float = 0.85

@@ -43,7 +43,7 @@ SPIKE_TESTS = ("weekday", "volume", "rate")
 
 @dataclass(frozen=True)
 class SpikeParams:
-    """Thresholds for `detect_spikes`; defaults measured on real-text worlds (README, benchmarks/analytics_calibration.py)."""
+    """Thresholds for `detect_spikes`; defaults measured on real-text worlds (docs/analytics.md, benchmarks/analytics_calibration.py)."""
 
     baseline_days: int = 28  # calendar days before the day itself
     min_baseline_passages: int = 100

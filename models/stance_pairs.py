@@ -87,7 +87,7 @@ def with_pair_head(catalogue: Catalogue, protos: Prototypes, pairs: list[StanceP
     """Prototypes whose stance head learnt from real pairs in the catalogue's scope beside the catalogue's exemplars.
 
     Pairs out of scope are left out: fitted on every pair, the head learnt the scrape's topics and the demo's stance
-    accuracy fell to 0.64 (0.83 in scope; measured within the tune half, README). A weaker fit (C 1, not 3) keeps
+    accuracy fell to 0.64 (0.83 in scope; measured within the tune half, docs/narratives.md). A weaker fit (C 1, not 3) keeps
     the demo's stance at the exemplar head's level or above.
     """
     claim_vectors = encode([p.claim for p in pairs])

@@ -61,7 +61,7 @@ def test_off_topic_clusters_are_listed_as_such_and_never_alerted(world_db) -> No
     assert filler_clusters and off, (shares, off)
     # every off-topic verdict names what it was judged against
     assert all(family and topic for family, topic in off.values()), off
-    # most clusters of off-topic news are judged off-topic (measured on seeds 500+: see the README's Discovery section)
+    # most clusters of off-topic news are judged off-topic (measured on seeds 500+: see docs/discovery.md)
     assert len(filler_clusters & set(off)) >= 0.6 * len(filler_clusters), (filler_clusters, off)
     alerted = {n.removeprefix("emerging:") for (n,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'")}
     assert not alerted & set(off), (alerted, off)

@@ -5,7 +5,7 @@ Every document's labels come from one run of the real `daily_ingest` (tests/spik
 planted worlds per rhythm are replayed from them, and whole worlds run through the real flow store exactly the
 alerts the replay gives. The bounds pin what seeds 0-19 measure with the shipped test (null worlds alerting 0-3 of
 20 per rhythm, planted spike found 15-17 of 20; on synchronized weekdays the earlier rate test alerts in 16 null
-worlds, the shipped one in none); the rates over 100 other seeds, against the targets, are in the README
+worlds, the shipped one in none); the rates over 100 other seeds, against the targets, are in docs/analytics.md
 (benchmarks/spike_rhythms.py).
 """
 
