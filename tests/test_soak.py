@@ -36,24 +36,26 @@ from flows.settings import Settings
 from warehouse.db import WarehouseBusy
 
 D0 = datetime(2026, 9, 1, tzinfo=UTC)
-DAYS = 36
+DAYS = 24
 WINDOW = 7  # days of entries in a feed
 OUTLETS = [("Harbour Herald", "russia_friendly"), ("Steppe Courier", "russia_friendly"),
            ("Jade Gazette", "china_friendly"), ("Silk Road Post", "china_friendly"),
            ("Valley Voice", "alt_independent")]
 FAILING, SILENT, FUTURE = "Steppe Courier", "Jade Gazette", "Silk Road Post"
-FAILING_DAYS = range(8, 13)   # 503 on every fetch
-STUCK_DAYS = range(15, 20)    # the feed shows day 14's entries
-# The spike comes after the spike cold start (every outlet watched a whole 28-day baseline: the first feeds reach
-# back to day -6, so days from 22 on are judged), the webhook is down from it, then a run is killed.
-LOCKED_DAY, KILLED_DAY, SPIKE_DAY = 16, 29, 26
-WEBHOOK_DOWN = range(26, 29)
-FUTURE_DAYS = range(31, 33)
+FAILING_DAYS = range(3, 8)    # 503 on every fetch
+STUCK_DAYS = range(9, 14)     # the feed shows day 8's entries
+# The spike comes after the spike cold start (every outlet watched a whole baseline, 14 days here to keep the
+# month short: the first feeds reach back to day -6, so days from 8 on are judged), the webhook is down from it,
+# then a run is killed.
+BASELINE_DAYS = 14
+LOCKED_DAY, KILLED_DAY, SPIKE_DAY = 10, 18, 15
+WEBHOOK_DOWN = range(15, 18)
+FUTURE_DAYS = range(20, 22)
 # What the rules of feed_health (defaults: failing after 3 failures; silent after max(4 x 1 day, 3 days) quiet)
-# make of these faults: the 3rd failure is on day 10; the stuck feed's newest article is day 14 09:00, and silence
+# make of these faults: the 3rd failure is on day 5; the stuck feed's newest article is day 8 09:00, and silence
 # is measured up to the newest article of any feed (the data clock, not the run's noon), which passes 4 days after
-# that only on day 19. Both clear on the first run after recovery.
-EXPECTED_FLAGS = {(FAILING, d, "failing") for d in (10, 11, 12)} | {(SILENT, 19, "silent")}
+# that only on day 13. Both clear on the first run after recovery.
+EXPECTED_FLAGS = {(FAILING, d, "failing") for d in (5, 6, 7)} | {(SILENT, 13, "silent")}
 
 TOWNS = ["Korvel", "Amstead", "Lorne Bay", "Pellham", "Ostrava Mills", "Dunmere", "Castelo", "Brightwater"]
 NEUTRAL = [
@@ -230,7 +232,7 @@ def test_a_month_of_faults_loses_nothing_and_flags_the_right_feeds(httpserver, t
     def settings(db: Path) -> Settings:
         # The shipped delivery settings: an alert due while the webhook is down for 3 days is sent when it is back.
         return Settings(db=db, concurrency=4, fetch_retries=1, fetch_backoff_seconds=0.05, fetch_read_timeout=5,
-                        alert_webhook=f"{base}/hook", write_wait_seconds=3)
+                        alert_webhook=f"{base}/hook", write_wait_seconds=3, spike_baseline_days=BASELINE_DAYS)
 
     def run(db: Path, day: int, classify: bool = True) -> dict:
         world.day = day
