@@ -20,7 +20,8 @@ for a slope.
   (p-value at most ``alpha``), with its t-based 95% interval. With ``sustained_weeks`` (0: off) a window whose
   slope is inconclusive is also ``supported`` when its latest ``sustained_weeks`` consecutive weeks are each
   significant and an earlier week of the window is not: a divergence that began in the window and held, which a
-  long OLS slope confirms only weeks later (the interval stays the slope's; the reason says why).
+  long OLS slope confirms only weeks later (the interval stays the slope's; the reason says why); with
+  ``sustained_confirm`` n, the other index (labels for embedding, and back) must be significant in n of those weeks.
 * ``shift_after``: the share in ``camp`` from the event on (within the window) minus its share in the
   ``window_weeks`` weeks before the event; ``direction`` up (default), down, or any (two-sided: never contradicted).
 * ``sql``: the user's query returns one row with ``value, ci_low, ci_high`` (optionally ``evidence``).
@@ -54,7 +55,7 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "camp_pushes_more": (("camp_a", "camp_b", "narrative"), {"stance": "claim", "min_articles": 8, "min_weeks": 2}),
     "camp_closer_to": (("camp", "closer", "farther"), {"min_articles": 8, "min_weeks": 2}),
     "divergence_trend": ((), {"min_weeks": 3, "alpha": 0.05, "significant_weeks": 1, "sustained_weeks": 0,
-                              "index": "embedding"}),
+                              "sustained_confirm": 0, "index": "embedding"}),
     "shift_after": (("camp", "narrative", "event_date"), {"stance": "claim", "direction": "up", "min_articles": 8}),
     "sql": (("query",), {}),
 }
@@ -170,9 +171,9 @@ def parse_hypotheses(data: Any, default_window: int = 4) -> list[Hypothesis]:
             raise HypothesisError(f"hypothesis {name!r}: index must be embedding or labels")
         if template == "divergence_trend" and not _positive_int(params["significant_weeks"]):
             raise HypothesisError(f"hypothesis {name!r}: significant_weeks must be a positive integer")
-        if template == "divergence_trend" and not (params["sustained_weeks"] == 0
-                                                   or _positive_int(params["sustained_weeks"])):
-            raise HypothesisError(f"hypothesis {name!r}: sustained_weeks must be 0 (off) or a positive integer")
+        for knob in ("sustained_weeks", "sustained_confirm"):
+            if template == "divergence_trend" and not (params[knob] == 0 or _positive_int(params[knob])):
+                raise HypothesisError(f"hypothesis {name!r}: {knob} must be 0 (off) or a positive integer")
         window = item.get("window_weeks", default_window)
         if not _positive_int(window):
             raise HypothesisError(f"hypothesis {name!r}: window_weeks must be a positive integer")
@@ -339,19 +340,20 @@ def camp_closer_to(records: Sequence[ArticleRecord], params: Mapping[str, Any], 
 
 
 def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Evaluation:
-    """OLS slope per week of the divergence over (week, divergence[, p_value]) points, with its t-based 95% interval.
+    """OLS slope per week of the divergence over (week, divergence[, p_value[, the other index's p-value]]) points,
+    with its t-based 95% interval.
 
     Weekly indices of overlapping trailing windows are autocorrelated, which makes the t interval too narrow; so
     `supported` also needs the latest `significant_weeks` indices (weeks with an index) each significant against
     its permutation null (p-value at most `alpha`) when p-values are given.
     """
-    points = sorted((week_start(w), d, rest[0] if rest else None) for w, d, *rest in series
-                    if d is not None and not math.isnan(d))
+    points = sorted((week_start(w), d, rest[0] if rest else None, rest[1] if len(rest) > 1 else None)
+                    for w, d, *rest in series if d is not None and not math.isnan(d))
     needed = max(3, int(params.get("min_weeks", 3)))
     if len(points) < needed:
         return thin(len(points), f"{len(points)} week(s) with an index (at least {needed})")
-    x = np.array([(d - points[0][0]).days / 7 for d, _, _ in points])
-    y = np.array([v for _, v, _ in points])
+    x = np.array([(point[0] - points[0][0]).days / 7 for point in points])
+    y = np.array([point[1] for point in points])
     sxx = float(((x - x.mean()) ** 2).sum())
     slope = float(((x - x.mean()) * (y - y.mean())).sum() / sxx)
     residuals = y - (y.mean() + slope * (x - x.mean()))
@@ -364,30 +366,35 @@ def divergence_trend(series: Sequence[tuple], params: Mapping[str, Any]) -> Eval
     result = judged(slope, low, high, len(points), params)
     latest = points[-max(1, int(params.get("significant_weeks", 1))):]
     alpha = float(params.get("alpha", 0.05))
-    if result.verdict == "supported" and any(p is not None and p > alpha for _, _, p in latest):
-        p_values = ", ".join("-" if p is None else f"{p:.3g}" for _, _, p in latest)
+    if result.verdict == "supported" and any(p is not None and p > alpha for _, _, p, _ in latest):
+        p_values = ", ".join("-" if p is None else f"{p:.3g}" for _, _, p, _ in latest)
         result = replace(result, verdict="inconclusive", reason=f"the slope's interval clears the threshold but "
                          f"the latest {len(latest)} week(s)' indices are not all significant (p {p_values}; alpha {alpha:g})")
-    if result.verdict == "inconclusive" and (run := sustained_run(points, int(params.get("sustained_weeks", 0)), alpha)):
+    run = sustained_run(points, int(params.get("sustained_weeks", 0)), alpha, int(params.get("sustained_confirm", 0)))
+    if result.verdict == "inconclusive" and run:
         return replace(result, verdict="supported", reason=run)
     return result
 
 
-def sustained_run(points: Sequence[tuple[date, float, float | None]], weeks: int, alpha: float) -> str:
-    """Why the latest `weeks` consecutive weeks of (week start, index, p-value) points hold a divergence that began
-    in the window (each significant, an earlier week not), or "" when they do not (or `weeks` is 0)."""
+def sustained_run(points: Sequence[tuple[date, float, float | None, float | None]], weeks: int, alpha: float,
+                  confirm: int = 0) -> str:
+    """Why the latest `weeks` consecutive weeks of (week start, index, p-value, other index's p-value) points hold a
+    divergence that began in the window (each significant, an earlier week not, the other index significant in
+    `confirm` of them), or "" when they do not (or `weeks` is 0)."""
     if weeks < 1 or len(points) <= weeks:
         return ""
     run, before = points[-weeks:], points[:-weeks]
     consecutive = all((b[0] - a[0]).days == 7 for a, b in pairwise(run))
-    if not consecutive or any(p is None or p > alpha for _, _, p in run):
+    if not consecutive or any(p is None or p > alpha for _, _, p, _ in run):
         return ""
-    quiet = [d for d, _, p in before if p is not None and p > alpha]
-    if not quiet:
+    quiet = [d for d, _, p, _ in before if p is not None and p > alpha]
+    confirmed = sum(other is not None and other <= alpha for *_, other in run)
+    if not quiet or confirmed < confirm:
         return ""
-    p_values = ", ".join(f"{p:.3g}" for _, _, p in run)
-    return (f"sustained: the latest {weeks} weeks' indices each significant (p {p_values}; alpha {alpha:g}) after "
-            f"the week of {quiet[-1]:%G-W%V}, which was not")
+    p_values = ", ".join(f"{p:.3g}" for _, _, p, _ in run)
+    also = f", the other index in {confirmed}" if confirm else ""
+    return (f"sustained: the latest {weeks} weeks' indices each significant (p {p_values}; alpha {alpha:g}{also}) "
+            f"after the week of {quiet[-1]:%G-W%V}, which was not")
 
 
 def shift_after(
@@ -427,11 +434,15 @@ def sql_result(row: Mapping[str, Any] | None, params: Mapping[str, Any]) -> Eval
     return judged(value, low, high, evidence, params)
 
 
-def _pair(value: Any, index: str) -> tuple[float | None, float | None]:
-    """(index, p-value) of a week: `value` is the divergence alone, (divergence, p) or {index name: (divergence, p)}."""
+def _pair(value: Any, index: str) -> tuple[float | None, float | None, float | None]:
+    """(index, p-value, the other index's p-value) of a week: `value` is the divergence alone, (divergence, p) or
+    {index name: (divergence, p)}."""
+    other_p = None
     if isinstance(value, Mapping):
+        other = value.get("labels" if index == "embedding" else "embedding")
+        other_p = other[1] if isinstance(other, tuple) else None
         value = value.get(index) or value.get("labels") or (None, None)
-    return (value[0], value[1]) if isinstance(value, tuple) else (value, None)
+    return (value[0], value[1], other_p) if isinstance(value, tuple) else (value, None, other_p)
 
 
 def evaluate(

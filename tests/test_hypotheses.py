@@ -149,6 +149,30 @@ def test_divergence_trend_is_supported_by_a_sustained_run_that_began_in_the_wind
     # one week of the run not significant
     broken = series[:6] + [(series[6][0], series[6][1], 0.2)] + series[7:]
     assert divergence_trend(broken, {**params, "sustained_weeks": 3}).verdict == "inconclusive"
+    # confirmed by the other index: its p-values ride along as a fourth element
+    labels_p = [0.6, 0.5, 0.7, 0.4, 0.5, 0.3, 0.04, 0.2]
+    both = [(w, v, p, q) for (w, v, p), q in zip(series, labels_p, strict=True)]
+    confirmed = divergence_trend(both, {**params, "sustained_weeks": 3, "sustained_confirm": 1})
+    assert confirmed.verdict == "supported" and "the other index in 1)" in confirmed.reason
+    assert divergence_trend(both, {**params, "sustained_weeks": 3, "sustained_confirm": 2}).verdict == "inconclusive"
+    unseen = [(w, v, p, 0.5) for w, v, p in series]  # the label index never significant
+    assert divergence_trend(unseen, {**params, "sustained_weeks": 3, "sustained_confirm": 1}).verdict == "inconclusive"
+
+
+def test_the_shipped_forecast_reads_the_other_index_of_each_week():
+    """camps_diverge as config/hypotheses.yaml ships it, on the step's {index: (value, p)} weeks: the embedding
+    index steps up and holds, and the label index confirms it in one week of the run."""
+    (h,) = [h for h in parse_hypotheses(yaml.safe_load(Path("config/hypotheses.yaml").read_text())) if h.id == "camps_diverge"]
+    values = [0.0, 0.004, -0.003, 0.002, 0.001, 0.05, 0.08, 0.06]
+    p_emb = [0.5, 0.4, 0.6, 0.3, 0.45, 0.02, 0.004, 0.01]
+    weeks_ = [w for w, _ in weeks(values)]
+
+    def divergence(label_p: list[float]) -> dict:
+        return {w: {"embedding": (v, p), "labels": (0.01, q)} for w, v, p, q in zip(weeks_, values, p_emb, label_p, strict=True)}
+
+    confirmed = evaluate(h, weeks_[-1], [], divergence([0.5] * 6 + [0.03, 0.3]))
+    assert confirmed.verdict == "supported" and confirmed.reason.startswith("sustained:"), confirmed
+    assert evaluate(h, weeks_[-1], [], divergence([0.5] * 8)).verdict == "inconclusive"
 
 
 def test_shift_after_up_down_and_thin():
@@ -198,6 +222,7 @@ def test_default_file_has_the_four_predictions():
     ({"window_weeks": 0}, "window_weeks"),
     ({"test": {"template": "divergence_trend", "significant_weeks": 0}}, "significant_weeks"),
     ({"test": {"template": "divergence_trend", "sustained_weeks": -1}}, "sustained_weeks"),
+    ({"test": {"template": "divergence_trend", "sustained_confirm": 1.5}}, "sustained_confirm"),
 ])
 def test_bad_hypotheses_are_rejected_by_name(change, message):
     item = good() | change | {"id": "bad_one"}
