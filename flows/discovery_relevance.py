@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from extractors.identity import text_hash
-from models.catalogue import Catalogue
+from models.catalogue import FAMILY_LABELS, Catalogue
 from models.relevance import (
     MutedTopic,
     MutedTopicsError,
@@ -106,10 +106,10 @@ def relevance_rule(writer: Writer, catalogue: Catalogue | None, narratives: dict
 
 def relevance_text(row: Mapping[str, Any]) -> str:
     """A cluster's relevance for people, e.g. 'off-topic: sport 0.52 > climate 0.41', 'off-topic: climate 0.33, far
-    from every family', 'ukraine_war 0.55'; '' when it was not judged."""
+    from every family', 'Ukraine war 0.55'; '' when it was not judged."""
     if row.get("off_topic") is None or row.get("family_similarity") is None:
         return ""
-    family = f"{row['nearest_family']} {row['family_similarity']:.2f}"
+    family = f"{FAMILY_LABELS.get(row['nearest_family'], row['nearest_family'])} {row['family_similarity']:.2f}"
     if not row["off_topic"]:
         return family
     if row.get("muted_similarity") is not None and row["muted_similarity"] > row["family_similarity"]:

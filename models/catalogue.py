@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 
 FAMILIES = ("new_detente", "ukraine_war", "climate")
+# How people read a family (ids stay in tables and SQL; words where a person reads a reason).
+FAMILY_LABELS = {"new_detente": "New Détente", "ukraine_war": "Ukraine war", "climate": "climate"}
 
 
 class CatalogueError(ValueError):

@@ -86,5 +86,9 @@ def test_relevance_text_says_why_a_cluster_is_off_topic() -> None:
            "muted_similarity": 0.52}
     assert relevance_text(row) == "off-topic: sport 0.52 > climate 0.41"
     assert relevance_text(row | {"muted_similarity": 0.2}) == "off-topic: climate 0.41, far from every family"
+    # a family is named in words, never by its id
+    on_topic = row | {"off_topic": False, "nearest_family": "ukraine_war", "family_similarity": 0.55}
+    assert relevance_text(on_topic) == "Ukraine war 0.55"
+    assert relevance_text(row | {"nearest_family": "new_detente", "muted_similarity": 0.2}).startswith("off-topic: New Détente")
     assert relevance_text(row | {"off_topic": False}) == "climate 0.41"
     assert relevance_text({"off_topic": None, "family_similarity": None}) == ""
