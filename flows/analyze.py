@@ -100,7 +100,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     if since is not None:
         rollups_task(writer, since)
         weeks, crossings = bifurcation_task(writer, settings, since)
-        store_crossings(writer)
+        store_crossings(writer, settings.crossing_cooldown_days)
         alerts = spikes_task(writer, settings, since)
         discovery_failed = discovery_task(writer, settings, since)  # emerging clusters, incremental by week
     copies, _ = reuse_task(writer, settings, since)  # its own memory (reuse_checked): runs every time

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     bifurcation_alpha: float = Field(0.05, gt=0, lt=1, description="permutation p-value below which the camps differ and outlets get sides")
     bifurcation_min_margin: float = Field(0.2, ge=0, lt=1, description="relative distance margin for a confident side")
     bifurcation_crossing_weeks: int = Field(2, ge=1, description="consecutive confident weeks on the other side before a crossing")
+    crossing_cooldown_days: int = Field(
+        28, ge=0, description="at most one crossing alert per outlet and side in this many days (a recomputed week "
+        "that moves a crossing by a week does not alert twice)")
     spike_baseline_days: int = Field(28, ge=7, le=90, description="calendar days pooled into a spike baseline")
     spike_min_baseline_passages: int = Field(100, ge=1)
     spike_min_baseline_articles: int = Field(20, ge=0)

@@ -265,6 +265,9 @@ def test_an_outlet_crossing_is_an_alert_once_per_outlet_and_side_and_is_delivere
     assert row["evidence"]["moved"] == evidence["moved"]
     everything = json.loads(CliRunner().invoke(app, ["alerts", "--db", str(db_path), "--kind", "all", "--format", "json"]).output)
     assert {r["kind"] for r in everything} == {"crossing"}  # no spike was detected in this test
+    # the cooldown is a setting (RADAR_CROSSING_COOLDOWN_DAYS): with none, the moved week is a second alert
+    assert Settings(crossing_cooldown_days=0).crossing_cooldown_days == 0
+    assert store_crossings(writer, cooldown_days=0) == 1
 
 
 def test_a_crossing_of_the_week_before_found_late_carries_the_day_found_and_older_ones_their_sunday(writer, db_path):
