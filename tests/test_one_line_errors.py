@@ -4,6 +4,7 @@ interpreter's exit matters."""
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import shutil
@@ -81,10 +82,16 @@ def test_every_typed_setting_names_its_variable_when_bad():
 
     names = [name for name, field in Settings.model_fields.items() if typed(field.annotation)]
     assert len(names) > 40
-    for name in names:
-        result = CliRunner().invoke(app, ["config"], env={f"RADAR_{name.upper()}": "abc"})
-        assert the_error(result.output, result.exit_code).startswith(f"error: RADAR_{name.upper()}='abc' is not valid: "
-                                                                     "expected ")
+    # Each error ends in the CLI's gc.collect(); in this process (a model and the session's worlds loaded) that
+    # walks everything each time. Frozen objects are skipped: about a second less per setting.
+    gc.freeze()
+    try:
+        for name in names:
+            result = CliRunner().invoke(app, ["config"], env={f"RADAR_{name.upper()}": "abc"})
+            assert the_error(result.output, result.exit_code).startswith(
+                f"error: RADAR_{name.upper()}='abc' is not valid: expected ")
+    finally:
+        gc.unfreeze()
 
 
 def test_a_bad_setting_from_the_real_command_exits_without_a_traceback(warehouse):
