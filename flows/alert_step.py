@@ -310,6 +310,17 @@ def stance_phrase(stances: dict | None) -> str:
     return f", mostly {lead}s ({counts})"
 
 
+def alerts_due(con, recent_days: int, retry_days: int) -> list[tuple]:
+    """The (alert_id, ...) rows `deliver_pending` would POST now (`queries/alerts_due`), read without writing."""
+    newest = newest_day(con)
+    if newest is None:
+        return []
+    row = con.execute("SELECT value FROM analysis_state WHERE name = 'alerts_delivery_pass'").fetchone()
+    return con.execute(load_sql("queries/alerts_due"), {
+        "recent_from": newest - timedelta(days=recent_days), "retry_from": newest - timedelta(days=retry_days),
+        "last_pass": row[0] if row else None}).fetchall()
+
+
 def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retries: int = 2, timeout: float = 10.0,
                     retry_days: int = 14) -> tuple[int, int]:
     """POST the alerts that are due to the webhook; returns (delivered, failed).
@@ -323,18 +334,14 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
     each waiting out its own timeouts.
     """
     with writer.transaction() as con:
-        newest = newest_day(con)
-        if newest is None:
+        if newest_day(con) is None:
             return 0, 0
-        row = con.execute("SELECT value FROM analysis_state WHERE name = 'alerts_delivery_pass'").fetchone()
+        pending = alerts_due(con, recent_days, retry_days)  # against the previous pass, before this one is marked
         # now() is this transaction's start: alerts stored after it are new to the next pass
         con.execute("INSERT INTO analysis_state VALUES ('alerts_delivery_pass', now()) ON CONFLICT (name) "
                     "DO UPDATE SET value = excluded.value")
         if not webhook:
             return 0, 0
-        pending = con.execute(load_sql("queries/alerts_due"), {
-            "recent_from": newest - timedelta(days=recent_days), "retry_from": newest - timedelta(days=retry_days),
-            "last_pass": row[0] if row else None}).fetchall()
         con.execute("UPDATE alerts SET delivery_error = coalesce(delivery_error, 'due, not sent yet') "
                     "WHERE list_contains($ids, alert_id)", {"ids": [a for a, _ in pending]})
     delivered = failed = 0

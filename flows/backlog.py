@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.alert_step import alerts_due
 from flows.classify_step import load_head, load_params
 from flows.settings import Settings
 from models.catalogue import load_catalogue
@@ -52,24 +53,9 @@ def analysis_backlog(con: duckdb.DuckDBPyConnection, settings: Settings) -> list
     (unchecked,) = con.execute(f"SELECT EXISTS ({load_sql('queries/reuse_new_passages')})").fetchone() or (False,)
     if unchecked:
         reasons.append("articles not yet compared for copies")
-    if settings.alert_webhook and _alerts_due(con, settings):
+    if settings.alert_webhook and alerts_due(con, settings.alert_recent_days, settings.alert_retry_days):
         reasons.append("alerts due for delivery")
     return reasons
-
-
-def _alerts_due(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
-    """Whether delivery would POST anything now (the same test as `alert_step.deliver_pending`)."""
-    from datetime import timedelta
-
-    (newest,) = con.execute("SELECT max(day) FROM passage_classifications").fetchone() or (None,)
-    if newest is None:
-        return False
-    row = con.execute("SELECT value FROM analysis_state WHERE name = 'alerts_delivery_pass'").fetchone()
-    due = con.execute(load_sql("queries/alerts_due"), {
-        "recent_from": newest - timedelta(days=settings.alert_recent_days),
-        "retry_from": newest - timedelta(days=settings.alert_retry_days),
-        "last_pass": row[0] if row else None}).fetchall()
-    return bool(due)
 
 
 def classification_backlog(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:

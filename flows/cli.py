@@ -115,6 +115,11 @@ def _settings(db: Path | None = None) -> Settings:
 
 def _logging(verbose: bool = False) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Fetch and extraction libraries log every request at INFO: warnings only."""
     for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

@@ -23,7 +23,7 @@ def flow_logging(verbose: bool) -> None:
     """Logging of a command that runs a flow. On a terminal: warnings and errors only (every line with --verbose),
     through rich; Prefect's run lines ("Beginning flow run", "Finished in state") stay out. Elsewhere (logs,
     pipes): the plain INFO lines of every command, Prefect's included."""
-    from flows.cli import _logging
+    from flows.cli import _logging, quiet_libraries
 
     if not errors.is_terminal:
         _logging(verbose)
@@ -33,8 +33,7 @@ def flow_logging(verbose: bool) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))  # RichHandler shows time and level itself
     # the root stays at INFO: Prefect's own handlers (its API's run logs) still get every line
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()
 
 
 def nothing_new(settings: Settings, command: str) -> bool:

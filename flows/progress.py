@@ -1,7 +1,7 @@
 """How far a long ingest run is: feeds done of total, articles stored, passages encoded.
 
 A run counts; a view shows the counts. The default view writes a plain INFO line about every tenth of the feeds (logs,
-pipes, `radar serve`); `radar ingest` on a terminal installs a live bar instead (flows/cli_progress.py).
+pipes, `radar serve`); `radar ingest` on a terminal installs a live bar instead (flows/cli_quiet.py).
 """
 
 from __future__ import annotations
