@@ -35,7 +35,8 @@ TRENDS = Layout(note="claims, rebuttals: passages claiming or rejecting the narr
 
 HYPOTHESES = Layout(
     note=("evidence: what the verdict rests on (articles in the compared groups, or weeks with an index); value and "
-           "ci_*, value_ci95: the tested value and its 95% interval; why: what an inconclusive verdict lacks."),
+           "ci_*, value_ci95: the tested value and its 95% interval; why: what an inconclusive verdict lacks, or "
+           "the sustained run that supported one (its interval stays the slope's)."),
     empty="no verdicts stored yet (run `radar analyze`)",
 )
 

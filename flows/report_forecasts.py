@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from flows.report_style import VERDICT_COLOURS, week_axis
+from models.hypotheses import SUSTAINED
 
 VALUE_COLOUR = "#1f77b4"
 BAND_COLOUR = "rgba(31,119,180,0.18)"
@@ -35,9 +36,18 @@ def _legend() -> list[go.Scatter]:
                           line={"color": BAND_COLOUR, "width": 10}),
                go.Scatter(x=[None], y=[None], mode="lines", name="threshold of the verdict",
                           line={"color": THRESHOLD_COLOUR, "dash": "dot"})]
-    entries += [go.Scatter(x=[None], y=[None], mode="markers", name=verdict, marker={"size": 9, "color": colour})
-                for verdict, colour in VERDICT_COLOURS.items()]
+    entries += [go.Scatter(x=[None], y=[None], mode="markers", name=verdict, marker={"size": 9, "color": colour},
+                           legendgroup=verdict) for verdict, colour in VERDICT_COLOURS.items()]
+    # the same verdict, so the same colour and legend group: the shape says what decided it
+    entries.append(go.Scatter(x=[None], y=[None], mode="markers", name="supported by a sustained run, not the slope",
+                              marker={"size": 11, "symbol": "diamond", "color": VERDICT_COLOURS["supported"]},
+                              legendgroup="supported"))
     return entries
+
+
+def _by_run(row: dict[str, Any]) -> bool:
+    """A verdict the sustained run gave: its slope interval may still reach the threshold line."""
+    return str(row.get("reason") or "").startswith(SUSTAINED)
 
 
 def _add_hypothesis(fig: go.Figure, row: int, own: list[dict[str, Any]]) -> None:
@@ -48,7 +58,9 @@ def _add_hypothesis(fig: go.Figure, row: int, own: list[dict[str, Any]]) -> None
                              fill="tonexty", fillcolor=BAND_COLOUR, showlegend=False, hoverinfo="skip"), row=row, col=1)
     fig.add_trace(go.Scatter(
         x=weeks, y=[r["value"] for r in own], mode="lines+markers", showlegend=False, line={"color": VALUE_COLOUR},
-        marker={"size": 9, "color": [VERDICT_COLOURS.get(r["verdict"], VERDICT_COLOURS["inconclusive"]) for r in own]},
+        marker={"size": [11 if _by_run(r) else 9 for r in own],
+                "symbol": ["diamond" if _by_run(r) else "circle" for r in own],
+                "color": [VERDICT_COLOURS.get(r["verdict"], VERDICT_COLOURS["inconclusive"]) for r in own]},
         customdata=[[r["ci_low"], r["ci_high"]] for r in own], meta="value-with-interval",
         text=[r["verdict"] + (f": {r['reason']}" if r.get("reason") else "") for r in own],
         hovertemplate="%{x}: %{y:.3g} [%{customdata[0]:.3g}, %{customdata[1]:.3g}] (%{text})<extra></extra>",

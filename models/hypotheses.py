@@ -49,6 +49,8 @@ from models.weeks import resample_weights as _resample_weights
 from models.weeks import week_start, window_weeks
 
 VERDICTS = ("supported", "contradicted", "inconclusive")
+# The reason of a verdict given by a sustained run, not by the plotted slope interval (the report marks it apart).
+SUSTAINED = "sustained:"
 
 # template -> (required parameters, optional parameters with defaults)
 TEMPLATES: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
@@ -393,7 +395,7 @@ def sustained_run(points: Sequence[tuple[date, float, float | None, float | None
         return ""
     p_values = ", ".join(f"{p:.3g}" for _, _, p, _ in run)
     also = f", the other index in {confirmed}" if confirm else ""
-    return (f"sustained: the latest {weeks} weeks' indices each significant (p {p_values}; alpha {alpha:g}{also}) "
+    return (f"{SUSTAINED} the latest {weeks} weeks' indices each significant (p {p_values}; alpha {alpha:g}{also}) "
             f"after the week of {quiet[-1]:%G-W%V}, which was not")
 
 

@@ -71,6 +71,17 @@ def test_forecast_colours_are_the_verdicts_in_a_legend() -> None:
     assert lines and not lines & {"#2ca02c", "#d62728", "#7f7f7f"}  # the line itself is neutral
 
 
+def test_a_verdict_of_the_sustained_run_is_marked_apart_from_the_slopes() -> None:
+    """A run-supported week's band is the slope's and may reach the threshold: its marker says the run decided."""
+    rows = _hypothesis_rows()
+    last = next(r for r in rows if r["hypothesis_id"] == "camps_diverge" and r["week"] == WEEKS[-1])
+    last.update(ci_low=0.0, reason="sustained: the latest 3 weeks' indices each significant (p 0.01, 0.01, 0.01)")
+    fig = hypotheses_figure(rows)
+    [points] = [t for t in fig.data if t.meta == "value-with-interval" and t.yaxis == "y"]
+    assert list(points.marker.symbol) == ["circle"] * 4 + ["diamond"]
+    assert "supported by a sustained run, not the slope" in {t.name for t in fig.data if t.showlegend is not False}
+
+
 def _volume_rows(n: int) -> list[dict[str, Any]]:
     return [{"day": date(2026, 1, 5) + timedelta(days=d), "camp": camp, "narrative_id": f"n{i}", "label": f"Label {i}",
              "passages": 1 + (i + d) % 3} for i in range(n) for d in range(3) for camp in ("a_camp", "b_camp")]
