@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -48,9 +49,17 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text or "conflicting" in text or "being used" in text
 
 
+# DuckDB's per-process cache of open files is not safe against two threads opening the same file at once: the
+# second fails with "Unique file handle conflict" (seen with two Dask worker threads); opens take turns instead.
+_OPENING = threading.Lock()
+
+
 def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
-    """Open the database; when another process holds the file, retry for up to `wait_seconds`."""
-    return while_locked(lambda: duckdb.connect(str(path), read_only=read_only), path, wait_seconds)
+    """Open the database; when another process holds the file, retry for up to `wait_seconds`. Safe from threads."""
+    def open_file() -> duckdb.DuckDBPyConnection:
+        with _OPENING:
+            return duckdb.connect(str(path), read_only=read_only)
+    return while_locked(open_file, path, wait_seconds)
 
 
 def while_locked(open_file: Callable[[], T], path: str | Path, wait_seconds: float) -> T:
