@@ -1,8 +1,10 @@
 """Two threads of one process opening the warehouse at once (a Dask worker runs feed tasks on threads): DuckDB's
 per-process cache of open files refuses the second open unless opens take turns."""
 from __future__ import annotations
+
 import threading
 from pathlib import Path
+
 from warehouse import db
 
 
@@ -20,7 +22,7 @@ def test_threads_opening_one_warehouse_file_at_once_all_get_a_connection(tmp_pat
             con.close()
             with counted:
                 opened += 1
-        except Exception as exc:  # every failure is the finding, whatever its type
+        except Exception as exc:  # noqa: BLE001 - every failure is the finding, whatever its type
             failures.append(f"{type(exc).__name__}: {exc}")
 
     rounds, threads_per_round = 100, 4
