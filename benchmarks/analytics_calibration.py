@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/analytics_calibration.py [--seeds 20] [--first-seed 100] [--out calibration.json]
 
-Each seed builds a *planted* and a *null* world from the SemEval-2025 T10 English articles (tests/realworld.py:
+Each seed builds a *planted* and a *null* world from the SemEval-2025 T10 English articles (benchmarks/worlds/realworld.py:
 16 outlets at 1-2 articles a week, 10 weeks; planted: the camps diverge from week 4, one outlet crosses in week
 6, ten war-fear articles on the last day), serves it on 127.0.0.1 and runs the real `daily_ingest` (classify and
 analyze included) into its own DuckDB file. Vectors are shared through --cache so only the first world encodes.
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from realworld import (
+from benchmarks.worlds.realworld import (
     CROSSING_OUTLET,
     SPIKE_NARRATIVE,
     World,

@@ -5,7 +5,7 @@
 A daily schedule recomputes the week under way every day, on part of its days, so an outlet can look confidently
 on the other side on a Tuesday and not by Sunday; the crossing alert sent on that Tuesday stays sent. The shipped
 rates (README: crossings 20/20 found, 0/20 null worlds with any) were measured on whole weeks. This benchmark
-builds planted and null worlds from the SemEval-2025 T10 English articles (tests/realworld.py, as
+builds planted and null worlds from the SemEval-2025 T10 English articles (benchmarks/worlds/realworld.py, as
 benchmarks/analytics_calibration.py does), then replays each world day by day from its stored rows: on day d the
 week of d is evaluated on the rows published up to d, from the sides the earlier whole weeks left (as
 `compute_bifurcation` does from `previous_sides`), and every crossing flagged counts as an alert, once per
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from realworld import CROSSING_OUTLET, World, add_world_arguments, ingest_world_served, load_docs, plan_world, query
+from benchmarks.worlds.realworld import CROSSING_OUTLET, World, add_world_arguments, ingest_world_served, load_docs, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.bifurcation_step import load_outlet_weeks

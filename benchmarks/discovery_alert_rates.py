@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/discovery_alert_rates.py [--seeds 4] [--first-seed 400] [--labels 3] [--out FILE]
 
-For each (removed label, seed), two worlds of SemEval-2025 English articles (tests/discovery_world.py), both
+For each (removed label, seed), two worlds of SemEval-2025 English articles (benchmarks/worlds/discovery_world.py), both
 ingested by the real `daily_ingest` with a catalogue *without* that narrative:
 
 * *planted*: from week 3 of 6, six outlets publish every article whose gold labels carry the label;
@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from discovery_quality import ingest_removed_world, removed_world_server, removed_worlds, world_arguments
-from discovery_world import gold_by_article, plan_emerging_world
-from realworld import query
+from benchmarks.worlds.discovery_world import gold_by_article, plan_emerging_world
+from benchmarks.worlds.realworld import query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.discovery_step import alert_order
@@ -84,7 +84,7 @@ def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: 
                  first_daily_week: int = 2) -> tuple[Path, list[dict]]:
     """The daily path: the world up to `first_daily_week` ingested at once, then one `daily_ingest` per day; returns
     the warehouse and the current week's clusters as each day's run left them (in day order)."""
-    from realworld import World, ingest_world
+    from benchmarks.worlds.realworld import World, ingest_world
 
     first = world.start + timedelta(weeks=first_daily_week)
     snapshots: list[dict] = []

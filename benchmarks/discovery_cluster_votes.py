@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from discovery_head_explained import world_arguments
 from discovery_knn_rediscover import LabelledNeighbours
-from discovery_world import REMOVABLE, cluster_quality, doc_of_url, gold_by_article, plan_emerging_world
-from realworld import load_docs, query
+from benchmarks.worlds.discovery_world import REMOVABLE, cluster_quality, doc_of_url, gold_by_article, plan_emerging_world
+from benchmarks.worlds.realworld import load_docs, query
 from scipy.stats import binom
 
 import flows  # noqa: F401  (environment defaults)

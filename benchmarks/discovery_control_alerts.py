@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from discovery_quality import ROOT, rediscover, world_arguments
-from discovery_world import REMOVABLE, cluster_quality, judged_clusters, plan_emerging_world
-from realworld import load_docs, query
+from benchmarks.worlds.discovery_world import REMOVABLE, cluster_quality, judged_clusters, plan_emerging_world
+from benchmarks.worlds.realworld import load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

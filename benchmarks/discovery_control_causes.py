@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import REMOVABLE, gold_by_article, plan_emerging_world
-from realworld import load_docs, query
+from benchmarks.worlds.discovery_world import REMOVABLE, gold_by_article, plan_emerging_world
+from benchmarks.worlds.realworld import load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

@@ -29,8 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import REMOVABLE, doc_of_url
-from realworld import SEMEVAL
+from benchmarks.worlds.discovery_world import REMOVABLE, doc_of_url
+from benchmarks.worlds.realworld import SEMEVAL
 
 import flows  # noqa: F401  (environment defaults)
 from models.catalogue import load_catalogue

@@ -3,7 +3,7 @@ many seeds.
 
     .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE] [--port 18100] [--why]
 
-Per seed: the removed-narrative world of tests/discovery_world.py ingested by the real `daily_ingest` without its
+Per seed: the removed-narrative world of benchmarks/worlds/discovery_world.py ingested by the real `daily_ingest` without its
 last day, then with it. Of the last week's clusters before the added day, counted: kept (same id after),
 dissolved (half or more of their passages unclustered after) and lost otherwise (merged into or split by another
 cluster, recorded as events). Article and passage ids hash the server's URL, whose port changes every run, so the
@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import catalogue_without, lost_ids, plan_emerging_world, without_last_day
+from benchmarks.worlds.discovery_world import catalogue_without, lost_ids, plan_emerging_world, without_last_day
 from pytest_httpserver import HTTPServer
-from realworld import World, ingest_world, load_docs, query
+from benchmarks.worlds.realworld import World, ingest_world, load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

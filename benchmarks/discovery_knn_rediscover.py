@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import discovery_world
+from benchmarks.worlds import discovery_world
 from discovery_head_explained import world_arguments
 from discovery_quality import rediscover
-from discovery_world import (
+from benchmarks.worlds.discovery_world import (
     REMOVABLE,
     cluster_quality,
     doc_of_url,
@@ -38,7 +38,7 @@ from discovery_world import (
     judged_clusters,
     plan_emerging_world,
 )
-from realworld import SEMEVAL, load_docs, query
+from benchmarks.worlds.realworld import SEMEVAL, load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 import flows.discovery_step as step

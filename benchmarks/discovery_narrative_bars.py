@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from discovery_head_explained import candidates_row, clusters_of_interest, print_shares, world_arguments
-from discovery_world import REMOVABLE
+from benchmarks.worlds.discovery_world import REMOVABLE
 from narrative_bars import choose_bars
 
 import flows  # noqa: F401  (environment defaults)

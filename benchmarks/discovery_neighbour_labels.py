@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import REMOVABLE
+from benchmarks.worlds.discovery_world import REMOVABLE
 
 PASSAGES = """SELECT p.passage_id, p.article_id, e.vector,
        list(pn.narrative_id) FILTER (WHERE pn.narrative_id IS NOT NULL)

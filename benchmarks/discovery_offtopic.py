@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from conftest import SHARED
 from discovery_quality import ingest_removed_world
-from discovery_world import cluster_quality, plan_emerging_world
-from realworld import Doc, load_docs, query
+from benchmarks.worlds.discovery_world import cluster_quality, plan_emerging_world
+from benchmarks.worlds.realworld import Doc, load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

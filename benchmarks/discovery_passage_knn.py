@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from discovery_head_explained import candidates_row, clusters_of_interest, print_shares, world_arguments
-from discovery_world import REMOVABLE, doc_of_url
-from realworld import SEMEVAL
+from benchmarks.worlds.discovery_world import REMOVABLE, doc_of_url
+from benchmarks.worlds.realworld import SEMEVAL
 
 import flows  # noqa: F401  (environment defaults)
 from models.catalogue import load_catalogue

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/discovery_quality.py [--seeds 3] [--first-seed 200] [--labels 3] [--out FILE]
 
-Each (removed label, seed) world (tests/discovery_world.py): 16 made-up outlets publish SemEval-2025 English
+Each (removed label, seed) world (benchmarks/worlds/discovery_world.py): 16 made-up outlets publish SemEval-2025 English
 articles at 1-2 a week for 6 weeks; from week 3 on, six outlets publish every article whose gold labels carry the
 removed label. It is served on 127.0.0.1 and ingested by the real `daily_ingest` with a catalogue *without* that
 narrative (classify and analyze, discovery included). Measured:
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from discovery_world import (
+from benchmarks.worlds.discovery_world import (
     REMOVABLE,
     catalogue_without,
     cluster_quality,
@@ -41,7 +41,7 @@ from discovery_world import (
     without_last_day,
 )
 from pytest_httpserver import HTTPServer
-from realworld import ingest_world, load_docs, query
+from benchmarks.worlds.realworld import ingest_world, load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

@@ -6,9 +6,9 @@ their emerging alerts.
 
 Two kinds of real-text worlds (6 weeks, 16 outlets at 1-2 articles a week, ingested by the real `daily_ingest`):
 
-* *filler*: tests/realworld.py's `filler` rhythm, nothing planted, the full catalogue: every outlet also posts one
+* *filler*: benchmarks/worlds/realworld.py's `filler` rhythm, nothing planted, the full catalogue: every outlet also posts one
   real off-topic news article a week (the Zyte extraction benchmark's pages: sport, cars, gadgets, US politics...);
-* *planted*: tests/discovery_world.py's world (six outlets publish every article carrying a removed narrative from
+* *planted*: benchmarks/worlds/discovery_world.py's world (six outlets publish every article carrying a removed narrative from
   week 3, the catalogue without it) with the same off-topic articles added, one per outlet a week;
 * *plain* (`--kinds`): that world without the off-topic articles, as benchmarks/discovery_quality.py builds it.
 
@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from discovery_alert_rates import cluster_weeks, replay
 from discovery_quality import ingest_removed_world
-from discovery_world import REMOVABLE, doc_of_url, plan_emerging_world
-from realworld import Doc, Posting, World, ingest_world_served, load_docs, load_filler, plan_world, query
+from benchmarks.worlds.discovery_world import REMOVABLE, doc_of_url, plan_emerging_world
+from benchmarks.worlds.realworld import Doc, Posting, World, ingest_world_served, load_docs, load_filler, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

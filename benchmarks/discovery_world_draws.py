@@ -21,14 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from discovery_quality import ingest_removed_world
-from discovery_world import (
+from benchmarks.worlds.discovery_world import (
     base_rates,
     cluster_quality,
     clusters_above_chance,
     majority_clusters,
     plan_emerging_world,
 )
-from realworld import load_docs, query
+from benchmarks.worlds.realworld import load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from discovery_quality import ingest_removed_world
-from discovery_world import cluster_quality, plan_emerging_world
-from realworld import load_docs, query
+from benchmarks.worlds.discovery_world import cluster_quality, plan_emerging_world
+from benchmarks.worlds.realworld import load_docs, query
 from typer.testing import CliRunner
 
 import flows  # noqa: F401  (environment defaults)

@@ -1,7 +1,7 @@
 """Copy detection and lead detection on real text, over many seeds: the measurements behind the reuse and lead-lag
 defaults (README "Who leads and who copies").
 
-Each seed plans the world of tests/reuse_world.py (SemEval-2025 T10 English articles; an origin outlet, a
+Each seed plans the world of benchmarks/worlds/reuse_world.py (SemEval-2025 T10 English articles; an origin outlet, a
 republisher a day later, a paraphraser, independent outlets on the same topics, a state outlet leading two alt
 outlets by 2 days) and its null twin (the alt articles on independent days). The texts are split into passages
 and embedded as `daily_ingest` does (same splitter, same model, same narrative classifier), without the HTTP
@@ -36,8 +36,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import realworld
-import reuse_world
+from benchmarks.worlds import realworld
+from benchmarks.worlds import reuse_world
 
 import flows  # noqa: F401  (environment defaults)
 from extractors.passages import split_passages

@@ -2,9 +2,9 @@
 
     .venv/bin/python benchmarks/rhythm_analytics.py [--seeds 10] [--first-seed 500] [--out rhythm-analytics.json]
 
-Each world of tests/realworld.py (16 outlets, 10 weeks, the rhythms `random`, `synchronized`, `weekdays`, `backfill`,
+Each world of benchmarks/worlds/realworld.py (16 outlets, 10 weeks, the rhythms `random`, `synchronized`, `weekdays`, `backfill`,
 `filler`; planted: the camps diverge from week 4, one outlet crosses in week 6) is assembled from the rows the real
-flow stored for the library world (tests/assembled_world.py; the library is the one of benchmarks/spike_rhythms.py),
+flow stored for the library world (benchmarks/worlds/assembled_world.py; the library is the one of benchmarks/spike_rhythms.py),
 then the real bifurcation and forecast steps run on it with the shipped settings. Per rhythm it prints: null worlds
 with any crossing and with `camps_diverge` ever supported; planted worlds whose crossing outlet alone is reported
 within 2 weeks of its crossing (its week or the 2 after), and whose `camps_diverge` is supported within 3 weeks of
@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from assembled_world import article_ids, assemble
-from realworld import CROSSING_OUTLET, RHYTHMS, World, add_world_arguments, load_docs, load_filler, plan_world, query
-from spike_replay import library_labels
+from benchmarks.worlds.assembled_world import article_ids, assemble
+from benchmarks.worlds.realworld import CROSSING_OUTLET, RHYTHMS, World, add_world_arguments, load_docs, load_filler, plan_world, query
+from benchmarks.worlds.spike_replay import library_labels
 
 import flows  # noqa: F401  (environment defaults)
 from flows.bifurcation_step import compute_bifurcation

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/spike_rhythms.py [--seeds 20] [--first-seed 500] [--verify 1] [--out rhythms.json]
 
 Every SemEval-2025 T10 English document and every filler page (the Zyte benchmark's real news) is run once through
-the real `daily_ingest` on 127.0.0.1 (the library world, tests/spike_replay.py); then, for each rhythm of
-tests/realworld.py (random, synchronized, weekdays, backfill, filler) and seed, a null and a planted world (ten
+the real `daily_ingest` on 127.0.0.1 (the library world, benchmarks/worlds/spike_replay.py); then, for each rhythm of
+benchmarks/worlds/realworld.py (random, synchronized, weekdays, backfill, filler) and seed, a null and a planted world (ten
 war-fear articles on the last day) are replayed from those stored labels with the shipped spike test (`volume`)
 and the earlier one (`rate`). `--verify K` also runs K seeds per rhythm through the real flow and checks that the
 alerts it stores equal the replay's. Prints one row per rhythm and test.
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from realworld import (
+from benchmarks.worlds.realworld import (
     RHYTHMS,
     SPIKE_NARRATIVE,
     add_world_arguments,
@@ -32,7 +32,7 @@ from realworld import (
     plan_world,
     query,
 )
-from spike_replay import library_labels, rates, replay_alerts
+from benchmarks.worlds.spike_replay import library_labels, rates, replay_alerts
 
 import flows  # noqa: F401  (environment defaults)
 from flows.settings import Settings

@@ -34,7 +34,7 @@ from models.stance_pairs import StancePair, pair_stances, read_pairs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from stance_measure import STANCE_SET, demo_stance_accuracy, stance_scores
+from benchmarks.worlds.stance_measure import STANCE_SET, demo_stance_accuracy, stance_scores
 
 CASES = ROOT.parent / "shared" / "fixtures" / "narratives" / "euvsdisinfo" / "kalkun-full_dataset_formatted.csv"
 
@@ -45,7 +45,7 @@ def stance_set_accuracy(model: NarrativeModel, cache: EmbeddingCache, part: str)
 
 
 def demo_accuracy(model: NarrativeModel, cache: EmbeddingCache) -> float:
-    """The demo's stance accuracy per narrative paragraph (tests/stance_measure.py), vectors from the cache."""
+    """The demo's stance accuracy per narrative paragraph (benchmarks/worlds/stance_measure.py), vectors from the cache."""
     return round(demo_stance_accuracy(cache, [model])[0][0], 3)
 
 

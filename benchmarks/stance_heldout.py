@@ -32,7 +32,7 @@ from models.stance_pairs import held_out, judged_pairs, read_pairs, scoped_pairs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from stance_measure import STANCE_SET, demo_paragraphs, stance_scores
+from benchmarks.worlds.stance_measure import STANCE_SET, demo_paragraphs, stance_scores
 
 CASES = ROOT.parent / "shared" / "fixtures" / "narratives" / "euvsdisinfo" / "kalkun-full_dataset_formatted.csv"
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from crossing_daily import WholeWeeks, judge_day, whole_weeks
-from realworld import add_world_arguments, ingest_world_served, load_docs, plan_world
+from benchmarks.worlds.realworld import add_world_arguments, ingest_world_served, load_docs, plan_world
 
 import flows  # noqa: F401  (environment defaults)
 from flows.hypotheses_step import _records

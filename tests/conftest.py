@@ -62,7 +62,7 @@ def _quiet_libraries():
 
 @pytest.fixture(scope="session")
 def semeval_vector_cache(tmp_path_factory) -> Path:
-    """One vector cache for every real-text world of the session (tests/realworld.share_vectors): each SemEval
+    """One vector cache for every real-text world of the session (benchmarks/worlds/realworld.py share_vectors): each SemEval
     passage and exemplar is encoded once however many worlds and modules use it."""
     return tmp_path_factory.mktemp("semeval-vectors") / "vectors.duckdb"
 

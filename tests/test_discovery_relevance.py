@@ -1,4 +1,4 @@
-"""Relevance before alerting on a world of real text: outlets that also post off-topic news (tests/realworld.py's
+"""Relevance before alerting on a world of real text: outlets that also post off-topic news (benchmarks/worlds/realworld.py's
 `filler` rhythm: real news pages of the Zyte extraction benchmark, nothing planted, the full catalogue), ingested by
 the real `daily_ingest` over 127.0.0.1. Discovery finds the off-topic news as clusters; they are listed as off-topic
 with their nearest family and muted topic, and none raises an `emerging` alert. The rule's floor was measured on
@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-import realworld
 from pytest_httpserver import HTTPServer
-from realworld import ingest_world, query
 from typer.testing import CliRunner
+
+from benchmarks.worlds import realworld
+from benchmarks.worlds.realworld import ingest_world, query
 
 pytestmark = [
     pytest.mark.slow,

@@ -1,4 +1,4 @@
-"""Discovery on a world of real news text (tests/discovery_world.py): a narrative removed from the catalogue
+"""Discovery on a world of real news text (benchmarks/worlds/discovery_world.py): a narrative removed from the catalogue
 emerges at six outlets from week 3; the real `daily_ingest` (embed, classify, analyze with discovery) runs over
 local HTTP, first without the world's last day, then with it.
 
@@ -17,8 +17,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import realworld
-from discovery_world import (
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from benchmarks.worlds import realworld
+from benchmarks.worlds.discovery_world import (
     base_rates,
     catalogue_without,
     cluster_quality,
@@ -28,9 +31,7 @@ from discovery_world import (
     plan_emerging_world,
     without_last_day,
 )
-from pytest_httpserver import HTTPServer
-from realworld import ingest_world, query
-from typer.testing import CliRunner
+from benchmarks.worlds.realworld import ingest_world, query
 
 pytestmark = [
     pytest.mark.slow,

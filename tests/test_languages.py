@@ -15,9 +15,9 @@ import logging
 
 import duckdb
 import pytest
-import realworld
 from typer.testing import CliRunner
 
+from benchmarks.worlds import realworld
 from flows.classify import classify_flow
 from flows.cli import app
 from flows.ingest import daily_ingest

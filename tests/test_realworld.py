@@ -1,6 +1,6 @@
 """The analytics on worlds of real news text at a real outlet's pace, served over local HTTP through `daily_ingest`.
 
-Each world (tests/realworld.py): 16 outlets publishing 1-2 SemEval-2025 English articles a week for 10 weeks.
+Each world (benchmarks/worlds/realworld.py): 16 outlets publishing 1-2 SemEval-2025 English articles a week for 10 weeks.
 Planted worlds: the russia_friendly camp turns to the Ukraine war and the china_friendly camp to climate from week
 4, one china_friendly outlet follows the russia camp from week 6, ten war-fear articles land on the last day.
 Null worlds: the same outlets and pace, nothing planted. The rates over many more seeds, from which the defaults
@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import realworld
 from pytest_httpserver import HTTPServer
-from realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, query
+
+from benchmarks.worlds import realworld
+from benchmarks.worlds.realworld import CROSSING_OUTLET, SPIKE_NARRATIVE, World, query
 
 pytestmark = [
     pytest.mark.slow,

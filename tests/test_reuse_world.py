@@ -1,4 +1,4 @@
-"""Text reuse and narrative lead-lag on a world of real news text (tests/reuse_world.py) served over local HTTP
+"""Text reuse and narrative lead-lag on a world of real news text (benchmarks/worlds/reuse_world.py) served over local HTTP
 and ingested by the real `daily_ingest` (embed, classify, analyze).
 
 Planted world (seed 0): Mirror Net republishes 6 of Origin Daily's 8 articles a day later under its own URLs,
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import realworld
-import reuse_world
 from pytest_httpserver import HTTPServer
-from realworld import query
-from reuse_world import LEAD_NARRATIVE, MIRROR, ORIGIN, REWRITER, STATE, ReuseWorld
+
+from benchmarks.worlds import realworld, reuse_world
+from benchmarks.worlds.realworld import query
+from benchmarks.worlds.reuse_world import LEAD_NARRATIVE, MIRROR, ORIGIN, REWRITER, STATE, ReuseWorld
 
 pytestmark = [
     pytest.mark.slow,

@@ -1,7 +1,7 @@
 """Spike alerts on worlds of real text that carry the rhythms of real feeds: synchronized publishing weekdays,
 weekday/weekend cycles, a burst of backfilled articles after an outage, off-topic filler, a first week of history.
 
-Every document's labels come from one run of the real `daily_ingest` (tests/spike_replay.py); 20 null and 20
+Every document's labels come from one run of the real `daily_ingest` (benchmarks/worlds/spike_replay.py); 20 null and 20
 planted worlds per rhythm are replayed from them, and whole worlds run through the real flow store exactly the
 alerts the replay gives. The bounds pin what seeds 0-19 measure with the shipped test (null worlds alerting 0-3 of
 20 per rhythm, planted spike found 15-17 of 20; on synchronized weekdays the earlier rate test alerts in 16 null
@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-import realworld
-import spike_replay
-from realworld import RHYTHMS, SPIKE_NARRATIVE, query
+
+from benchmarks.worlds import realworld, spike_replay
+from benchmarks.worlds.realworld import RHYTHMS, SPIKE_NARRATIVE, query
 
 pytestmark = [
     pytest.mark.slow,

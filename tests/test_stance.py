@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 from conftest import ROOT, SHARED
-from stance_measure import CLASSES, STANCE_SET, demo_stance_accuracy, stance_scores
 
+from benchmarks.worlds.stance_measure import CLASSES, STANCE_SET, demo_stance_accuracy, stance_scores
 from extractors.passages import split_passages
 from flows.classify_step import NarrativeModel
 from models.catalogue import load_catalogue

@@ -1,4 +1,4 @@
-"""A world's warehouse assembled from the rows the real flow stored for the library world (tests/spike_replay.py).
+"""A world's warehouse assembled from the rows the real flow stored for the library world (benchmarks/worlds/spike_replay.py).
 
 Each posting takes its document's stored article, passages, vectors and labels, moved to the world's outlet and
 publication time; the analysis steps then run on it as on an ingested world. Ingesting costs a minute a world and
@@ -11,7 +11,8 @@ import hashlib
 from pathlib import Path
 
 import duckdb
-from realworld import World, query
+
+from benchmarks.worlds.realworld import World, query
 
 LIBRARY_TABLES = ("embeddings", "exemplar_embeddings", "narratives")
 

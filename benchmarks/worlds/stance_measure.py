@@ -17,8 +17,9 @@ import yaml
 
 from models.narratives import StanceEvidence, classify
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
-STANCE_SET = yaml.safe_load((Path(__file__).parent / "fixtures" / "stance" / "stance_set.yaml").read_text())["items"]
+ROOT = Path(__file__).resolve().parents[2]  # the repository
+DEMO = ROOT / "demo"
+STANCE_SET = yaml.safe_load((ROOT / "tests" / "fixtures" / "stance" / "stance_set.yaml").read_text())["items"]
 CLASSES = ("claim", "rebuttal", "mention")
 _ARTICLE = re.compile(r"<article>(.*?)</article>", re.DOTALL)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)

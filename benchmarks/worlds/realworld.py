@@ -28,8 +28,10 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-SEMEVAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "narratives" / "semeval2025-task10"
-ZYTE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pages" / "zyte-benchmark" / "ground-truth.json"
+ROOT = Path(__file__).resolve().parents[2]  # the repository
+SHARED = ROOT.parent / "shared" / "fixtures"  # the shared fixtures folder beside the repository
+SEMEVAL = SHARED / "narratives" / "semeval2025-task10"
+ZYTE = SHARED / "pages" / "zyte-benchmark" / "ground-truth.json"
 RHYTHMS = ("random", "synchronized", "weekdays", "backfill", "filler")
 BACKFILL_OUTLETS = 5
 BACKFILL_DAYS = 14

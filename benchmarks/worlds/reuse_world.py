@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from realworld import Doc, _feed, _slug, share_vectors
+from benchmarks.worlds.realworld import Doc, _feed, _slug, share_vectors
 
 LEAD_LABEL = "URW: Amplifying war-related fears"
 LEAD_NARRATIVE = "urw_amplifying_war_fears"

@@ -1,6 +1,6 @@
 """Real-text worlds for discovery: a narrative the catalogue does not name emerges at several outlets.
 
-Built on tests/realworld.py (SemEval-2025 T10 English articles, made-up outlets, served over local HTTP, ingested
+Built on benchmarks/worlds/realworld.py (SemEval-2025 T10 English articles, made-up outlets, served over local HTTP, ingested
 by the real `daily_ingest`). Before `emerge_week` no article carries the removed label; from it on, every SemEval
 article whose gold labels carry it is published by one of `emerging_outlets` outlets, spread over the last weeks.
 The other slots hold articles without that label at the usual pace.
@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
-from realworld import OUTLET_PACE, OUTLETS, Doc, Posting, World
+
+from benchmarks.worlds.realworld import OUTLET_PACE, OUTLETS, Doc, Posting, World
 
 # The most frequent gold labels, each tied to its catalogue narrative id (config/narratives.yaml labels).
 REMOVABLE = {
@@ -96,7 +97,7 @@ def gold_by_article(world: World, rows: list[tuple[str, str]]) -> dict[str, froz
 
 def cluster_quality(db: Path, world: World, label: str) -> list[dict]:
     """Per cluster (emerging_clusters): purity and recall of `label` among its articles, and its majority label."""
-    from realworld import query
+    from benchmarks.worlds.realworld import query
 
     gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
     carrying = {a for a, labels in gold.items() if label in labels}
@@ -123,7 +124,7 @@ def cluster_quality(db: Path, world: World, label: str) -> list[dict]:
 def base_rates(db: Path, world: World, max_score: float) -> dict[str, float]:
     """Chance: each gold label's share among the articles of the passages discovery may cluster (no catalogue
     narrative scoring `max_score` or more)."""
-    from realworld import query
+    from benchmarks.worlds.realworld import query
 
     gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
     arts = [a for (a,) in query(db, "SELECT DISTINCT pc.article_id FROM passage_classifications pc WHERE NOT EXISTS "
@@ -163,7 +164,7 @@ def clusters_above_chance(db: Path, world: World, label: str, max_score: float) 
 
 def majority_clusters(db: Path, world: World, label: str) -> tuple[list[set[str]], set[str]]:
     """(the article sets of the clusters in which most articles carry `label`, the world's articles carrying it)."""
-    from realworld import query
+    from benchmarks.worlds.realworld import query
 
     gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
     with_label = {a for a, labels in gold.items() if label in labels}

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from realworld import OUTLETS, Doc, Posting, World, ingest_world_served, query
-
+from benchmarks.worlds.realworld import OUTLETS, Doc, Posting, World, ingest_world_served, query
 from flows.alert_step import cold_start_ends, spikes_of
 from models.spikes import DayPoint, SpikeParams
 
