@@ -772,6 +772,10 @@ from flows.cli_compact import register as _register_compact
 
 _register_compact(app)
 
+from flows.cli_judgments import register as _register_judgments
+
+_register_judgments(app)
+
 
 if __name__ == "__main__":
     app()

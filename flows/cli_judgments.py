@@ -1,0 +1,225 @@
+"""`radar review` (judge the passages the tool queues, one key an answer) and `radar judgments export|import`."""
+
+# No `from __future__ import annotations`: typer reads the option annotations of the commands defined inside
+# `register`, whose names are local there.
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import click
+import numpy as np
+import typer
+
+from flows.cli_tables import terminal_width, wrap
+
+if TYPE_CHECKING:
+    from flows.judgments_step import Proposal
+
+STANCE_KEYS = {"c": "claim", "r": "rebuttal", "m": "mention"}
+NEAREST = 5  # other narratives offered by number
+KEYS = ("y accept · c/r/m accept as claim/rebuttal/mention · n none of these · 1-5 that narrative (then c/r/m, "
+        "or the proposed stance) · s skip · q quit")
+
+
+class JudgmentFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One reply to a queued passage: a narrative (None = none of these) and stance, or skip or quit."""
+
+    action: str                      # judge | skip | quit
+    narrative_id: str | None = None
+    stance: str | None = None
+
+
+def parse_answer(keys: str, proposed: str, stance: str, others: list[str]) -> Answer | None:
+    """The answer typed (one key, or a digit and a stance key); None when it means nothing."""
+    keys = keys.strip().lower()
+    if keys in ("q", "s"):
+        return Answer("quit" if keys == "q" else "skip")
+    if keys == "y":
+        return Answer("judge", proposed, stance)
+    if keys == "n":
+        return Answer("judge", None, None)
+    if keys in STANCE_KEYS:
+        return Answer("judge", proposed, STANCE_KEYS[keys])
+    if keys[:1].isdigit() and 1 <= int(keys[0]) <= len(others) and (len(keys) == 1 or keys[1:] in STANCE_KEYS):
+        return Answer("judge", others[int(keys[0]) - 1], STANCE_KEYS.get(keys[1:], stance))
+    return None
+
+
+def stdin_answers() -> Iterator[str]:
+    """Answers from the terminal, one key at a time (a digit waits for its stance key or Enter); from a pipe or
+    file, one line each, so the command runs without a terminal."""
+    if sys.stdin.isatty():
+        while True:
+            key = click.getchar()
+            if key.isdigit():
+                more = click.getchar()
+                key += more if more.lower() in STANCE_KEYS else ""
+            click.echo(key)
+            yield key
+    else:
+        for line in sys.stdin:
+            click.echo(line.strip())
+            yield line
+
+
+def nearest_narratives(vector: np.ndarray | None, vectors: dict[str, np.ndarray], besides: str,
+                       order: list[str]) -> list[str]:
+    """The NEAREST narratives to a passage other than its proposal: by the passage's cosine to each narrative's
+    nearest exemplar when the vectors are cached, else in catalogue order."""
+    candidates = [n for n in order if n != besides]
+    if vector is None or not vectors:
+        return candidates[:NEAREST]
+    unit = vector / (np.linalg.norm(vector) or 1.0)
+
+    def closeness(n: str) -> float:
+        v = vectors.get(n)
+        return -1.0 if v is None else float(np.max(v @ unit / np.maximum(np.linalg.norm(v, axis=1), 1e-9)))
+
+    return sorted(candidates, key=closeness, reverse=True)[:NEAREST]
+
+
+def show(p: "Proposal", position: int, total: int, labels: dict[str, str], others: list[str], width: int) -> None:
+    """One queued passage: article, text, proposal, why it was queued, the numbered alternatives."""
+    def out(text: str, indent: str = "", hanging: str = "    ") -> None:
+        lines = wrap(" ".join(text.split()), width - len(indent) - len(hanging))
+        for k, line in enumerate(lines):
+            click.echo(indent + (hanging if k else "") + line)
+
+    click.echo("")
+    out(f"[{position}/{total}] {p.outlet} · {p.title or '(no title)'}")
+    click.echo(p.article_url)
+    out(p.text, "    ", "")
+    out(f"proposed: {labels.get(p.narrative_id, p.narrative_id)} ({p.narrative_id}), {p.stance}, score {p.score:.2f}")
+    out(f"queued because: {p.reason}")
+    for k, n in enumerate(others, start=1):
+        out(f"{k} {labels.get(n, n)} ({n})", "  ")
+    out(KEYS)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `review` and `judgments export|import` to the `radar` app."""
+    from flows.cli import DbOption, _settings, fail
+
+    judgments_app = typer.Typer(help="Analyst judgments: export and import them (JSONL of Label Studio tasks, CSV).",
+                                no_args_is_help=True)
+    app.add_typer(judgments_app, name="judgments")
+
+    def writer_and_catalogue(db: Path | None):
+        from models.catalogue import CatalogueError, load_catalogue
+        from warehouse.writer import Writer
+
+        settings = _settings(db)
+        try:
+            catalogue = load_catalogue(settings.narratives)
+        except CatalogueError as exc:
+            fail(f"{settings.narratives}: {exc.problems[0]}")
+        return Writer(settings.db, wait_seconds=settings.write_wait_seconds), catalogue, settings
+
+    @judgments_app.command("export")
+    def export_cmd(
+        out: Annotated[Path, typer.Argument(help="file to write")],
+        fmt: Annotated[JudgmentFormat, typer.Option("--format", help="jsonl (Label Studio tasks) or csv")] = JudgmentFormat.jsonl,
+        db: DbOption = None,
+    ) -> None:
+        """Write every judgment to a file (docs/user-guide.md, Judgments, describes both formats)."""
+        from flows.cli import require_db
+        from flows.judgments_step import export_judgments
+
+        require_db(_settings(db).db)
+        writer, _, _ = writer_and_catalogue(db)
+        n = export_judgments(writer, out, fmt.value)
+        typer.echo(f"{n} judgments written to {out}")
+
+    @judgments_app.command("import")
+    def import_cmd(
+        path: Annotated[Path, typer.Argument(help="a .jsonl (Label Studio tasks) or .csv file", exists=True,
+                                             dir_okay=False)],
+        db: DbOption = None,
+    ) -> None:
+        """Add the judgments of a file. Every line is checked first: one bad line (named with its number and why)
+        and nothing is imported. Importing the same file again adds nothing."""
+        from flows.judgments_step import import_judgments
+        from models.judgments import JudgmentFileError
+
+        writer, catalogue, _ = writer_and_catalogue(db)
+        try:
+            done = import_judgments(writer, path, catalogue.ids)
+        except JudgmentFileError as exc:
+            for problem in exc.problems:
+                typer.echo(f"{path}: {problem}", err=True)
+            fail(f"{path}: {len(exc.problems)} bad line{'s' if len(exc.problems) > 1 else ''}, nothing imported")
+        except UnicodeDecodeError:
+            fail(f"{path}: not UTF-8 text, nothing imported")
+        typer.echo(f"{done.read} judgments read from {path}, {done.new} new")
+
+    @app.command("review")
+    def review_cmd(
+        analyst: Annotated[str, typer.Option("--analyst", envvar="USER", show_envvar=False,
+                                             help="your name, stored with each answer [default: the USER env var]")] = "",
+        limit: Annotated[int, typer.Option("--limit", min=1, help="passages in the queue")] = 50,
+        db: DbOption = None,
+    ) -> None:
+        """Judge the passages the tool picks, one at a time: evidence of the newest alerts first, then where the head
+        and the exemplar rule disagree, then the least sure, narratives with the fewest judgments first. One key an
+        answer, each written at once; without a terminal, one answer a line from stdin."""
+        from flows.classify_step import load_params
+        from flows.cli import require_db
+        from flows.discovery_step import narrative_vectors
+        from flows.judgments_step import build_queue, store_judgment
+        from models.judgments import Judgment
+
+        if not analyst.strip():
+            fail("no analyst name: pass --analyst NAME (or set USER)")
+        settings = _settings(db)
+        require_db(settings.db)
+        writer, catalogue, settings = writer_and_catalogue(db)
+        model_id = settings.embedder().model_id
+        queue = build_queue(writer, model_id, load_params(settings), limit=limit)
+        if not queue:
+            typer.echo("nothing to review: every labelled passage is judged (or none is labelled yet)")
+            return
+        labels = {n.narrative_id: n.label for n in catalogue.narratives}
+        vectors = narrative_vectors(writer, catalogue, model_id)
+        width = terminal_width()
+        answers = stdin_answers()
+        judged = 0
+        for position, p in enumerate(queue, start=1):
+            others = nearest_narratives(p.vector, vectors, p.narrative_id, catalogue.ids)
+            show(p, position, len(queue), labels, others, width)
+            answer = _ask(answers, partial(parse_answer, proposed=p.narrative_id, stance=p.stance, others=others))
+            if answer.action == "quit":
+                break
+            if answer.action == "skip":
+                continue
+            store_judgment(writer, Judgment(
+                target="passage", article_id=p.article_id, article_url=p.article_url, text_hash=p.text_hash,
+                passage_id=p.passage_id, text=p.text, narrative_id=answer.narrative_id, stance=answer.stance,
+                analyst=analyst.strip(), judged_at=datetime.now(UTC), model_id=p.model_id,
+                catalog_hash=p.catalog_hash, proposed_narrative_id=p.narrative_id, proposed_stance=p.stance))
+            judged += 1
+        typer.echo(f"{judged} judgment{'' if judged == 1 else 's'} by {analyst.strip()} written to {settings.db}")
+
+
+def _ask(answers: Iterator[str], parse: Callable[[str], Answer | None]) -> Answer:
+    """The next answer that means something; the end of the input quits."""
+    while True:
+        keys = next(answers, None)
+        if keys is None:
+            return Answer("quit")
+        answer = parse(keys)
+        if answer is not None:
+            return answer
+        for line in wrap(f"? {keys.strip()!r} is no answer: {KEYS}", terminal_width()):
+            click.echo(line)
