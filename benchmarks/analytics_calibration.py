@@ -1,6 +1,6 @@
 """Detection and false-alarm rates of the analytics on worlds of real news text, over many seeds.
 
-    .venv/bin/python benchmarks/analytics_calibration.py [--seeds 20] [--first-seed 100] [--out calibration.json]
+    .venv/bin/python -m benchmarks.analytics_calibration [--seeds 20] [--first-seed 100] [--out calibration.json]
 
 Each seed builds a *planted* and a *null* world from the SemEval-2025 T10 English articles (benchmarks/worlds/realworld.py:
 16 outlets at 1-2 articles a week, 10 weeks; planted: the camps diverge from week 4, one outlet crosses in week
@@ -29,8 +29,8 @@ from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
+import flows  # noqa: F401  (environment defaults)
 from benchmarks.worlds.realworld import (
     CROSSING_OUTLET,
     SPIKE_NARRATIVE,
@@ -41,8 +41,6 @@ from benchmarks.worlds.realworld import (
     plan_world,
     query,
 )
-
-import flows  # noqa: F401  (environment defaults)
 from flows.alert_step import load_series
 from flows.bifurcation_step import compute_bifurcation
 from flows.settings import Settings
@@ -146,10 +144,10 @@ def summarise(worlds: list[dict]) -> dict:
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_world_arguments(parser, seeds=20, first_seed=100, workdir=Path("/tmp/radar-calibration"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     docs = load_docs()
     settings = Settings(concurrency=4, fetch_allow="127.0.0.1")  # the world is served locally

@@ -1,6 +1,6 @@
 """The daily path as a user runs it: `radar ingest` of real recorded pages over local HTTP, then again with nothing new.
 
-    nice -n 10 .venv/bin/python benchmarks/daily_path.py [--articles 181] [--runs 2] [--server]
+    nice -n 10 .venv/bin/python -m benchmarks.daily_path [--articles 181] [--runs 2] [--server]
 
 Serves real article pages (the shared fixtures: Zyte benchmark pages first, then trafilatura's evaluation pages,
 then SemEval-2025 documents wrapped in HTML) as 12 RSS feeds on 127.0.0.1 with ETags, runs the real `radar ingest`
@@ -140,14 +140,14 @@ def bare_encode_seconds(db: Path) -> tuple[int, float]:
     return len(texts), time.perf_counter() - start
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=181, help="pages served (181 = the Zyte benchmark pages)")
     parser.add_argument("--runs", type=int, default=2, help="runs of `radar ingest`; run 2 on is the no-op case")
     parser.add_argument("--log", type=Path, help="append each run's stderr here")
     parser.add_argument("--server", action="store_true",
                         help="one Prefect server for all runs (PREFECT_API_URL), as a scheduled setup has")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -162,7 +162,6 @@ def main() -> None:
         os.environ.pop("PREFECT_API_URL", None)
         server = None
         if args.server:
-            sys.path.insert(0, str(ROOT))
             from flows.runtime import TemporaryPrefectServer
 
             server = TemporaryPrefectServer.start()  # sets PREFECT_API_URL for the runs

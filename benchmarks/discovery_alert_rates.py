@@ -1,6 +1,6 @@
 """Emerging alerts on real-text worlds: how often they find a planted narrative, how often they fire on null worlds.
 
-    .venv/bin/python benchmarks/discovery_alert_rates.py [--seeds 4] [--first-seed 400] [--labels 3] [--out FILE]
+    .venv/bin/python -m benchmarks.discovery_alert_rates [--seeds 4] [--first-seed 400] [--labels 3] [--out FILE]
 
 For each (removed label, seed), two worlds of SemEval-2025 English articles (benchmarks/worlds/discovery_world.py), both
 ingested by the real `daily_ingest` with a catalogue *without* that narrative:
@@ -26,25 +26,25 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from discovery_quality import ingest_removed_world, removed_world_server, removed_worlds, world_arguments
-from benchmarks.worlds.discovery_world import gold_by_article, plan_emerging_world
-from benchmarks.worlds.realworld import query
 
 import flows  # noqa: F401  (environment defaults)
-from flows.discovery_step import alert_order
+from benchmarks.worlds.discovery_runs import (
+    cluster_weeks,
+    ingest_removed_world,
+    mark_continued,
+    removed_world_server,
+    removed_worlds,
+    replay,
+    world_arguments,
+)
+from benchmarks.worlds.discovery_world import plan_emerging_world
+from benchmarks.worlds.realworld import query
 from flows.settings import Settings
-from models.discovery import status_of
 
 EMERGE_WEEK = 3
 MIN_OUTLETS = (2, 3, 4, 5)
@@ -55,29 +55,6 @@ def plan(docs, seed: int, label: str, kind: str):
     if kind == "planted":
         return plan_emerging_world(docs, seed, label, emerge_week=EMERGE_WEEK)
     return plan_emerging_world(docs, seed, label, emerge_week=0, emerging_outlets=16)
-
-
-def cluster_weeks(db: Path, world, label: str) -> list[dict]:
-    """Every (cluster, week) discovery stored, in week order, with what the alert rule and the judgement need."""
-    gold = gold_by_article(world, query(db, "SELECT article_id, coalesce(canonical_url, url) FROM articles"))
-    members: dict[tuple[str, str], list[tuple[str, str, date]]] = {}
-    for cluster_id, week, article_id, source_id, day in query(
-            db, "SELECT cluster_id, week, article_id, source_id, day FROM emerging_cluster_passages"):
-        members.setdefault((cluster_id, week), []).append((article_id, source_id, day))
-    rows = query(db, "SELECT cluster_id, week, week_articles, previous_articles, status, novelty_p "
-                     "FROM emerging_cluster_weekly ORDER BY week, cluster_id")
-    out = []
-    for cluster_id, week, this_week, before, status, novelty_p in rows:
-        monday = date.fromisocalendar(int(week[:4]), int(week[-2:]), 1)
-        parts = members.get((cluster_id, week), [])
-        articles = {a for a, _, _ in parts}
-        out.append({"cluster_id": cluster_id, "week": week, "week_index": (monday - world.start).days // 7,
-                    "is_new": status == "new", "promoted": status == "promoted", "week_articles": this_week,
-                    "previous_articles": before, "week_outlets": len({s for _, s, d in parts if d >= monday}),
-                    "novelty_p": novelty_p,
-                    "day": max((d for _, _, d in parts), default=monday), "articles": len(articles),
-                    "purity": sum(label in gold.get(a, ()) for a in articles) / max(len(articles), 1)})
-    return out
 
 
 def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: Settings, cache: Path,
@@ -99,52 +76,6 @@ def ingest_daily(world, workdir: Path, narrative_id: str, label: str, settings: 
                 week = day.strftime("%G-W%V")
                 snapshots.extend(w | {"computed_on": day} for w in cluster_weeks(db, world, label) if w["week"] == week)
     return db, snapshots
-
-
-def computation(w: dict) -> str:
-    """Which run of discovery computed the row: its day on the daily path, its week otherwise."""
-    return str(w.get("computed_on", w["week"]))
-
-
-def mark_continued(weeks: list[dict]) -> None:
-    """Sets `continued` on each row: its cluster id was in an earlier computation (an earlier day's on the daily path,
-    an earlier week's otherwise)."""
-    seen: set[str] = set()
-    for _, group in itertools.groupby(sorted(weeks, key=computation), key=computation):
-        rows = list(group)
-        for w in rows:
-            w["continued"] = w["cluster_id"] in seen
-        seen |= {w["cluster_id"] for w in rows}
-
-
-def replay(weeks: list[dict], min_outlets: int, growth: float, min_week_articles: int, cooldown_days: int,
-           alpha: float = 1.0, continued: bool = False, max_per_week: int = 0) -> list[dict]:
-    """The alerts the rule of flows/discovery_step.py would store with these settings (one per cluster per cooldown,
-    at most `max_per_week` a week in `alert_order`, 0 = no cap). `weeks` in the order they were computed (on the daily
-    path: each day's computation of the current week); `continued`: only clusters found by an earlier computation too
-    (see `mark_continued`)."""
-    alerts: list[dict] = []
-    for _, group in itertools.groupby(weeks, key=computation):
-        candidates = []
-        for row in group:
-            if continued and not row.get("continued"):
-                continue
-            status = "promoted" if row["promoted"] else status_of(row["is_new"], row["week_articles"],
-                                                                   row["previous_articles"], growth)
-            if status not in ("new", "growing") or row["week_outlets"] < min_outlets or row["novelty_p"] > alpha:
-                continue
-            if row["week_articles"] >= min_week_articles:
-                candidates.append(row)
-        for row in sorted(candidates, key=lambda r: alert_order((r, r["day"], r["week_outlets"]))):
-            day = row["day"]
-            # within the cooldown, or the same day (the same alert id: stored once)
-            if any(a["cluster_id"] == row["cluster_id"] and (a["day"] > day - timedelta(days=cooldown_days)
-                                                             or a["day"] == day) for a in alerts):
-                continue
-            if max_per_week and sum(a["week"] == row["week"] for a in alerts) >= max_per_week:
-                continue
-            alerts.append(row)
-    return alerts
 
 
 def summarise(results: list[dict], cooldown_days: int, growths: list[float], min_week_articles: list[int],
@@ -178,34 +109,7 @@ def summarise(results: list[dict], cooldown_days: int, growths: list[float], min
     return table
 
 
-@contextmanager
-def head_passages(args: argparse.Namespace, removed: str) -> Iterator[None]:
-    """With `--head-passages`, discovery's candidates as with a head's labelled passages (out-of-fold)."""
-    if not args.head_passages:
-        yield
-        return
-    from discovery_knn_rediscover import ORIGINAL_LOAD_WINDOW, LabelledNeighbours, patched
-
-    import flows.discovery_step as step
-    from models.evaluation import EmbeddingCache
-
-    if not hasattr(args, "neighbours"):
-        shipped = Settings()
-        args.neighbours = LabelledNeighbours(EmbeddingCache(shipped.embedder(), args.cache), shipped.discovery_neighbour_k,
-                                             shipped.discovery_neighbour_share, shipped.discovery_neighbour_min_similarity)
-    from models.catalogue import load_catalogue
-    from models.evaluation import SEMEVAL_FAMILIES
-
-    catalogue = load_catalogue(ROOT / "config" / "narratives.yaml").only(SEMEVAL_FAMILIES)
-    labels = [n.label for n in catalogue.narratives if n.label != removed]
-    step.load_window = patched(args.neighbours, None, labels, set())
-    try:
-        yield
-    finally:
-        step.load_window = ORIGINAL_LOAD_WINDOW
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     world_arguments(parser, 4, 400, Path("/tmp/radar-alert-rates"))
     parser.add_argument("--kinds", nargs="+", default=["planted", "null"], choices=["planted", "null"])
@@ -215,11 +119,8 @@ def main() -> None:
                         help="ingest day by day from week 2 (the daily path) instead of all at once")
     parser.add_argument("--growth", nargs="+", type=float, default=[1.5], help="growth ratios replayed")
     parser.add_argument("--min-week-articles", nargs="+", type=int, default=[1], help="articles this week replayed")
-    parser.add_argument("--head-passages", action="store_true",
-                        help="as with a head configured: discovery leaves out what labelled passages name (out-of-fold, "
-                             "the removed label dropped; benchmarks/discovery_knn_rediscover.py)")
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     settings = Settings()
     if args.replay:
         results = [r for f in args.replay for r in json.loads(f.read_text())["results"]]
@@ -238,12 +139,11 @@ def main() -> None:
             workdir = args.work / f"{kind}-{narrative_id}-{seed}"
             world = plan(docs, seed, label, kind)
             run = Settings(concurrency=4, fetch_retries=0, fetch_allow="127.0.0.1", narratives=workdir / "narratives.yaml")
-            with head_passages(args, label):
-                if args.daily:
-                    db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
-                else:
-                    db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
-                    weeks = cluster_weeks(db, world, label)
+            if args.daily:
+                db, weeks = ingest_daily(world, workdir, narrative_id, label, run, args.cache)
+            else:
+                db = ingest_removed_world(world, workdir, narrative_id, run, args.cache)
+                weeks = cluster_weeks(db, world, label)
             stored = sorted(c for (c,) in query(db, "SELECT narrative_id FROM alerts WHERE kind = 'emerging'"))
             mark_continued(weeks)
             replayed = sorted(f"emerging:{a['cluster_id']}" for a in replay(

@@ -1,7 +1,7 @@
 """Do discovery's cluster ids survive one more day? The world test's scenario (tests/test_discovery_world.py) over
 many seeds.
 
-    .venv/bin/python benchmarks/discovery_id_stability.py [--seeds 8] [--first-seed 0] [--out FILE] [--port 18100] [--why]
+    .venv/bin/python -m benchmarks.discovery_id_stability [--seeds 8] [--first-seed 0] [--out FILE] [--port 18100] [--why]
 
 Per seed: the removed-narrative world of benchmarks/worlds/discovery_world.py ingested by the real `daily_ingest` without its
 last day, then with it. Of the last week's clusters before the added day, counted: kept (same id after),
@@ -20,13 +20,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks.worlds.discovery_world import catalogue_without, lost_ids, plan_emerging_world, without_last_day
 from pytest_httpserver import HTTPServer
-from benchmarks.worlds.realworld import World, ingest_world, load_docs, query
 
 import flows  # noqa: F401  (environment defaults)
+from benchmarks.worlds.discovery_world import catalogue_without, lost_ids, plan_emerging_world, without_last_day
+from benchmarks.worlds.realworld import World, ingest_world, load_docs, query
 from flows.settings import Settings
 
 LABEL, NARRATIVE = "URW: Discrediting the West, Diplomacy", "urw_discrediting_the_west_diplomacy"
@@ -41,7 +40,7 @@ def fates(world: World, before: list, after: list) -> dict:
             "merged_or_split": len(lost - dissolved), "fate": {c: {str(k): v for k, v in w.items()} for c, w in fate.items()}}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--first-seed", type=int, default=0)
@@ -54,7 +53,7 @@ def main() -> None:
     parser.add_argument("--why", action="store_true",
                         help="print discovery's INFO lines (which earlier clusters were kept, split back or not "
                              "continued, and why) on stderr")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.why:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("discovery | %(message)s"))

@@ -1,6 +1,6 @@
 """Purity and recall of emerging-narrative discovery on real-text worlds, over removed narratives and seeds.
 
-    .venv/bin/python benchmarks/discovery_quality.py [--seeds 3] [--first-seed 200] [--labels 3] [--out FILE]
+    .venv/bin/python -m benchmarks.discovery_quality [--seeds 3] [--first-seed 200] [--labels 3] [--out FILE]
 
 Each (removed label, seed) world (benchmarks/worlds/discovery_world.py): 16 made-up outlets publish SemEval-2025 English
 articles at 1-2 a week for 6 weeks; from week 3 on, six outlets publish every article whose gold labels carry the
@@ -23,27 +23,20 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
+
+import flows  # noqa: F401  (environment defaults)
+from benchmarks.worlds.discovery_runs import ingest_removed_world, rediscover, removed_worlds, world_arguments
 from benchmarks.worlds.discovery_world import (
-    REMOVABLE,
-    catalogue_without,
     cluster_quality,
     judged_clusters,
     plan_emerging_world,
-    without_last_day,
 )
-from pytest_httpserver import HTTPServer
-from benchmarks.worlds.realworld import ingest_world, load_docs, query
-
-import flows  # noqa: F401  (environment defaults)
+from benchmarks.worlds.realworld import query
 from flows.settings import Settings
 
 
@@ -56,82 +49,14 @@ def control(db: Path, world, settings: Settings) -> dict:
     return {"clusters": len(judged), "above_chance": sum(c["above_chance"] for c in judged), "detail": judged}
 
 
-@contextmanager
-def removed_world_server(workdir: Path, narrative_id: str) -> Iterator[HTTPServer]:
-    """A fresh `workdir` holding the catalogue minus `narrative_id`, and a local HTTP server for the world."""
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    catalogue_without(ROOT / "config" / "narratives.yaml", narrative_id, workdir / "narratives.yaml")
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def ingest_removed_world(world, workdir: Path, narrative_id: str, settings: Settings, cache: Path,
-                         add_last_day: bool = False) -> Path:
-    """A fresh `workdir` with the catalogue minus `narrative_id` (`settings.narratives` must point at its copy there),
-    `world` served on 127.0.0.1 and ingested by the real daily_ingest; returns the warehouse. `add_last_day`: ingested
-    without its last day, analyzed again, then with it (the world test's two steps)."""
-    with removed_world_server(workdir, narrative_id) as server:
-        if not add_last_day:
-            return ingest_world(world, workdir, server, settings, cache)
-        from flows.analyze import analyze
-
-        db = ingest_world(without_last_day(world), workdir, server, settings, cache)
-        analyze(db_path=str(db), settings=settings.model_copy(update={"db": db}))
-        server.clear()
-        ingest_world(world, workdir, server, settings, cache)
-        return db
-
-
-def removed_worlds(args: argparse.Namespace) -> Iterator[tuple[list, str, str, int]]:
-    """(documents, removed label, its narrative id, seed) for every world `world_arguments` selected, inside one
-    Prefect test server."""
-    from prefect.testing.utilities import prefect_test_harness
-
-    docs = load_docs()
-    args.cache.parent.mkdir(parents=True, exist_ok=True)
-    with prefect_test_harness(server_startup_timeout=120):
-        for label, narrative_id in list(REMOVABLE.items())[: args.labels]:
-            for seed in range(args.first_seed, args.first_seed + args.seeds):
-                yield docs, label, narrative_id, seed
-
-
-def rediscover(db: Path, settings: Settings) -> Path:
-    """Discovery recomputed from scratch on an ingested warehouse with the current settings (no re-ingest)."""
-    from flows.discovery_step import compute_discovery
-    from warehouse.writer import Writer
-
-    writer = Writer(db)
-    with writer.transaction() as con:
-        for table in ("emerging_clusters", "emerging_cluster_weekly", "emerging_cluster_passages",
-                      "emerging_cluster_events", "emerging_weeks"):
-            con.execute(f"DELETE FROM {table}")
-        con.execute("DELETE FROM alerts WHERE kind = 'emerging'")
-    compute_discovery(writer, settings.model_copy(update={"db": db}))
-    return db
-
-
-def world_arguments(parser: argparse.ArgumentParser, seeds: int, first_seed: int, work: Path) -> None:
-    """The options every removed-narrative world benchmark takes: which worlds, where, and the shared vector cache."""
-    parser.add_argument("--seeds", type=int, default=seeds)
-    parser.add_argument("--first-seed", type=int, default=first_seed)
-    parser.add_argument("--labels", type=int, default=3, help="how many of the most frequent labels to remove in turn")
-    parser.add_argument("--work", type=Path, default=work)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-calibration/vectors.duckdb"))
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     world_arguments(parser, 3, 200, Path("/tmp/radar-discovery"))
     parser.add_argument("--no-control", action="store_true")
     parser.add_argument("--rediscover", action="store_true",
                         help="reuse a world already ingested under --work: clear discovery's tables and rerun it only")
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     results = []
     for docs, label, narrative_id, seed in removed_worlds(args):
         started = time.perf_counter()

@@ -1,8 +1,8 @@
 """Relevance before alerting: how many off-topic clusters the rule mutes, how many planted-narrative clusters keep
 their emerging alerts.
 
-    .venv/bin/python benchmarks/discovery_relevance.py [--seeds 4] [--first-seed 500] [--out FILE]
-    .venv/bin/python benchmarks/discovery_relevance.py --replay FILE [--muted config/muted_topics.yaml]
+    .venv/bin/python -m benchmarks.discovery_relevance [--seeds 4] [--first-seed 500] [--out FILE]
+    .venv/bin/python -m benchmarks.discovery_relevance --replay FILE [--muted config/muted_topics.yaml]
 
 Two kinds of real-text worlds (6 weeks, 16 outlets at 1-2 articles a week, ingested by the real `daily_ingest`):
 
@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,15 +33,20 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from discovery_alert_rates import cluster_weeks, replay
-from discovery_quality import ingest_removed_world
-from benchmarks.worlds.discovery_world import REMOVABLE, doc_of_url, plan_emerging_world
-from benchmarks.worlds.realworld import Doc, Posting, World, ingest_world_served, load_docs, load_filler, plan_world, query
 
 import flows  # noqa: F401  (environment defaults)
+from benchmarks.worlds.discovery_runs import cluster_weeks, ingest_removed_world, replay
+from benchmarks.worlds.discovery_world import REMOVABLE, doc_of_url, plan_emerging_world
+from benchmarks.worlds.realworld import (
+    Doc,
+    Posting,
+    World,
+    ingest_world_served,
+    load_docs,
+    load_filler,
+    plan_world,
+    query,
+)
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from models.relevance import family_similarities, judge_relevance, load_muted_topics, similarities
@@ -188,7 +192,7 @@ def similarity_profile(results: list[dict], topics: dict[str, np.ndarray]) -> di
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--first-seed", type=int, default=500)
@@ -199,7 +203,7 @@ def main() -> None:
     parser.add_argument("--replay", nargs="+", type=Path, help="judge the rows of earlier --out files instead of ingesting")
     parser.add_argument("--reuse", action="store_true", help="read worlds already ingested under --work as they are")
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     settings = Settings()
     if args.replay:
         results = [r for path in args.replay for r in json.loads(path.read_text())["results"]]

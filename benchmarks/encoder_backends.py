@@ -1,7 +1,7 @@
 """Encoder backends side by side in one run: passages/s and SemEval train/test F1 with each (torch, onnx, onnx-int8).
 
     .venv/bin/radar eval split ../shared/fixtures/narratives/semeval2025-task10/data/train_data/EN --out /tmp/semeval-split
-    .venv/bin/python benchmarks/encoder_backends.py --train /tmp/semeval-split/train/EN --test /tmp/semeval-split/test/EN
+    .venv/bin/python -m benchmarks.encoder_backends --train /tmp/semeval-split/train/EN --test /tmp/semeval-split/test/EN
 
 For each backend: the distinct passage texts of both folders are encoded twice in turn with the others (rounds
 interleave the backends, so a change of machine load hits them alike; the best round counts), then the head is
@@ -27,12 +27,12 @@ from models.onnx_backend import BACKENDS
 from models.semeval import read_annotated
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, required=True)
     parser.add_argument("--test", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     settings = Settings()
     docs = read_annotated(args.train) + read_annotated(args.test)
     texts = sorted({p.text for d in docs for p in split_passages(d.text)})

@@ -1,6 +1,6 @@
 """Score our stored article text against the Zyte article-extraction benchmark's gold bodies.
 
-    .venv/bin/python benchmarks/extraction_quality.py [--pages DIR] [--json] [--experiments]
+    .venv/bin/python -m benchmarks.extraction_quality [--pages DIR] [--json] [--experiments]
 
 Three systems in one run: ours (`extract_text`, exactly the text we store), trafilatura's reference output stored in
 the benchmark (`output/trafilatura.json`) and plain `trafilatura.extract(html)`. Scores come from

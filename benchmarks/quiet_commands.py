@@ -1,6 +1,6 @@
 """`radar analyze` and `radar classify` with nothing new on the demo warehouse, timed as a user runs them.
 
-    nice -n 10 .venv/bin/python benchmarks/quiet_commands.py [--db demo.duckdb] [--runs 3] [--forced-runs 1]
+    nice -n 10 .venv/bin/python -m benchmarks.quiet_commands [--db demo.duckdb] [--runs 3] [--forced-runs 1]
 
 Copies the demo warehouse (`--db`; without it, builds one with `radar demo`, a few minutes), runs each command
 once so that nothing is new (a warehouse analysed by an older version runs the flow once), then times the whole
@@ -37,12 +37,12 @@ def timed(*args: str) -> tuple[float, str]:
     return seconds, done.stdout.strip()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="a demo warehouse (copied; default: build one with radar demo)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--forced-runs", type=int, default=1)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="radar-quiet-") as folder:
         db = Path(folder) / "radar.duckdb"
         if args.db:

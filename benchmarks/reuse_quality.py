@@ -15,7 +15,7 @@ round trip, so many seeds fit in a few minutes. Printed, from one run:
 * lead detection: how often the planted 2-day state->alt lead comes out significant with lag 2, and how many
   significant leads the null worlds show (any narrative, any pair, camps and tiers).
 
-    .venv/bin/python benchmarks/reuse_quality.py [--seeds 100-119] [--cache /tmp/reuse-quality-vectors.npz]
+    .venv/bin/python -m benchmarks.reuse_quality [--seeds 100-119] [--cache /tmp/reuse-quality-vectors.npz]
 
 The tests use seed 0; calibration uses seeds 100 and up.
 """
@@ -34,12 +34,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from benchmarks.worlds import realworld
-from benchmarks.worlds import reuse_world
 
 import flows  # noqa: F401  (environment defaults)
+from benchmarks.worlds import realworld, reuse_world
 from extractors.passages import split_passages
 from models.leadlag import LeadLagParams, daily_series, leadlag_pairs
 from models.reuse import (
@@ -192,11 +189,11 @@ def quantiles(values: list[float]) -> dict[str, float]:
     return {k: round(float(v), 3) for k, v in zip(("min", "p01", "median", "p99", "max"), q, strict=True)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="100-119")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/reuse-quality-vectors.npz"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     lo, _, hi = args.seeds.partition("-")
     seeds = list(range(int(lo), int(hi or lo) + 1))
     from flows.settings import Settings

@@ -1,6 +1,6 @@
 """Stance on a held-out set of real sentences: claim and rebuttal precision and recall with 95% intervals.
 
-    .venv/bin/python benchmarks/stance_heldout.py [--cases ../shared/fixtures/narratives/euvsdisinfo/kalkun-full_dataset_formatted.csv]
+    .venv/bin/python -m benchmarks.stance_heldout [--cases ../shared/fixtures/narratives/euvsdisinfo/kalkun-full_dataset_formatted.csv]
         [--cache /tmp/radar-stance-vectors.duckdb] [--resamples 2000]
 
 The real set is the EUvsDisinfo cases (a disinformation claim's summary and the EUvsDisinfo team's disproof), read
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -30,7 +29,6 @@ from models.narratives import classify
 from models.stance_pairs import held_out, judged_pairs, read_pairs, scoped_pairs, stance_rates, with_pair_head
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
 from benchmarks.worlds.stance_measure import STANCE_SET, demo_paragraphs, stance_scores
 
@@ -51,12 +49,12 @@ def demo_stance(model: NarrativeModel, cache: EmbeddingCache) -> dict:
             "china_friendly_detente": dict(detente)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=CASES)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-stance-vectors.duckdb"))
     parser.add_argument("--resamples", type=int, default=2000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     pairs = read_pairs(args.cases)
     cache = EmbeddingCache(Embedder(), args.cache)
     shipped = NarrativeModel.prepare(load_catalogue(ROOT / "config" / "narratives.yaml"), cache.embedder)

@@ -1,6 +1,6 @@
 """Pipeline throughput against bare SentenceTransformer.encode on the same passages, in one run.
 
-    .venv/bin/python benchmarks/throughput.py [--articles 120]
+    .venv/bin/python -m benchmarks.throughput [--articles 120]
 
 Pipeline = extract (trafilatura) → split → embed (with the DuckDB cache) → classify → store, on demo
 pages read from disk. Prints passages/second of both and their ratio (target >= 0.8).
@@ -29,10 +29,10 @@ from warehouse.writer import Writer
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=120)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     pages = sorted((ROOT / "demo" / "corpus" / "articles").rglob("*.html"))[: args.articles]
     embedder = Embedder()
     model = NarrativeModel.prepare(load_catalogue(ROOT / "config" / "narratives.yaml"), embedder)

@@ -45,7 +45,8 @@ class VerdictChange:
     reason: str = ""
 
 
-def _records(con: duckdb.DuckDBPyConnection) -> list[ArticleRecord]:
+def article_records(con: duckdb.DuckDBPyConnection) -> list[ArticleRecord]:
+    """Every article with its day, camp, passage count and narrative labels: what the hypotheses are judged on."""
     labels: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     for article_id, narrative_id, stance, score in con.execute(load_sql("queries/hypothesis_labels")).fetchall():
         labels[article_id].append((narrative_id, stance, float(score)))
@@ -97,7 +98,7 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
         newest = newest_day(con)
         if whole_weeks_only:
             weeks = [w for w in weeks if newest is not None and week_start(w) + timedelta(days=6) <= newest]
-        records = _records(con)
+        records = article_records(con)
         divergence = {w: {"labels": (d, p), "embedding": (e, ep)} for w, d, p, e, ep in con.execute(
             "SELECT week, divergence, p_value, embedding_index, embedding_p_value FROM bifurcation_weekly").fetchall()}
         stored = {(h, w): v for h, w, v in con.execute(

@@ -89,7 +89,7 @@ def test_the_removed_narrative_surfaces_as_a_cluster_above_chance(built) -> None
     assert best["purity"] >= 2 * chance, (best, chance, clusters)
     # clusters in which most articles carry the label, and together a fifth of its articles. The best single
     # cluster's recall is a draw (ids hash the server's port): 0.11-0.31 over 8 draws, below 0.2 in 2
-    # (benchmarks/discovery_world_draws.py); the majority clusters together held 0.31-0.57. With same-week merges split
+    # (benchmarks/discovery_world_draws.py at commit 3b6a6b3); the majority clusters together held 0.31-0.57. With same-week merges split
     # back, 8 new draws: best recall 0.14-0.31, majority clusters 0.40-0.60, purity 0.65-1.0, control held in all.
     majority, with_label = majority_clusters(db, world, LABEL)
     found = set().union(*majority) & with_label
@@ -223,7 +223,7 @@ def test_promote_then_classify_labels_the_cluster_without_re_embedding(built, tm
     labelled = {p for (p,) in query(db, "SELECT passage_id FROM passage_narratives WHERE narrative_id = ?",
                                     ["west_diplomacy_discovered"])}
     # A good part of the cluster, and far more of it than of the rest: over 18 draws of this scenario
-    # (benchmarks/promote_labelling.py) the labelled share of the cluster was 0.375-0.94 and 10-41 times the share
+    # (benchmarks/promote_labelling.py at commit 3b6a6b3) the labelled share of the cluster was 0.375-0.94 and 10-41 times the share
     # among the other passages (a bar of one half failed in about one draw in seven).
     inside = len(labelled & set(members)) / len(members)
     others = query(db, "SELECT count(*) FROM passage_classifications")[0][0] - len(members)

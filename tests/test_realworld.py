@@ -150,7 +150,7 @@ def rounded(value):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_outlet_view_shows_the_crossing_outlet_turning_to_the_war(worlds, seed) -> None:
     """`radar outlets --outlet` on real text: the crossing outlet's articles claim Ukraine-war narratives once it writes
-    like the russia camp (week 6 on), hardly before (on seeds 300-319 of benchmarks/crossing_daily.py's worlds: at most
+    like the russia camp (week 6 on), hardly before (on seeds 300-319 of benchmarks/daily_verdicts.py crossings's worlds: at most
     1 such article in weeks 4-5, 3 to 17 in weeks 6-9, 20 of 20)."""
     import json
 

@@ -6,7 +6,7 @@ planted worlds per rhythm are replayed from them, and whole worlds run through t
 alerts the replay gives. The bounds pin what seeds 0-19 measure with the shipped test (null worlds alerting 0-3 of
 20 per rhythm, planted spike found 15-17 of 20; on synchronized weekdays the earlier rate test alerts in 16 null
 worlds, the shipped one in none); the rates over 100 other seeds, against the targets, are in docs/analytics.md
-(benchmarks/spike_rhythms.py).
+(benchmarks/rhythms.py spikes).
 """
 
 from __future__ import annotations
