@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         require_db(_settings(db).db)
         writer, _, _ = writer_and_catalogue(db)
         n = export_judgments(writer, out, fmt.value)
-        typer.echo(f"{n} judgments written to {out}")
+        typer.echo(f"{plural(n)} written to {out}")
 
     @judgments_app.command("import")
     def import_cmd(
@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
             fail(f"{path}: {len(exc.problems)} bad line{'s' if len(exc.problems) > 1 else ''}, nothing imported")
         except UnicodeDecodeError:
             fail(f"{path}: not UTF-8 text, nothing imported")
-        typer.echo(f"{done.read} judgments read from {path}, {done.new} new")
+        typer.echo(f"{plural(done.read)} read from {path}, {done.new} new")
 
     @app.command("review")
     def review_cmd(
@@ -209,7 +209,11 @@ def register(app: typer.Typer) -> None:
                 analyst=analyst.strip(), judged_at=datetime.now(UTC), model_id=p.model_id,
                 catalog_hash=p.catalog_hash, proposed_narrative_id=p.narrative_id, proposed_stance=p.stance))
             judged += 1
-        typer.echo(f"{judged} judgment{'' if judged == 1 else 's'} by {analyst.strip()} written to {settings.db}")
+        typer.echo(f"{plural(judged)} by {analyst.strip()} written to {settings.db}")
+
+
+def plural(n: int) -> str:
+    return f"{n} judgment{'' if n == 1 else 's'}"
 
 
 def _ask(answers: Iterator[str], parse: Callable[[str], Answer | None]) -> Answer:

@@ -76,10 +76,10 @@ def _refuse_changes(writer: Writer, judgments: list[Judgment]) -> None:
     stored = {j.judgment_id: j for j in read_judgments(writer)}
     problems = []
     for n, j in enumerate(judgments, start=1):
-        old = stored.get(j.judgment_id)
+        old = stored.setdefault(j.judgment_id, j)  # also two judgments of one file that differ
         if old is not None and old != j:
             differ = [k for k in old.row() if old.row()[k] != j.row()[k]]
-            problems.append(f"judgment {n} ({j.analyst}, {j.judged_at.isoformat()}): a stored judgment of the same "
+            problems.append(f"judgment {n} ({j.analyst}, {j.judged_at.isoformat()}): another judgment (stored, or earlier in the file) of the same "
                             f"text, analyst and time differs in {', '.join(differ)}; judgments are never rewritten")
     if problems:
         raise JudgmentFileError(problems)
@@ -106,11 +106,15 @@ class Proposal:
 
 
 def build_queue(writer: Writer, model_id: str, params: ClassifierParams, limit: int = 50, alerts: int = 5,
-                per_alert: int = 5) -> list[Proposal]:
-    """The review queue of the warehouse: candidates and judgments read, models.review_queue decides."""
+                per_alert: int = 5, per_narrative: int = 500) -> list[Proposal]:
+    """The review queue of the warehouse: candidates and judgments read, models.review_queue decides. Candidates are
+    the evidence of the newest `alerts` spike alerts (`per_alert` each) and each narrative's `per_narrative` least
+    sure labels (as many again for head/rule disagreements)."""
     with writer.transaction() as con:
-        cur = con.execute(load_sql("queries/review_candidates"),
-                          {"model_id": model_id, "alerts": alerts, "per_alert": per_alert})
+        cur = con.execute(load_sql("queries/review_candidates"), {
+            "model_id": model_id, "alerts": alerts, "per_alert": per_alert, "per_narrative": per_narrative,
+            "narratives": list(params.thresholds), "thresholds": list(params.thresholds.values()),
+            "default_threshold": params.default_threshold})
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         judged = dict(con.execute(load_sql("queries/judgments_per_narrative")).fetchall())

@@ -114,17 +114,24 @@ def write_jsonl(judgments: Iterable[Judgment], out: io.TextIOBase | io.StringIO)
 
 
 def read_jsonl(text: str, narrative_ids: Sequence[str]) -> list[Judgment]:
-    """Every judgment of a JSONL file; JudgmentFileError naming each bad line when any line is bad."""
+    """Every judgment of a JSONL file (or of a JSON array of tasks, Label Studio's own JSON export); JudgmentFileError
+    naming each bad line (task) when any is bad."""
     judgments: list[Judgment] = []
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    if text.lstrip().startswith("["):
         try:
-            task = json.loads(line)
+            tasks = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise JudgmentFileError([f"line {exc.lineno}: {_reason(exc)}"]) from None
+        items = [(f"task {n}", task) for n, task in enumerate(tasks, start=1)]
+    else:
+        items = [(f"line {n}", line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    for where, item in items:
+        try:
+            task = json.loads(item) if isinstance(item, str) else item
             judgments.extend(_from_task(task, narrative_ids))
         except (ValueError, TypeError, KeyError) as exc:  # json.JSONDecodeError is a ValueError
-            problems.append(f"line {number}: {_reason(exc)}")
+            problems.append(f"{where}: {_reason(exc)}")
     if problems:
         raise JudgmentFileError(problems)
     return judgments

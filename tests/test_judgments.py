@@ -191,3 +191,30 @@ def test_judgments_survive_classify_a_model_change_reingest_and_compact(tmp_path
     judged_now = con.execute("SELECT count(*) FROM judgments j JOIN passages p USING (text_hash)").fetchall()
     con.close()
     assert judged_now == [(3,)]  # each passage judgment finds its re-created passage by text hash
+
+
+def test_the_example_of_the_user_guide_imports(tmp_path):
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    example = guide.split("## Judgments and review")[1].split("```json\n")[1].split("```")[0]
+    path = tmp_path / "example.jsonl"
+    path.write_text(json.dumps(json.loads(example)) + "\n")  # the page shows it on several lines
+    db = tmp_path / "radar.duckdb"
+    result = CliRunner().invoke(app, ["judgments", "import", str(path), "--db", str(db)])
+    assert result.exit_code == 0 and "1 judgment read" in result.output, result.output
+    [j] = read_judgments(Writer(db))
+    assert (j.narrative_id, j.stance, j.analyst, j.proposed_narrative_id) == (
+        "russia_sold_out_china", "claim", "ana", "russia_sold_out_china")
+
+
+def test_label_studio_s_json_export_an_array_of_tasks_imports(tmp_path):
+    path = tmp_path / "project-1-at-2026-02-21.json"
+    tasks = [to_task(j) | {"id": n, "project": 1} for n, j in enumerate(judgments()[:2], start=1)]
+    path.write_text(json.dumps(tasks, indent=2))
+    db = tmp_path / "radar.duckdb"
+    result = CliRunner().invoke(app, ["judgments", "import", str(path), "--db", str(db)])
+    assert result.exit_code == 0 and "2 judgments read" in result.output, result.output
+    assert read_judgments(Writer(db)) == judgments()[:2]
+    tasks[1]["annotations"][0]["result"] = []
+    path.write_text(json.dumps(tasks, indent=2))
+    refused = CliRunner().invoke(app, ["judgments", "import", str(path), "--db", str(tmp_path / "other.duckdb")])
+    assert refused.exit_code == 1 and "task 2: no choices result from 'narrative'" in refused.output

@@ -124,3 +124,31 @@ def test_radar_review_answers_five_passages_from_stdin(demo_copy):
     assert long == []
     after = build_queue(Writer(demo_copy), Settings().embedder().model_id, load_params(Settings(db=demo_copy)))
     assert not {j.text_hash for j in got} & {p.text_hash for p in after}  # judged: never queued again
+
+
+def test_head_and_rule_disagreements_are_read_from_the_warehouse(demo_db, tmp_path):
+    """The demo has no head: three labels overruled by a head and two passages tagged by one, as label_articles
+    would store them, come right after the alerts' evidence."""
+    path = tmp_path / "radar.duckdb"
+    shutil.copy(demo_db[0], path)
+    writer = Writer(path)
+    with writer.transaction() as con:
+        con.execute("INSERT INTO overruled_passage_narratives SELECT passage_id, narrative_id, score, stance, model_id, "
+                    "catalog_hash, params_hash, article_id, source_id, day, 'head' FROM passage_narratives "
+                    "WHERE narrative_id = 'europe_decline' ORDER BY passage_id LIMIT 3")
+        con.execute("DELETE FROM passage_narratives WHERE (passage_id, narrative_id) IN "
+                    "(SELECT passage_id, narrative_id FROM overruled_passage_narratives)")
+        con.execute("UPDATE passage_narratives SET origin = 'head' WHERE narrative_id = 'reverse_nixon' AND passage_id IN "
+                    "(SELECT passage_id FROM passage_narratives WHERE narrative_id = 'reverse_nixon' "
+                    "ORDER BY passage_id LIMIT 2)")
+    settings = Settings(db=path)
+    queue = build_queue(writer, settings.embedder().model_id, load_params(settings), limit=30)
+    disputes = [p for p in queue if p.reason.startswith("the ")]
+    first = next(k for k, p in enumerate(queue) if p.reason.startswith("the "))
+    assert all(p.reason.startswith("evidence of") for p in queue[:first])
+    assert queue[first:first + len(disputes)] == disputes  # together, right after the alerts
+    assert {p.narrative_id for p in disputes} == {"europe_decline", "reverse_nixon"}
+    assert any("the exemplar rule says europe_decline, the head did not give the article it" in p.reason
+               for p in disputes)
+    assert any("the head gave the article reverse_nixon, the exemplar rule none of its passages" in p.reason
+               for p in disputes)

@@ -2,7 +2,9 @@
 -- from passage_narratives (the rule's, or the head's where origin = 'head') or, where the head overruled the
 -- rule's label, the rule's overruled one. `disagreement` names how the head and the exemplar rule disagree;
 -- `alert_rank` is 0 for the evidence of the newest spike alert (its top passages, as its evidence lists them),
--- 1 for the next..., NULL for none. Vectors are of `$model_id`.
+-- 1 for the next..., NULL for none. Vectors are of `$model_id`. Of the rest, each narrative offers only its
+-- `$per_narrative` least sure passages (score nearest its threshold: `$thresholds` of `$narratives`, else
+-- `$default_threshold`), so a warehouse of millions of labels hands the queue a few thousand rows.
 WITH labels AS (
     SELECT passage_id, narrative_id, stance, score, model_id, catalog_hash, coalesce(origin, 'rule') AS origin
     FROM passage_narratives
@@ -14,6 +16,16 @@ best AS (
     SELECT passage_id, narrative_id, stance, score, model_id, catalog_hash, origin
     FROM labels
     QUALIFY row_number() OVER (PARTITION BY passage_id ORDER BY origin <> 'rule' DESC, score DESC, narrative_id) = 1
+),
+thresholds AS (
+    SELECT unnest($narratives::VARCHAR[]) AS narrative_id, unnest($thresholds::DOUBLE[]) AS threshold
+),
+nearest AS (
+    SELECT b.passage_id
+    FROM best b LEFT JOIN thresholds t USING (narrative_id)
+    QUALIFY row_number() OVER (PARTITION BY b.origin = 'rule', b.narrative_id
+                               ORDER BY abs(b.score - coalesce(t.threshold, $default_threshold)), b.passage_id)
+            <= $per_narrative
 ),
 newest AS (
     SELECT alert_id, narrative_id, camp, day, row_number() OVER (ORDER BY day DESC, created_at DESC, alert_id) - 1 AS alert_rank
@@ -49,4 +61,5 @@ JOIN articles a ON a.article_id = p.article_id
 JOIN sources s ON s.source_id = a.source_id
 LEFT JOIN evidence ev USING (passage_id)
 LEFT JOIN embeddings e ON e.text_hash = p.text_hash AND e.model_id = $model_id
+WHERE ev.passage_id IS NOT NULL OR b.passage_id IN (SELECT passage_id FROM nearest)
 ORDER BY b.passage_id
