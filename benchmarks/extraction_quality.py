@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="benchmark directory (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--experiments", action="store_true", help="also score variants of our trafilatura call")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its per-page chatter is not our signal
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no ground-truth.json under {args.pages}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    pages = load_pages(args.pages)
+    pages = load_pages(args.pages)[: args.limit or None]
     results = benchmark(args.pages, pages, experiments=args.experiments)
     ours_f1, reference_f1 = (r.f1 for r in list(results.values())[:2])  # benchmark() puts these two first
     passed = ours_f1 >= reference_f1

@@ -1,7 +1,7 @@
 """Stance on a held-out set of real sentences: claim and rebuttal precision and recall with 95% intervals.
 
     .venv/bin/python -m benchmarks.stance_heldout [--cases ../shared/fixtures/narratives/euvsdisinfo/kalkun-full_dataset_formatted.csv]
-        [--cache /tmp/radar-stance-vectors.duckdb] [--resamples 2000]
+        [--cache /tmp/radar-stance-vectors.duckdb] [--resamples 2000] [--limit N]
 
 The real set is the EUvsDisinfo cases (a disinformation claim's summary and the EUvsDisinfo team's disproof), read
 from the shared fixtures, never copied. Cases are split by a hash of their title (models/stance_pairs.py): the `tune`
@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 import flows  # noqa: F401  (environment defaults)
+from benchmarks.worlds.stance_measure import STANCE_SET, demo_paragraphs, stance_scores
 from flows.classify_step import NarrativeModel
 from models.catalogue import load_catalogue
 from models.embedder import Embedder
@@ -29,8 +30,6 @@ from models.narratives import classify
 from models.stance_pairs import held_out, judged_pairs, read_pairs, scoped_pairs, stance_rates, with_pair_head
 
 ROOT = Path(__file__).resolve().parents[1]
-
-from benchmarks.worlds.stance_measure import STANCE_SET, demo_paragraphs, stance_scores
 
 CASES = ROOT.parent / "shared" / "fixtures" / "narratives" / "euvsdisinfo" / "kalkun-full_dataset_formatted.csv"
 
@@ -54,11 +53,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=Path, default=CASES)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/radar-stance-vectors.duckdb"))
     parser.add_argument("--resamples", type=int, default=2000)
+    parser.add_argument("--limit", type=int, default=0, help="at most this many cases of each half (0: all)")
     args = parser.parse_args(argv)
     pairs = read_pairs(args.cases)
     cache = EmbeddingCache(Embedder(), args.cache)
     shipped = NarrativeModel.prepare(load_catalogue(ROOT / "config" / "narratives.yaml"), cache.embedder)
     tune, test = [p for p in pairs if p.half == "tune"], held_out(pairs)
+    if args.limit:
+        tune, test = tune[: args.limit], test[: args.limit]
     with_pairs = NarrativeModel(shipped.catalogue, shipped.params, with_pair_head(
         shipped.catalogue, shipped.prototypes, tune, cache.encode, shipped.params), shipped.model_id)
     scoped, vectors = scoped_pairs(test, shipped.catalogue, shipped.prototypes, shipped.params, cache.encode)

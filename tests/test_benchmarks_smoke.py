@@ -1,0 +1,145 @@
+"""Every benchmark script runs at a tiny size and prints its figures, so none can rot (issue #35, item 1); and
+benchmarks/ stays what benchmarks/README.md says: at most 15 scripts, the project imported through public names
+only, no `sys.path` edits and no imports from tests/ anywhere outside tests/."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SHARED
+
+SCRIPTS = sorted(p for p in (ROOT / "benchmarks").glob("*.py") if p.name != "__init__.py")
+PROJECT = ("flows", "models", "warehouse", "extractors")
+TEST_MODULES = {p.stem for p in (ROOT / "tests").glob("*.py")}
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="needs the shared fixtures folder (../shared/fixtures)")
+
+
+def printed(text: str) -> list:
+    """Every JSON value printed at the start of a line, in order (one-line rows and indented summaries alike)."""
+    decoder, found, at = json.JSONDecoder(), [], 0
+    for match in re.finditer(r"^[\[{]", text, flags=re.MULTILINE):
+        if match.start() < at:
+            continue
+        try:
+            value, end = decoder.raw_decode(text, match.start())
+        except json.JSONDecodeError:
+            continue
+        found.append(value)
+        at = end
+    return found
+
+
+def run(capsys, name: str, *argv: str) -> list:
+    """`python -m benchmarks.<name> argv` in this process (the session's loaded libraries shared); what it printed."""
+    module = __import__(f"benchmarks.{name}", fromlist=["main"])
+    module.main(list(argv))
+    values = printed(capsys.readouterr().out)
+    assert values, f"benchmarks.{name} printed no JSON"
+    return values
+
+
+# --- the layout ------------------------------------------------------------------------------------------------------
+
+def python_files_outside_tests() -> list[Path]:
+    skip = {".venv", ".git", "tests", "node_modules", "__pycache__"}
+    top = [p for p in ROOT.iterdir() if p.name not in skip and not p.name.startswith(".")]
+    return [p for d in top for p in ([d] if d.suffix == ".py" else d.rglob("*.py") if d.is_dir() else [])]
+
+
+def test_benchmarks_holds_at_most_15_scripts_each_listed_in_its_readme():
+    readme = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    assert len(SCRIPTS) <= 15, [p.name for p in SCRIPTS]
+    assert not [p.name for p in SCRIPTS if f"`{p.name}" not in readme]
+
+
+def test_nothing_outside_tests_edits_sys_path_or_imports_from_tests():
+    offending = []
+    for path in python_files_outside_tests():
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        if re.search(r"\bsys\.path\b", text):
+            offending.append(f"{path.relative_to(ROOT)}: sys.path")
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top == "tests" or top in TEST_MODULES:
+                    offending.append(f"{path.relative_to(ROOT)}: imports {name}")
+    assert not offending, "\n".join(offending)
+
+
+def test_benchmarks_import_only_public_names_of_the_project():
+    private = []
+    for path in [*SCRIPTS, *(ROOT / "benchmarks" / "worlds").glob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PROJECT:
+                private += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                base = node.value
+                if isinstance(base, ast.Name) and base.id in {"doc_head", "step", *PROJECT}:
+                    private.append(f"{path.name}: {base.id}.{node.attr}")
+    assert not private, "\n".join(private)
+
+
+# --- no model, no worlds ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["analytics", "discovery", "reuse"])
+def test_scale(capsys, tmp_path, command):
+    passages = {"analytics": "20000", "discovery": "20000", "reuse": "150000"}[command]
+    (result,) = run(capsys, "scale", command, "--passages", passages, "--db", str(tmp_path / "scale.duckdb"))
+    assert result["classified_passages" if command != "reuse" else "passages"] == int(passages)
+    key = {"analytics": "analyze_one_day_seconds", "discovery": "discovery_one_week_seconds",
+           "reuse": "reuse_one_day_seconds"}[command]
+    assert result[key] >= 0
+    if command == "reuse":
+        assert result["planted_copies"] > 0 and result["copies_found"] >= result["planted_copies"] * 0.9
+
+
+@needs_shared
+def test_extraction_quality(capsys):
+    (result,) = run(capsys, "extraction_quality", "--json", "--limit", "5")
+    assert result["pages"] == 5
+    assert 0.5 < result["systems"]["ours (extract_text)"]["f1"] <= 1
+
+
+# --- the model -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_throughput(capsys):
+    (result,) = run(capsys, "throughput", "--articles", "3")
+    assert result["articles"] == 3 and result["classified"] == result["passages"] > 0
+
+
+@pytest.mark.slow
+@needs_shared
+def test_stance_heldout(capsys, tmp_path):
+    rows = run(capsys, "stance_heldout", "--limit", "60", "--resamples", "20", "--cache", str(tmp_path / "v.duckdb"))
+    assert [r["head"] for r in rows] == ["exemplars (shipped)", "exemplars + tune-half pairs"]
+    assert all(r["in_scope"] > 0 and 0 <= r["demo"]["accuracy"] <= 1 for r in rows)
+
+
+@pytest.mark.slow
+@needs_shared
+def test_encoder_backends(capsys, tmp_path):
+    split = {}
+    for part, names in {"train": slice(0, 24), "test": slice(24, 32)}.items():
+        source = SHARED / "narratives" / "semeval2025-task10" / "data" / "train_data" / "EN"
+        lines = (source / "subtask-2-annotations.txt").read_text(encoding="utf-8").splitlines()[names]
+        target = tmp_path / part / "EN"
+        (target / "raw-documents").mkdir(parents=True)
+        (target / "subtask-2-annotations.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for line in lines:
+            doc = line.split("\t")[0].strip()
+            shutil.copy(source / "raw-documents" / doc, target / "raw-documents" / doc)
+        split[part] = target
+    *_, summary = run(capsys, "encoder_backends", "--train", str(split["train"]), "--test", str(split["test"]),
+                         "--rounds", "1")
+    assert summary["passages"] > 0 and summary["torch"]["speedup_vs_torch"] == 1.0
+    assert all(0.9 < summary[b]["mean_cosine_to_torch"] <= 1.0001 for b in summary if isinstance(summary[b], dict))
