@@ -49,8 +49,9 @@ def judgments() -> list[Judgment]:
 
 
 def detente(path: Path) -> Catalogue:
-    """One family of the catalogue: its exemplars encode in a few seconds."""
-    return load_catalogue(path).only(("new_detente",))
+    """Two narratives of the catalogue: their exemplars encode in a second."""
+    kept = ("us_russia_new_detente", "europe_decline")
+    return Catalogue(tuple(n for n in load_catalogue(path).narratives if n.narrative_id in kept))
 
 
 def table(db: Path) -> list[tuple]:
@@ -164,7 +165,7 @@ def test_judgments_survive_classify_a_model_change_reingest_and_compact(tmp_path
     kept = table(db_path)
 
     edited = yaml.safe_load(CATALOGUE.read_text())  # a catalogue edit reclassifies every passage
-    next(n for n in edited["narratives"] if n["family"] == "new_detente")["claims"].append("Moscow and Washington will split the world between them.")
+    next(n for n in edited["narratives"] if n["id"] == "us_russia_new_detente")["claims"].append("Moscow and Washington will split the world between them.")
     catalogue_path = tmp_path / "narratives.yaml"
     catalogue_path.write_text(yaml.safe_dump(edited, allow_unicode=True))
     assert classify_pending(writer, NarrativeModel.prepare(detente(catalogue_path), embedder))[0] == 3
