@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import click
-import numpy as np
 import typer
 
 from flows.cli_tables import terminal_width, wrap
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from flows.judgments_step import Proposal
 
 STANCE_KEYS = {"c": "claim", "r": "rebuttal", "m": "mention"}
-NEAREST = 5  # other narratives offered by number
 KEYS = ("y accept · c/r/m accept as claim/rebuttal/mention · n none of these · 1-5 that narrative (then c/r/m, "
         "or the proposed stance) · s skip · q quit")
 
@@ -72,22 +70,6 @@ def stdin_answers() -> Iterator[str]:
         for line in sys.stdin:
             click.echo(line.strip())
             yield line
-
-
-def nearest_narratives(vector: np.ndarray | None, vectors: dict[str, np.ndarray], besides: str,
-                       order: list[str]) -> list[str]:
-    """The NEAREST narratives to a passage other than its proposal: by the passage's cosine to each narrative's
-    nearest exemplar when the vectors are cached, else in catalogue order."""
-    candidates = [n for n in order if n != besides]
-    if vector is None or not vectors:
-        return candidates[:NEAREST]
-    unit = vector / (np.linalg.norm(vector) or 1.0)
-
-    def closeness(n: str) -> float:
-        v = vectors.get(n)
-        return -1.0 if v is None else float(np.max(v @ unit / np.maximum(np.linalg.norm(v, axis=1), 1e-9)))
-
-    return sorted(candidates, key=closeness, reverse=True)[:NEAREST]
 
 
 def show(p: "Proposal", position: int, total: int, labels: dict[str, str], others: list[str], width: int) -> None:
@@ -179,6 +161,7 @@ def register(app: typer.Typer) -> None:
         from flows.discovery_step import narrative_vectors
         from flows.judgments_step import build_queue, store_judgment
         from models.judgments import Judgment
+        from models.review_queue import nearest_narratives
 
         if not analyst.strip():
             fail("no analyst name: pass --analyst NAME (or set USER)")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 DUPLICATE_COSINE = 0.95  # the copy detector's cosine (models/reuse.py): nearer than this is the same text
+NEAREST = 5  # other narratives offered by number in a review
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,19 @@ def _reason(c: Candidates, i: int, judged: Mapping[str, int]) -> str:
     if c.disagreement[i]:
         return f"{c.disagreement[i]}; {count}"
     return f"least sure: {sure}; {count}"
+
+
+def nearest_narratives(vector: np.ndarray | None, vectors: dict[str, np.ndarray], besides: str,
+                       order: list[str]) -> list[str]:
+    """The NEAREST narratives to a passage other than its proposal: by the passage's cosine to each narrative's
+    nearest exemplar when the vectors are cached, else in catalogue order."""
+    candidates = [n for n in order if n != besides]
+    if vector is None or not vectors:
+        return candidates[:NEAREST]
+    unit = vector / (np.linalg.norm(vector) or 1.0)
+
+    def closeness(n: str) -> float:
+        v = vectors.get(n)
+        return -1.0 if v is None else float(np.max(v @ unit / np.maximum(np.linalg.norm(v, axis=1), 1e-9)))
+
+    return sorted(candidates, key=closeness, reverse=True)[:NEAREST]

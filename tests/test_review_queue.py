@@ -15,7 +15,7 @@ from flows.classify_step import load_params
 from flows.cli import app
 from flows.judgments_step import build_queue, read_judgments
 from flows.settings import Settings
-from models.review_queue import Candidates, QueueItem, review_queue
+from models.review_queue import Candidates, QueueItem, nearest_narratives, review_queue
 from warehouse.writer import Writer
 
 
@@ -77,6 +77,15 @@ def test_the_same_text_is_never_offered_twice_and_judged_texts_are_left_out():
     judged = review_queue(c, {}, {"h2"}, judged_vectors=base[[0, 2]])
     assert hashes(c, judged) == ["h1", "h3"]
 
+
+
+def test_the_numbered_alternatives_are_the_narratives_nearest_the_passage():
+    exemplars = {"a": np.array([[1.0, 0.0], [0.0, 1.0]]), "b": np.array([[0.6, 0.8]]), "c": np.array([[-1.0, 0.0]])}
+    order = ["a", "b", "c", "d", "e", "f", "g"]
+    passage = np.array([0.0, 2.0])
+    assert nearest_narratives(passage, exemplars, besides="a", order=order) == ["b", "c", "d", "e", "f"]
+    assert nearest_narratives(passage, exemplars, besides="b", order=order)[:2] == ["a", "c"]  # a's nearest exemplar
+    assert nearest_narratives(None, exemplars, besides="c", order=order) == ["a", "b", "d", "e", "f"]
 
 @pytest.fixture(scope="module")
 def demo_copy(demo_db, tmp_path_factory):
