@@ -50,7 +50,7 @@ def parse_answer(keys: str, proposed: str, stance: str, others: list[str]) -> An
         return Answer("judge", None, None)
     if keys in STANCE_KEYS:
         return Answer("judge", proposed, STANCE_KEYS[keys])
-    if keys[:1].isdigit() and 1 <= int(keys[0]) <= len(others) and (len(keys) == 1 or keys[1:] in STANCE_KEYS):
+    if keys[:1] in tuple("123456789") and int(keys[0]) <= len(others) and (len(keys) == 1 or keys[1:] in STANCE_KEYS):
         return Answer("judge", others[int(keys[0]) - 1], STANCE_KEYS.get(keys[1:], stance))
     return None
 
@@ -60,10 +60,13 @@ def stdin_answers() -> Iterator[str]:
     file, one line each, so the command runs without a terminal."""
     if sys.stdin.isatty():
         while True:
-            key = click.getchar()
-            if key.isdigit():
-                more = click.getchar()
-                key += more if more.lower() in STANCE_KEYS else ""
+            try:
+                key = click.getchar()
+                if key.isdigit():
+                    more = click.getchar()
+                    key += more if more.lower() in STANCE_KEYS else ""
+            except (KeyboardInterrupt, EOFError):  # Ctrl-C, Ctrl-D: the answers so far are stored already
+                return
             click.echo(key)
             yield key
     else:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from flows.classify_step import load_params
 from flows.cli import app
+from flows.cli_judgments import Answer, parse_answer
 from flows.judgments_step import build_queue, read_judgments
 from flows.settings import Settings
 from models.review_queue import Candidates, QueueItem, nearest_narratives, review_queue
@@ -86,6 +87,18 @@ def test_the_numbered_alternatives_are_the_narratives_nearest_the_passage():
     assert nearest_narratives(passage, exemplars, besides="a", order=order) == ["b", "c", "d", "e", "f"]
     assert nearest_narratives(passage, exemplars, besides="b", order=order)[:2] == ["a", "c"]  # a's nearest exemplar
     assert nearest_narratives(None, exemplars, besides="c", order=order) == ["a", "b", "d", "e", "f"]
+
+
+def test_one_key_an_answer():
+    others = ["b", "c"]
+    def answer(keys: str) -> Answer | None:
+        return parse_answer(keys, proposed="a", stance="claim", others=others)
+    assert answer("y\n") == Answer("judge", "a", "claim")
+    assert answer("R") == Answer("judge", "a", "rebuttal")
+    assert answer("n") == Answer("judge", None, None)
+    assert answer("2") == Answer("judge", "c", "claim") and answer("1m") == Answer("judge", "b", "mention")
+    assert answer("s") == Answer("skip") and answer("q") == Answer("quit")
+    assert [answer(k) for k in ("", "x", "0", "3", "1z", "yy", "²")] == [None] * 7
 
 @pytest.fixture(scope="module")
 def demo_copy(demo_db, tmp_path_factory):
