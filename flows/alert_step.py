@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 import httpx
 
+from flows.alert_kinds import AlertRow, CrossingEvidence, HypothesisEvidence, SpikeEvidence, alert_text
 from models.spikes import DayPoint, Spike, SpikeParams, detect_spikes
 from warehouse.db import load_sql
 from warehouse.writer import Writer
@@ -137,18 +138,12 @@ def detect_and_store(writer: Writer, params: SpikeParams, since: date | None = N
         if since is not None and spike.day < since:
             continue
         alert_id = alert_id_for(narrative_id, camp, spike.day)
-        evidence = evidence_for(writer, narrative_id, camp, spike.day, spike)
+        row = SpikeEvidence(**evidence_for(writer, narrative_id, camp, spike.day, spike)).row()
         with writer.transaction() as con:
-            inserted = con.execute(load_sql("queries/insert_alert"), {
-                "alert_id": alert_id, "narrative_id": narrative_id, "camp": camp, "day": spike.day,
-                "count": spike.count, "total": spike.total, "share": spike.share,
-                "baseline": spike.baseline_rate, "score": spike.score, "kind": "spike", "p_value": spike.p_value,
-                "evidence": json.dumps(evidence, default=str),
-            }).fetchall()
+            inserted = store_alert(con, alert_id, row)
         if inserted:
-            alert = NewAlert(alert_id, narrative_id, camp, spike.day, spike.count, spike.share,
-                             spike.baseline_rate, spike.score)
-            created.append(alert)
+            created.append(NewAlert(alert_id, narrative_id, camp, spike.day, row.count, row.share, row.baseline,
+                                    row.score))
             log.warning(
                 "ALERT %s in %s on %s: %d passages in %d articles, share %.1f%% vs baseline %.1f%% (p %.2g)",
                 narrative_id, "all camps" if camp == "*" else camp, spike.day, spike.count, spike.hit_articles,
@@ -192,19 +187,11 @@ def store_verdict_changes(writer: Writer, changes: list) -> int:
         newest = newest_day(con)
     added = 0
     for c in changes:
-        day = week_alert_day(c.week, newest)
-        evidence = {"kind": "hypothesis", "hypothesis_id": c.hypothesis_id, "statement": c.statement, "week": c.week,
-                    "previous": c.previous, "verdict": c.verdict, "value": c.value, "ci_low": c.ci_low,
-                    "ci_high": c.ci_high, "reason": c.reason}
+        row = HypothesisEvidence(c.hypothesis_id, c.statement, c.week, c.previous, c.verdict, c.value, c.ci_low,
+                                 c.ci_high, c.reason).row(week_alert_day(c.week, newest))
         with writer.transaction() as con:
-            inserted = con.execute(load_sql("queries/insert_alert"), {
-                # one alert per hypothesis, verdict and week, whichever day of the week found it
-                "alert_id": alert_id_for(f"hypothesis:{c.hypothesis_id}", c.verdict, week_sunday(c.week)),
-                "narrative_id": f"hypothesis:{c.hypothesis_id}", "camp": "*", "day": day, "count": 0, "total": 0,
-                "share": c.value or 0.0, "baseline": 0.0, "score": c.ci_low or 0.0, "evidence": json.dumps(evidence),
-                "kind": "hypothesis", "p_value": None,
-            }).fetchall()
-        added += bool(inserted)
+            # one alert per hypothesis, verdict and week, whichever day of the week found it
+            added += store_alert(con, alert_id_for(row.subject, c.verdict, week_sunday(c.week)), row)
     return added
 
 
@@ -224,17 +211,11 @@ def store_crossings(writer: Writer, cooldown_days: int = 28) -> int:
             if recent and recent[0]:
                 continue
             detail = json.loads(moved) if moved else {}
-            evidence = {"kind": "crossing", "outlet": outlet, "source_id": source_id, "configured_camp": configured,
-                        "week": week, "day": day.isoformat(), "from": detail.get("from"), "to": side,
-                        "weeks_on_new_side": detail.get("weeks_on_new_side"), "margin": margin,
-                        "recent_articles": detail.get("recent_articles"), "window_articles": articles,
-                        "moved": detail.get("moved", [])}
-            inserted = con.execute(load_sql("queries/insert_alert"), {
-                "alert_id": alert_id_for(key, side, week_sunday(week)),
-                "narrative_id": key, "camp": side, "day": day, "count": int(articles or 0), "total": int(articles or 0),
-                "share": 0.0, "baseline": 0.0, "score": float(margin or 0.0), "kind": "crossing", "p_value": None,
-                "evidence": json.dumps(evidence)}).fetchall()
-            if inserted:
+            row = CrossingEvidence(
+                outlet, source_id, configured, week, day.isoformat(), side, float(margin or 0.0), int(articles or 0),
+                detail.get("weeks_on_new_side"), detail.get("recent_articles"), detail.get("moved", []),
+                came_from=detail.get("from")).row()
+            if store_alert(con, alert_id_for(key, side, week_sunday(week)), row):
                 added += 1
                 log.warning("CROSSING in %s: %s (%s) now sides with %s (margin %.2f, %d articles in the window)",
                             week, outlet, configured, side, margin or 0.0, articles or 0)
@@ -245,7 +226,7 @@ def alert_summary(evidence_json: str | None) -> str:
     """The webhook's text for a stored alert, without Slack's markup, for listing; an alert stored by an older
     release whose evidence lacks a field shows its raw evidence instead."""
     try:
-        return slack_text(json.loads(evidence_json or "{}")).replace("*", "").replace("`", "")
+        return alert_text(json.loads(evidence_json or "{}")).replace("*", "").replace("`", "")
     except (KeyError, TypeError, ValueError, IndexError):
         return (evidence_json or "")[:200]
 
@@ -255,59 +236,12 @@ def alert_headline(evidence_json: str | None) -> str:
     return (alert_summary(evidence_json).splitlines() or [""])[0]
 
 
-def slack_text(evidence: dict) -> str:
-    if evidence.get("kind") == "crossing":
-        moved = "; ".join(f"{m['feature']} {100 * m['share_before']:.0f}% → {100 * m['share_now']:.0f}%"
-                          for m in evidence.get("moved", []))
-        return (f"*Outlet crossing* in {evidence['week']}: {evidence['outlet']} ({evidence['configured_camp']}) now "
-                f"sides with *{evidence['to']}* (was {evidence['from']}; {evidence['weeks_on_new_side']} weeks on the "
-                f"new side, margin {evidence['margin']:.2f}, {evidence['window_articles']} articles in the window)"
-                + (f"\nMoved most: {moved}" if moved else ""))
-    if evidence.get("kind") == "hypothesis":
-        value = "" if evidence["value"] is None else (
-            f" (value {evidence['value']:.3f}, 95% interval {evidence['ci_low']:.3f} to {evidence['ci_high']:.3f})")
-        why = f" ({evidence['reason']})" if evidence.get("reason") else ""  # alerts stored before it have none
-        return (f"*Forecast verdict change* in {evidence['week']}: {evidence['statement']}: "
-                f"{evidence['previous']} → *{evidence['verdict']}*{why}{value}")
-    if evidence.get("kind") == "emerging":
-        top = evidence.get("top_passages") or [{}]
-        return (f"*Emerging cluster* `{evidence['cluster_id']}` ({evidence['status']}) in {evidence['week']}: "
-                f"{evidence['week_articles']} articles this week ({evidence['previous_articles']} the week before) "
-                f"from {evidence['week_outlets']} outlets; keywords: {', '.join(evidence['keywords'][:8])}\n"
-                f"> {top[0].get('outlet')}: {excerpt(str(top[0].get('text', '')))} <{top[0].get('url')}>")
-    lines = [
-        (
-            f"*Narrative spike*: `{evidence['narrative_id']}` in "
-            f"{'all camps' if evidence['camp'] == '*' else evidence['camp']}"
-            f" on {evidence['day']}: {evidence['count']} passages in {evidence.get('articles', '?')} articles,"
-            f" share {100 * evidence['share']:.1f}%"
-            f" (baseline {100 * evidence.get('baseline_rate', evidence.get('baseline_median_share', 0)):.1f}%,"
-            f" p {evidence.get('p_value', 0):.2g})"
-            + stance_phrase(evidence.get("stances"))  # alerts stored before it have none
-        ),
-        "Outlets: " + ", ".join(f"{o['outlet']} ({o['passages']})" for o in evidence["outlets"][:5]),
-    ]
-    for p in evidence["top_passages"][:3]:
-        lines.append(f"> [{p['stance']}] {p['outlet']}: {excerpt(p['text'])} <{p['url']}>")
-    return "\n".join(lines)
-
-
-def excerpt(text: str, limit: int = 200) -> str:
-    """A passage up to `limit` characters, cut after a whole word and marked " …" only when it was longer."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
-    return head.rstrip(" ,;:") + " …"
-
-
-def stance_phrase(stances: dict | None) -> str:
-    """", mostly rebuttals (claims 2, rebuttals 9, mentions 1)": which event the spike is, or "" without counts."""
-    if not stances or not sum(stances.values()):
-        return ""
-    lead = max(("claim", "rebuttal", "mention"), key=lambda k: stances.get(k, 0))
-    counts = ", ".join(f"{k}s {stances.get(k, 0)}" for k in ("claim", "rebuttal", "mention"))
-    return f", mostly {lead}s ({counts})"
+def store_alert(con, alert_id: str, row: AlertRow) -> bool:
+    """The one insert of an alert of any kind (idempotent on its id); True when it was new."""
+    return bool(con.execute(load_sql("queries/insert_alert"), {
+        "alert_id": alert_id, "narrative_id": row.subject, "camp": row.camp, "day": row.day, "count": row.count,
+        "total": row.total, "share": row.share, "baseline": row.baseline, "score": row.score, "kind": row.kind,
+        "p_value": row.p_value, "evidence": json.dumps(row.evidence, default=str)}).fetchall())
 
 
 def alerts_due(con, recent_days: int, retry_days: int) -> list[tuple]:
@@ -352,7 +286,7 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
             if webhook_down:
                 waiting.append(alert_id)
                 continue
-            error, down = _post(client, webhook, {"text": slack_text(json.loads(evidence)), "alert_id": alert_id},
+            error, down = _post(client, webhook, {"text": alert_text(json.loads(evidence)), "alert_id": alert_id},
                                 retries)
             with writer.transaction() as con:
                 if error is None:

@@ -78,7 +78,7 @@ def alerts_markdown(alerts: list[NewAlert], others: list[tuple[date, str, str]] 
 
     parts = ["# narrative-radar alerts", ""]
     if alerts:
-        parts.append("| day | narrative | camp | passages | share | baseline | -log10 p |\n|---|---|---|---|---|---|---|")
+        parts.append("| day | narrative | camp | articles | share of articles | baseline | -log10 p |\n|---|---|---|---|---|---|---|")
         parts += [f"| {a.day} | `{a.narrative_id}` | {'all' if a.camp == '*' else a.camp} | {a.count} | "
                   f"{100 * a.share:.1f}% | {100 * a.baseline:.1f}% | {a.score:.1f} |" for a in alerts]
     else:

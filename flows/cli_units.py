@@ -11,12 +11,13 @@ from flows.cli_tables import Layout
 PASSAGES = "passages"
 
 SPIKE_ALERTS = Layout(
-    units={"count": PASSAGES, "share_pct": "% passages", "baseline_pct": "% passages", "claims": PASSAGES,
+    units={"count": "articles", "share_pct": "% articles", "baseline_pct": "% articles", "claims": PASSAGES,
            "rebuttals": PASSAGES},
-    note=("count: the day's passages carrying the narrative (claims and rebuttals among them); share_pct: their "
-           "share of the day's passages, baseline_pct: of the baseline window's. The spike test itself counts the "
-           "articles carrying it (docs/analytics.md, Spike alerts); the webhook text gives both."),
+    note=("count: the day's articles carrying the narrative, what the spike test counts; share_pct: their share of "
+          "the day's classified articles, baseline_pct: of the baseline window's (docs/analytics.md, Spike alerts). "
+          "claims and rebuttals count passages; the webhook text gives passages too."),
 )
+
 
 BIFURCATION = Layout(
     units={"win": "weeks", "label_index": "JS bits", "label_p95": "JS bits", "embedding_index": "cosine",

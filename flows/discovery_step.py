@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from extractors.identity import text_hash
-from flows.alert_step import alert_id_for
+from flows.alert_kinds import EmergingEvidence
+from flows.alert_step import alert_id_for, store_alert
 from flows.discovery_relevance import (
     RelevanceRule,
     read_muted_topics,
@@ -485,21 +486,12 @@ def _store_alert(con, row: dict, day: date, n_outlets: int, cooldown_days: int) 
     """One alert of kind 'emerging' per cluster per cooldown; returns 1 when a new one was stored."""
     if _alerted_recently(con, row["cluster_id"], day, cooldown_days):
         return 0
-    key = f"emerging:{row['cluster_id']}"
-    central = json.loads(row["central"])
-    evidence = {"kind": "emerging", "cluster_id": row["cluster_id"], "week": row["week"], "day": day.isoformat(),
-                "status": row["status"], "keywords": row["keywords"], "outlets": row["outlets"], "camps": row["camps"],
-                "passages": row["passages"], "articles": row["articles"], "week_articles": row["week_articles"],
-                "previous_articles": row["previous_articles"], "week_outlets": n_outlets,
-                "window_neighbours": row["window_neighbours"], "reference_neighbours": row["reference_neighbours"],
-                "novelty_p": row["novelty_p"],
-                "nearest_narrative": row["nearest_narrative"], "similarity": row["similarity"],
-                "top_passages": central}
-    inserted = con.execute(load_sql("queries/insert_alert"), {
-        "alert_id": alert_id_for(key, "*", day), "narrative_id": key, "camp": "*", "day": day,
-        "count": row["passages"], "total": row["articles"], "share": 0.0, "baseline": float(row["previous_articles"]),
-        "score": float(row["week_articles"]), "kind": "emerging", "p_value": row["novelty_p"],
-        "evidence": json.dumps(evidence, default=str)}).fetchall()
+    alert = EmergingEvidence(
+        row["cluster_id"], row["week"], day.isoformat(), row["status"], row["keywords"], row["outlets"], row["camps"],
+        row["passages"], row["articles"], row["week_articles"], row["previous_articles"], n_outlets,
+        row["window_neighbours"], row["reference_neighbours"], row["novelty_p"], row["nearest_narrative"],
+        row["similarity"], json.loads(row["central"])).row()
+    inserted = store_alert(con, alert_id_for(alert.subject, "*", day), alert)
     if inserted:
         log.warning("EMERGING cluster %s (%s) in %s: %d articles this week (%d the week before) from %d outlets, "
                     "novelty p %.3g: %s", row["cluster_id"], row["status"], row["week"], row["week_articles"],

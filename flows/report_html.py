@@ -225,8 +225,9 @@ def alerts_html(rows: list[dict[str, Any]]) -> str:
             for p in ev.get("top_passages", []))
         parts.append(
             f"<div class='alert'><h3>{_e(a['day'])}: {_e(a['label'])} <small>({_e(a['camp'])})</small></h3>"
-            f"<p>{_e(a['count'])} passages, share {100 * (a['share'] or 0):.1f}% against a baseline of "
-            f"{100 * (a['baseline'] or 0):.1f}%, p = {10 ** -(a['score'] or 0):.2g}</p><ol>{passages}</ol></div>")
+            f"<p>{_e(a['count'])} of the day's {_e(a['total'])} articles carry it ({100 * (a['share'] or 0):.1f}%, "
+            f"against {100 * (a['baseline'] or 0):.1f}% in its baseline), {_e(ev.get('count', '?'))} passages, "
+            f"p = {10 ** -(a['score'] or 0):.2g}</p><ol>{passages}</ol></div>")
     return "".join(parts)
 
 

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import duckdb
 from typer.testing import CliRunner
 
-from flows.alert_step import detect_and_store, slack_text
+from flows.alert_kinds import alert_text as slack_text
+from flows.alert_step import detect_and_store
 from flows.cli import app
 from flows.settings import Settings
 from warehouse.writer import Writer

@@ -370,7 +370,7 @@ def test_the_scoreboard_says_why_a_verdict_is_inconclusive(db_path, tmp_path):
 
 
 def test_a_change_to_inconclusive_says_why_in_the_log_and_the_alert():
-    from flows.alert_step import slack_text
+    from flows.alert_kinds import alert_text as slack_text
     from flows.hypotheses_step import VerdictChange, describe
 
     change = VerdictChange("camps_diverge", "The camps diverge.", "2026-W15", "supported", "inconclusive", 0.02, 0.011,

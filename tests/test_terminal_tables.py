@@ -187,7 +187,7 @@ def test_columns_picks_and_orders_columns_and_names_unknown_ones(demo_db):
 def test_units_and_jargon_are_explained(demo_db):
     db = str(demo_db[0])
     alerts = " ".join(invoke("alerts", "--db", db).stdout.split())  # notes wrap at the width
-    assert "passages" in alerts and "counts the articles" in alerts  # count is passages; the test counts articles
+    assert "count (articles)" in alerts and "what the spike test counts" in alerts  # count is what the test judged
     assert "narratives: russia_sold_out_china = Russia sold out" in alerts  # the label beside the id
     bifurcation = " ".join(invoke("bifurcation", "--db", db).stdout.split())
     assert "win: the trailing window of weeks" in bifurcation and "weeks" in bifurcation
