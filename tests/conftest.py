@@ -101,3 +101,32 @@ def demo_db(tmp_path_factory, prefect_backend):
     result = CliRunner().invoke(app, ["demo", "--db", str(db)], env={"RADAR_DEMO_PORT": "0", "RADAR_FETCH_ALLOW": ""})
     assert result.exit_code == 0, result.output
     return db, result.output
+
+
+@pytest.fixture(scope="session")
+def rhythm_library(tmp_path_factory, prefect_backend, semeval_vector_cache):
+    """Every SemEval and filler document run once through the real flow (benchmarks/worlds/spike_replay.py), under
+    `workdir / "library"` as `python -m benchmarks.rhythms --workdir workdir` keeps it: (workdir, docs, filler,
+    labels by doc id, settings). Shared by the spike-rhythm tests and the benchmark's smoke test."""
+    from benchmarks.worlds import realworld, spike_replay
+    from flows.settings import Settings
+
+    workdir = tmp_path_factory.mktemp("rhythms")
+    docs, filler = realworld.load_docs(), realworld.load_filler()
+    settings = Settings(concurrency=4, fetch_retries=0)
+    labels = spike_replay.library_labels(docs + filler, workdir / "library", settings, semeval_vector_cache)
+    return workdir, docs, filler, labels, settings
+
+
+def pytest_addoption(parser):
+    parser.addoption("--long-benchmarks", action="store_true",
+                     help="also run the benchmark smoke tests that take minutes (real-text worlds through the real flow)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--long-benchmarks"):
+        return
+    skip = pytest.mark.skip(reason="a benchmark smoke test that takes minutes: run with --long-benchmarks")
+    for item in items:
+        if "long_benchmark" in item.keywords:
+            item.add_marker(skip)

@@ -117,6 +117,7 @@ def test_throughput(capsys):
     assert result["articles"] == 3 and result["classified"] == result["passages"] > 0
 
 
+@pytest.mark.long_benchmark  # minutes: encodes its cases / exports and runs three encoders
 @pytest.mark.slow
 @needs_shared
 def test_stance_heldout(capsys, tmp_path):
@@ -125,6 +126,7 @@ def test_stance_heldout(capsys, tmp_path):
     assert all(r["in_scope"] > 0 and 0 <= r["demo"]["accuracy"] <= 1 for r in rows)
 
 
+@pytest.mark.long_benchmark  # minutes: encodes its cases / exports and runs three encoders
 @pytest.mark.slow
 @needs_shared
 def test_encoder_backends(capsys, tmp_path):
@@ -143,3 +145,84 @@ def test_encoder_backends(capsys, tmp_path):
                          "--rounds", "1")
     assert summary["passages"] > 0 and summary["torch"]["speedup_vs_torch"] == 1.0
     assert all(0.9 < summary[b]["mean_cosine_to_torch"] <= 1.0001 for b in summary if isinstance(summary[b], dict))
+
+
+# --- real-text worlds through the real flow (one seed, one label, one kind); minutes each, so the ones that
+# build their own worlds run only with `pytest --long-benchmarks` ------------------------------------------
+
+
+@pytest.mark.slow
+@needs_shared
+def test_rhythms_spikes_and_analytics(capsys, tmp_path, rhythm_library, semeval_vector_cache):
+    from benchmarks.worlds.realworld import RHYTHMS
+
+    workdir = str(rhythm_library[0])
+    spikes, analytics = tmp_path / "spikes.json", tmp_path / "analytics.json"
+    for command, out in (("spikes", spikes), ("analytics", analytics)):
+        __import__("benchmarks.rhythms", fromlist=["main"]).main(
+            [command, "--seeds", "1", "--first-seed", "0", "--workdir", workdir, "--cache", str(semeval_vector_cache),
+             "--out", str(out)])
+    assert "null worlds alerting" in capsys.readouterr().out
+    rates = json.loads(spikes.read_text())["rates"]
+    assert {r["rhythm"] for r in rates} == set(RHYTHMS) and all(r["planted_worlds"] == 1 for r in rates)
+    rows = json.loads(analytics.read_text())["rates"]
+    assert [r["rhythm"] for r in rows] == list(RHYTHMS) and all(r["worlds"] == 1 for r in rows)
+
+
+@pytest.mark.long_benchmark
+@pytest.mark.parametrize("script", ["analytics_calibration", "daily_verdicts"])
+@pytest.mark.slow
+@needs_shared
+@pytest.mark.usefixtures("prefect_backend")
+def test_planted_and_null_worlds(capsys, tmp_path, semeval_vector_cache, script):
+    common = ["--seeds", "1", "--first-seed", "0", "--workdir", str(tmp_path), "--cache", str(semeval_vector_cache)]
+    if script == "analytics_calibration":
+        summary = run(capsys, script, *common)[-1]
+        assert summary["planted_worlds"] == summary["null_worlds"] == 1
+        return
+    crossings = run(capsys, script, "crossings", *common)[-1]
+    verdicts = run(capsys, script, "verdicts", *common)[-1]  # replays the worlds crossings left in --workdir
+    assert crossings["planted_worlds"] == crossings["null_worlds"] == 1
+    assert verdicts["planted_worlds"] == verdicts["null_worlds"] == 1
+
+
+@pytest.mark.long_benchmark
+@pytest.mark.slow
+@needs_shared
+def test_reuse_quality(capsys, tmp_path):
+    result = run(capsys, "reuse_quality", "--seeds", "0", "--cache", str(tmp_path / "vectors.npz"))[-1]
+    assert result["seeds"] == "0-0" and result["lead"]["planted_worlds"] == result["lead"]["null_worlds"] == 1
+
+
+@pytest.mark.long_benchmark
+@pytest.mark.parametrize("script", ["discovery_quality", "discovery_alert_rates", "discovery_relevance",
+                                    "discovery_id_stability"])
+@pytest.mark.slow
+@needs_shared
+def test_discovery(capsys, tmp_path, semeval_vector_cache, script):
+    argv = {"discovery_quality": ["--labels", "1", "--no-control", "--work", str(tmp_path)],
+            "discovery_alert_rates": ["--labels", "1", "--kinds", "planted", "--work", str(tmp_path)],
+            "discovery_relevance": ["--kinds", "planted", "--work", str(tmp_path)],
+            "discovery_id_stability": ["--work", str(tmp_path)]}[script]
+    values = run(capsys, script, "--seeds", "1", "--first-seed", "0", "--cache", str(semeval_vector_cache), *argv)
+    if script == "discovery_quality":
+        assert values[-1]["worlds"] == 1 and 0 <= values[-1]["purity_mean"] <= 1
+    elif script == "discovery_id_stability":
+        assert values[-1]["worlds"] == 1 and values[-1]["clusters"] > 0
+    else:
+        assert len(values) >= 2, values  # a row per world, then the table
+
+
+# --- the command line in fresh processes -----------------------------------------------------------------------------
+
+@pytest.mark.slow
+@needs_shared
+def test_daily_path(capsys):
+    (result,) = run(capsys, "daily_path", "--articles", "3", "--runs", "1")
+    assert result["articles"] == 3 and result["passages"] > 0 and len(result["runs"]) == 1
+
+
+@pytest.mark.slow
+def test_quiet_commands(capsys, demo_db):
+    (result,) = run(capsys, "quiet_commands", "--db", str(demo_db[0]), "--runs", "1", "--forced-runs", "0")
+    assert all(result[c]["answer"].startswith("nothing new since ") for c in ("analyze", "classify"))

@@ -29,13 +29,8 @@ SEEDS = range(20)
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory, prefect_backend, semeval_vector_cache):
-    from flows.settings import Settings
-
-    docs, filler = realworld.load_docs(), realworld.load_filler()
-    settings = Settings(concurrency=4, fetch_retries=0)
-    labels = spike_replay.library_labels(docs + filler, tmp_path_factory.mktemp("library"), settings,
-                                         semeval_vector_cache)
+def library(rhythm_library):
+    _, docs, filler, labels, settings = rhythm_library
     return docs, filler, labels, settings
 
 
