@@ -4,9 +4,8 @@
 # `register`, whose names are local there.
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -16,11 +15,12 @@ import click
 import typer
 
 from flows.cli_tables import terminal_width, wrap
+from models.review_queue import STANCE_KEYS, Answer, parse_answer
 
 if TYPE_CHECKING:
     from flows.judgments_step import Proposal
+    from flows.review_server import ReviewSession
 
-STANCE_KEYS = {"c": "claim", "r": "rebuttal", "m": "mention"}
 KEYS = ("y accept · c/r/m accept as claim/rebuttal/mention · n none of these · 1-5 that narrative (then c/r/m, "
         "or the proposed stance) · s skip · q quit")
 
@@ -28,31 +28,6 @@ KEYS = ("y accept · c/r/m accept as claim/rebuttal/mention · n none of these �
 class JudgmentFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One reply to a queued passage: a narrative (None = none of these) and stance, or skip or quit."""
-
-    action: str                      # judge | skip | quit
-    narrative_id: str | None = None
-    stance: str | None = None
-
-
-def parse_answer(keys: str, proposed: str, stance: str, others: list[str]) -> Answer | None:
-    """The answer typed (one key, or a digit and a stance key); None when it means nothing."""
-    keys = keys.strip().lower()
-    if keys in ("q", "s"):
-        return Answer("quit" if keys == "q" else "skip")
-    if keys == "y":
-        return Answer("judge", proposed, stance)
-    if keys == "n":
-        return Answer("judge", None, None)
-    if keys in STANCE_KEYS:
-        return Answer("judge", proposed, STANCE_KEYS[keys])
-    if keys[:1] in tuple("123456789") and int(keys[0]) <= len(others) and (len(keys) == 1 or keys[1:] in STANCE_KEYS):
-        return Answer("judge", others[int(keys[0]) - 1], STANCE_KEYS.get(keys[1:], stance))
-    return None
 
 
 def stdin_answers() -> Iterator[str]:
@@ -154,16 +129,22 @@ def register(app: typer.Typer) -> None:
         analyst: Annotated[str, typer.Option("--analyst", envvar="USER", show_envvar=False,
                                              help="your name, stored with each answer [default: the USER env var]")] = "",
         limit: Annotated[int, typer.Option("--limit", min=1, help="passages in the queue")] = 50,
+        serve: Annotated[bool, typer.Option("--serve", help="answer on a local web page instead of the terminal: the "
+                                            "passage in its article's context, the same keys")] = False,
+        host: Annotated[str, typer.Option("--host", help="with --serve: the address to listen on; anything but "
+                                          "loopback lets others on the network read and judge")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", min=0, max=65535,
+                                          help="with --serve: the port (0: any free one)")] = 0,
         db: DbOption = None,
     ) -> None:
         """Judge the passages the tool picks, one at a time: evidence of the newest alerts first, then where the head
         and the exemplar rule disagree, then the least sure, narratives with the fewest judgments first. One key an
-        answer, each written at once; without a terminal, one answer a line from stdin."""
+        answer, each written at once; without a terminal, one answer a line from stdin. With --serve, the same queue
+        and keys on a local web page (its URL is printed; Ctrl-C stops it)."""
         from flows.classify_step import load_params
         from flows.cli import require_db
         from flows.discovery_step import narrative_vectors
-        from flows.judgments_step import build_queue, store_judgment
-        from models.judgments import Judgment
+        from flows.judgments_step import build_queue, record_answer
         from models.review_queue import nearest_narratives
 
         if not analyst.strip():
@@ -178,6 +159,13 @@ def register(app: typer.Typer) -> None:
             return
         labels = {n.narrative_id: n.label for n in catalogue.narratives}
         vectors = narrative_vectors(writer, catalogue, model_id)
+        if serve:
+            from flows.review_server import ReviewSession
+
+            session = ReviewSession(writer, queue, analyst.strip(), labels, catalogue.ids, vectors)
+            serve_page(session, host, port)
+            typer.echo(f"{plural(session.judged)} by {analyst.strip()} written to {settings.db}")
+            return
         width = terminal_width()
         answers = stdin_answers()
         judged = 0
@@ -189,13 +177,32 @@ def register(app: typer.Typer) -> None:
                 break
             if answer.action == "skip":
                 continue
-            store_judgment(writer, Judgment(
-                target="passage", article_id=p.article_id, article_url=p.article_url, text_hash=p.text_hash,
-                passage_id=p.passage_id, text=p.text, narrative_id=answer.narrative_id, stance=answer.stance,
-                analyst=analyst.strip(), judged_at=datetime.now(UTC), model_id=p.model_id,
-                catalog_hash=p.catalog_hash, proposed_narrative_id=p.narrative_id, proposed_stance=p.stance))
+            record_answer(writer, p, answer, analyst.strip())
             judged += 1
         typer.echo(f"{plural(judged)} by {analyst.strip()} written to {settings.db}")
+
+
+def serve_page(session: "ReviewSession", host: str, port: int) -> None:
+    """Serve the review page until Ctrl-C; a non-loopback address is served only with a loud warning."""
+    from flows.cli import fail
+    from flows.review_server import is_loopback, serve_review
+
+    if not is_loopback(host):
+        typer.secho(f"WARNING: serving on {host}, not loopback: anyone who can reach this machine can read the queued "
+                    f"passages and store judgments as {session.analyst}.", err=True, fg="red", bold=True)
+    try:
+        server = serve_review(session, host, port)
+        url = server.__enter__()
+    except OSError as exc:
+        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
+    try:
+        typer.echo(f"review page: {url}  ({len(session.queue)} passages queued; Ctrl-C stops, every answer is stored "
+                   "at once)")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.__exit__(None, None, None)
 
 
 def plural(n: int) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from models.judgments import COLUMNS, Judgment, JudgmentFileError, read_csv, read_jsonl, write_csv, write_jsonl
 from models.narratives import ClassifierParams
-from models.review_queue import Candidates, QueueItem, review_queue
+from models.review_queue import Answer, Candidates, QueueItem, review_queue
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
@@ -31,6 +31,18 @@ def store_judgments(writer: Writer, judgments: list[Judgment]) -> int:
             con.execute(load_sql("queries/insert_judgment"), j.row())
         [(after,)] = con.execute("SELECT count(*) FROM judgments").fetchall()
     return after - before
+
+
+def record_answer(writer: Writer, p: Proposal, answer: Answer, analyst: str, when: datetime | None = None) -> Judgment:
+    """Store an analyst's answer to a queued passage at once (the terminal review and the review page both); returns
+    the judgment written."""
+    judgment = Judgment(
+        target="passage", article_id=p.article_id, article_url=p.article_url, text_hash=p.text_hash,
+        passage_id=p.passage_id, text=p.text, narrative_id=answer.narrative_id, stance=answer.stance,
+        analyst=analyst, judged_at=when or datetime.now(UTC), model_id=p.model_id, catalog_hash=p.catalog_hash,
+        proposed_narrative_id=p.narrative_id, proposed_stance=p.stance)
+    store_judgment(writer, judgment)
+    return judgment
 
 
 def read_judgments(writer: Writer) -> list[Judgment]:
@@ -143,3 +155,25 @@ def _proposal(row: dict, reason: str, vector: np.ndarray | None) -> Proposal:
     return Proposal(row["passage_id"], row["text_hash"], row["text"], row["article_id"], row["article_url"],
                     row["title"], row["outlet"], row["narrative_id"], row["stance"], float(row["score"]),
                     row["model_id"], row["catalog_hash"], reason, vector)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A queued passage among its neighbours in its article: the texts before and after it, and where it stands."""
+
+    before: list[str]
+    after: list[str]
+    position: int   # 1-based, in the article's passages
+    passages: int
+
+
+def article_context(writer: Writer, article_id: str, passage_id: str, around: int = 2) -> Context:
+    """Up to `around` passages either side of `passage_id` in its article, in reading order."""
+    with writer.transaction() as con:
+        rows = con.execute(load_sql("queries/article_passages"), {"article_id": article_id}).fetchall()
+    ids = [r[0] for r in rows]
+    if passage_id not in ids:  # re-created since it was queued: show it alone
+        return Context([], [], 0, len(ids))
+    k = ids.index(passage_id)
+    return Context([r[1] for r in rows[max(0, k - around):k]], [r[1] for r in rows[k + 1:k + 1 + around]], k + 1,
+                   len(ids))

@@ -16,6 +16,7 @@ import numpy as np
 
 DUPLICATE_COSINE = 0.95  # the copy detector's cosine (models/reuse.py): nearer than this is the same text
 NEAREST = 5  # other narratives offered by number in a review
+STANCE_KEYS = {"c": "claim", "r": "rebuttal", "m": "mention"}
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,29 @@ def nearest_narratives(vector: np.ndarray | None, vectors: dict[str, np.ndarray]
         return -1.0 if v is None else float(np.max(v @ unit / np.maximum(np.linalg.norm(v, axis=1), 1e-9)))
 
     return sorted(candidates, key=closeness, reverse=True)[:NEAREST]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One reply to a queued passage: a narrative (None = none of these) and stance, or skip or quit."""
+
+    action: str                      # judge | skip | quit
+    narrative_id: str | None = None
+    stance: str | None = None
+
+
+def parse_answer(keys: str, proposed: str, stance: str, others: list[str]) -> Answer | None:
+    """The answer typed (one key, or a digit and a stance key) in the terminal or on the review page; None when it
+    means nothing."""
+    keys = keys.strip().lower()
+    if keys in ("q", "s"):
+        return Answer("quit" if keys == "q" else "skip")
+    if keys == "y":
+        return Answer("judge", proposed, stance)
+    if keys == "n":
+        return Answer("judge", None, None)
+    if keys in STANCE_KEYS:
+        return Answer("judge", proposed, STANCE_KEYS[keys])
+    if keys[:1] in tuple("123456789") and int(keys[0]) <= len(others) and (len(keys) == 1 or keys[1:] in STANCE_KEYS):
+        return Answer("judge", others[int(keys[0]) - 1], STANCE_KEYS.get(keys[1:], stance))
+    return None
