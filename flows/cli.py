@@ -444,18 +444,35 @@ def eval_split(
 
 @narratives_app.command("fit")
 def narratives_fit(
-    train: Annotated[Path, typer.Option("--train", help="SemEval-2025 T10 train_data/ (all language folders) or one folder")],
+    train: Annotated[Path | None, typer.Option("--train", help="SemEval-2025 T10 train_data/ (all language folders) or one folder: fit the document head on it")] = None,
     out: Annotated[Path, typer.Option(help="where to write the fitted head (JSON)")] = Path("narrative_head.json"),
     cache: Annotated[Path | None, typer.Option(help="DuckDB file caching passage vectors between runs")] = None,
+    db: DbOption = None,
+    judgments: Annotated[bool, typer.Option(help="also fit on the warehouse's judgments (to RADAR_NARRATIVE_PARAMS), then relabel history")] = True,
 ) -> None:
-    """Fit the document-level narrative head on labelled data; use it with RADAR_NARRATIVE_HEAD=OUT."""
+    """Fit the document-level narrative head on labelled data (--train; use it with RADAR_NARRATIVE_HEAD=OUT), and a
+    passage classifier per narrative on the warehouse's judgments, for narratives with enough of them; then relabel
+    every stored passage as `radar classify` does. Prints each narrative's quality on the held-out judgments."""
+    settings = _settings(db)
+    if train is None and not (judgments and settings.db.exists()):
+        fail(f"nothing to fit: give --train, or judge passages in the warehouse ({settings.db}) with `radar review`")
+    if train is not None:
+        _fit_head(settings, train, out, cache)
+    if judgments and settings.db.exists():
+        from flows.cli_fit import fit_on_judgments
+
+        fit_on_judgments(settings)
+    elif judgments:
+        console.print(f"no warehouse at {settings.db}: no judgments read", highlight=False)
+
+
+def _fit_head(settings: Settings, train: Path, out: Path, cache: Path | None) -> None:
     from models.catalogue import CatalogueError, load_catalogue
     from models.evaluation import EmbeddingCache, embed_documents, fit_semeval_head, head_passage_memory
     from models.passage_memory import memory_path
     from models.semeval import language_dirs, read_annotated
 
     _logging(False)
-    settings = Settings()
     dirs = language_dirs(train) if train.is_dir() else []
     if not dirs:
         fail(f"{train}: no SemEval subtask-2 folder (subtask-2-annotations.txt) found")

@@ -30,15 +30,18 @@ def register(narratives_app: typer.Typer) -> None:
         catalogue_path: Annotated[Path | None, typer.Argument(help="narratives YAML [default: RADAR_NARRATIVES]")] = None,
         show: Annotated[int, typer.Option(min=0, help="list this many confusable exemplars, largest gap first")] = 20,
         fmt: Annotated[CheckFormat, typer.Option("--format")] = CheckFormat.table,
+        db: Annotated[Path | None, typer.Option("--db", help="warehouse whose judgments measured each narrative "
+                                                            "[env RADAR_DB, default radar.duckdb]")] = None,
     ) -> None:
         """Validate a catalogue, then embed its exemplars and list those closer to another narrative's exemplars than
         to their own siblings' (they pull passages towards the wrong narrative), each narrative's nearest
-        neighbour, and exemplars given twice."""
+        neighbour, and exemplars given twice; then each narrative's quality on the held-out judgments of the last
+        `radar narratives fit`, when the warehouse has one."""
         from models.catalogue import CatalogueError, load_catalogue
         from models.catalogue_check import confusions, summaries, text_problems
         from models.narratives import ClassifierParams, build_prototypes
 
-        settings = _settings()
+        settings = _settings(db)
         path = catalogue_path or settings.narratives
         try:
             catalogue = load_catalogue(path)
@@ -49,9 +52,11 @@ def register(narratives_app: typer.Typer) -> None:
         found = confusions(catalogue, protos, params.top_k)
         per_narrative = summaries(catalogue, protos, found)
         problems = text_problems(catalogue)
+        measured = judged_quality(settings.db, catalogue.ids)
         if fmt is CheckFormat.json:
             typer.echo(json.dumps({"catalogue": str(path), "narratives": [asdict(s) for s in per_narrative],
-                                   "confusions": [asdict(c) for c in found], "problems": problems}, indent=1))
+                                   "confusions": [asdict(c) for c in found], "problems": problems,
+                                   "quality": measured}, indent=1, default=str))
             return
         print_rows(["narrative", "family", "claims", "rebuttals", "bar", "nearest", "cosine", "confusable"],
                    [(s.narrative_id, s.family, s.claims, s.rebuttals, params.threshold(s.narrative_id), s.nearest_id,
@@ -69,3 +74,32 @@ def register(narratives_app: typer.Typer) -> None:
                                    "given twice", terminal_width())))
         for problem in problems:
             typer.echo(f"warning: {problem}")
+        if measured is not None:
+            from flows.cli_fit import QUALITY, quality_rows
+
+            print_rows(["narrative", "decided_by", "judgments", "held_out", "precision", "recall"], quality_rows(measured),
+                       title=f"labelling quality on held-out judgments ({settings.db})", layout=QUALITY)
+
+
+def judged_quality(db: Path, ids: list[str]) -> list[dict] | None:
+    """The narrative_quality rows of the last fit on judgments, one per narrative of `ids` (decided_by None where the
+    fit did not see it); None without a warehouse or a fit."""
+    import duckdb
+
+    if not db.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rel = con.execute("SELECT * EXCLUDE (params_hash, judgments_hash) FROM narrative_quality")
+        cols = [d[0] for d in rel.description]
+        rows = {r[0]: dict(zip(cols, r, strict=True)) for r in rel.fetchall()}
+    except duckdb.Error:  # a warehouse from before migration 026, or never fitted on judgments
+        return None
+    finally:
+        con.close()
+    if not rows:
+        return None
+    return [rows.get(nid, {"narrative_id": nid, "decided_by": "exemplars", "judgments": 0, "held_out": 0}) for nid in ids]

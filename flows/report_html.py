@@ -25,7 +25,7 @@ SECTIONS = ("Narrative volume", "Camp bifurcation", "Alerts", "Claims and rebutt
             "Forecast tracker", "Narratives by outlet")
 OUTLET_WEEKS = 4  # the outlet table's window, as `radar outlets`
 _QUERIES = ("volume", "bifurcation", "outlet_profiles", "alerts", "other_alerts", "stance", "feed_health",
-            "articles_daily", "hypotheses", "narrative_labels")
+            "articles_daily", "hypotheses", "narrative_labels", "quality")
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,19 @@ def volume_figure(rows: list[dict[str, Any]]) -> go.Figure:
                                     "yanchor": "bottom"}],
                       yaxis_title="passages", legend={"font": {"size": 10}})
     return fig
+
+
+def quality_html(rows: list[dict[str, Any]], shown: set[str]) -> str:
+    """Under the trend chart, one short line per narrative it draws: how well its labels are measured to be
+    (the held-out judgments of the last `radar narratives fit`), or that it is not yet judged."""
+    from models.judged import quality_line
+
+    lines = [f"<li>{_e(r['label'])}: {_e(quality_line(r if r['decided_by'] else None))}</li>"
+             for r in rows if r["label"] in shown]
+    if not lines:
+        return ""
+    return ("<details class='quality' open><summary>Labelling quality per narrative, on held-out analyst judgments "
+            "(95% intervals; docs/narratives.md)</summary><ul>" + "".join(lines) + "</ul></details>")
 
 
 def bifurcation_figure(rows: list[dict[str, Any]]) -> go.Figure:
@@ -278,7 +291,7 @@ def feed_table_html(rows: list[dict[str, Any]]) -> str:
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1400px}table{border-collapse:collapse;font-size:13px}
 td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}tr.silent{background:#fde2e2}.alert{border-left:4px solid #d62728;
-padding-left:1em;margin:1em 0}.alert li{margin:.4em 0;font-size:14px}small{color:#666}.warning{color:#b00;font-weight:bold}"""
+padding-left:1em;margin:1em 0}.quality{font-size:12px;color:#444}.alert li{margin:.4em 0;font-size:14px}small{color:#666}.warning{color:#b00;font-weight:bold}"""
 
 
 def render_report(data: ReportData, generated: datetime | None = None) -> str:
@@ -310,6 +323,7 @@ def render_report(data: ReportData, generated: datetime | None = None) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>narrative-radar report</title>"
         f"<style>{_CSS}</style></head><body><h1>narrative-radar report</h1><p>{_e(period)}; generated {_e(stamp)}</p>"
         f"<h2 id='volume'>{SECTIONS[0]}</h2>{divs['volume']}"
+        f"{quality_html(t.get('quality', []), {r['label'] for r in t['volume']})}"
         f"<h2 id='outlets'>{SECTIONS[6]}</h2>{outlets_html(t['outlets'], labels)}"
         f"<h2 id='bifurcation'>{SECTIONS[1]}</h2>{divs['bifurcation']}{divs['outlets']}"
         f"<h2 id='alerts'>{SECTIONS[2]}</h2>{alerts_html(t['alerts'])}{other_alerts_html(t['other_alerts'])}"

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from models.catalogue import Catalogue
+from models.judged import judged_scores
 
 # Wording that rejects a claim, in four groups whose weights the stance head learns. MiniLM barely encodes
 # negation, so the stance decision adds this lexical evidence to the exemplar similarity. One count of all cues
@@ -79,6 +80,11 @@ class ClassifierParams:
     claim_lead_only: bool = True  # a passage claims only its strongest narrative; near-ties beside it are mentions
     training_fingerprint: str | None = None
     notes: str = ""
+    # Narratives decided by a classifier fitted on analyst judgments (models/judged.py): weights then intercept. It
+    # decides only passages at least `judged_floor` close to the narrative's exemplars, where its judgments lie.
+    judged_weights: dict[str, list[float]] = field(default_factory=dict)
+    judged_floor: float = 0.40
+    judgments_fitted: dict[str, object] = field(default_factory=dict)  # count and hash of the judgments read
 
     @property
     def hash(self) -> str:
@@ -251,15 +257,34 @@ def classify(
     evidence = StanceEvidence.of(vectors, texts, protos, params)
     relevance = np.maximum(evidence.claim, evidence.rebut)
     thresholds = np.array([params.threshold(i) for i in catalogue.ids], dtype=np.float32)
+    passes = relevance >= thresholds
+    judged = judged_hits(vectors, relevance, catalogue.ids, params)
+    if judged is not None:  # a judged classifier's decision replaces the bar; the ranking below stays the same
+        columns = sorted(judged_columns(catalogue.ids, params))
+        passes[:, columns] = judged[:, columns]
     results: list[list[Assignment]] = []
     for row, text in enumerate(texts):
-        hits = np.flatnonzero(relevance[row] >= thresholds)
+        hits = np.flatnonzero(passes[row])
         hits = hits[np.argsort(-relevance[row, hits])][: params.max_per_passage]
         if len(hits):
             # Neighbouring narratives share vocabulary; only near-ties are kept as genuine co-occurrence.
             hits = hits[relevance[row, hits] >= relevance[row, hits[0]] - params.secondary_margin]
         results.append([Assignment(catalogue.ids[j], float(relevance[row, j]), evidence.stance(row, int(j), params)) for j in hits])
     return results
+
+
+def judged_columns(narrative_ids: list[str], params: ClassifierParams) -> set[int]:
+    """Columns of the narratives a classifier fitted on judgments decides (the rule decides the rest)."""
+    return {j for j, nid in enumerate(narrative_ids) if nid in params.judged_weights}
+
+
+def judged_hits(vectors: np.ndarray, relevance: np.ndarray, narrative_ids: list[str],
+                params: ClassifierParams) -> np.ndarray | None:
+    """Passages × narratives: where a judged classifier says yes (probability >= 0.5, relevance >= the floor)."""
+    if not params.judged_weights:
+        return None
+    p = judged_scores(vectors, params.judged_weights, narrative_ids)
+    return (np.nan_to_num(p, nan=0.0) >= 0.5) & (relevance >= params.judged_floor)
 
 
 def aggregate_article(passages: list[list[Assignment]]) -> dict[str, Assignment]:
