@@ -228,58 +228,41 @@ def _moved(recent: _Pooled | None, earlier: _Pooled | None, top: int = 3) -> lis
     return [{"feature": _label(k), "share_before": round(before[k], 3), "share_now": round(after[k], 3)} for k in ranked]
 
 
+@dataclass
+class _CampTests:
+    """The week's tests of the two camps and what placing outlets needs from them (all None below the camps'
+    minimum of outlets)."""
+
+    labels: NullTest | None = None
+    label_ci: tuple[float, float] | None = None
+    embedding: NullTest | None = None
+    permutations: int = 0
+    third_a: float | None = None
+    third_b: float | None = None
+    feats: np.ndarray | None = None
+    centroid_a: np.ndarray | None = None
+    centroid_b: np.ndarray | None = None
+    prof_a: np.ndarray | None = None
+    prof_b: np.ndarray | None = None
+
+
 def _evaluate_week(
     week: str, rows: Sequence[OutletWeek], camps: Mapping[str, str], index: Mapping[tuple[str, str], int],
     params: BifurcationParams,
 ) -> tuple[BifurcationWeek, dict[str, tuple[str | None, float | None, float | None, float | None]], dict[str, _Pooled], dict[str, _Pooled], dict[str, _Pooled]]:
     """The week's summary and, per included outlet, (side, distance to a, distance to b, margin)."""
     weeks = window_weeks(week, params.window_weeks)
-    recent_weeks = weeks[-params.side_window_weeks:]
     pooled = _pool(rows, weeks)
-    recent = _pool(rows, recent_weeks)
+    recent = _pool(rows, weeks[-params.side_window_weeks:])
     earlier = _pool(rows, weeks[: -params.side_window_weeks])
     included = sorted(s for s, p in pooled.items() if p.articles >= params.min_outlet_articles)
     excluded = sum(1 for p in pooled.values() if 0 < p.articles < params.min_outlet_articles)
     out_a = [s for s in included if camps.get(s) == params.camp_a]
     out_b = [s for s in included if camps.get(s) == params.camp_b]
-    rng = np.random.default_rng([params.seed, zlib.crc32(week.encode())])
-
-    labels = embedding = None
-    label_ci = None
-    permutations = 0
-    third_a = third_b = None
-    centroid_a = centroid_b = None
-    prof_a = prof_b = None
+    tests = _CampTests()
     if len(out_a) >= params.min_camp_outlets and len(out_b) >= params.min_camp_outlets:
-        members = out_a + out_b
-        feats = _feature_matrix(pooled, members, index)
-        masks, exhaustive = _masks(len(out_a), len(out_b), params.max_permutations, rng)
-        permutations = len(masks)
-        observed_mask = np.r_[np.ones(len(out_a)), np.zeros(len(out_b))]
-
-        def js_of(m: np.ndarray) -> np.ndarray:
-            return js_rows(normalise(m @ feats), normalise((1.0 - m) @ feats))
-
-        observed = float(js_of(observed_mask[None, :])[0])
-        labels = _null_test(observed, js_of(masks), exhaustive)
-        boot_a = resample_weights(len(out_a), params.n_bootstrap, rng)
-        boot_b = resample_weights(len(out_b), params.n_bootstrap, rng)
-        boot = js_rows(normalise(boot_a @ feats[: len(out_a)]), normalise(boot_b @ feats[len(out_a):]))
-        low, high = percentile_interval(boot)
-        label_ci = (low - (observed - labels.index), high - (observed - labels.index))
-        prof_a = normalise(feats[: len(out_a)].sum(axis=0, keepdims=True))
-        prof_b = normalise(feats[len(out_a):].sum(axis=0, keepdims=True))
-        third = [s for s in pooled if camps.get(s) == params.third_camp]
-        if third:
-            prof_t = normalise(_feature_matrix(pooled, third, index).sum(axis=0, keepdims=True))
-            third_a, third_b = float(js_rows(prof_t, prof_a)[0]), float(js_rows(prof_t, prof_b)[0])
-        if all(pooled[s].vector is not None for s in members):
-            vecs = np.stack([pooled[s].vector for s in members])  # type: ignore[misc]
-            emb_observed = float(_cosine_distance(vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)))
-            emb_null = _cosine_distance(masks @ vecs, (1.0 - masks) @ vecs)
-            embedding = _null_test(emb_observed, emb_null, exhaustive)
-            centroid_a, centroid_b = vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)
-
+        tests = _test_camps(week, pooled, out_a, out_b, camps, index, params)
+    labels, embedding = tests.labels, tests.embedding
     # Outlets are placed in the space where the camps differ most clearly this week: embeddings see topics,
     # labels see stances on the same topics (e.g. a claim and its rebuttal read alike to the encoder).
     use_labels = embedding is None or params.side_index == "labels" or (
@@ -288,50 +271,14 @@ def _evaluate_week(
     distinct = test is not None and test.p_value <= params.alpha
     placed: dict[str, tuple[str | None, float | None, float | None, float | None]] = {}
     for s in included:
-        if camps.get(s) not in params.side_camps or s not in recent:
-            continue
-        if recent[s].articles < params.min_side_articles:
-            placed[s] = (None, None, None, None)
-            continue
-        d_a = d_b = None
-        mine_vector, own_vector = recent[s].vector, pooled[s].vector
-        if not use_labels and centroid_a is not None and centroid_b is not None and mine_vector is not None \
-                and own_vector is not None:
-            a = centroid_a - own_vector if s in out_a else centroid_a
-            b = centroid_b - own_vector if s in out_b else centroid_b
-            d_a, d_b = float(_cosine_distance(mine_vector, a)), float(_cosine_distance(mine_vector, b))
-        elif use_labels and prof_a is not None and prof_b is not None:
-            # Hellinger distance of label mixes, own passages left out of the own camp
-            mine = _feature_matrix(recent, [s], index)
-            own = _feature_matrix(pooled, [s], index)
-            a = feats[: len(out_a)].sum(0, keepdims=True) - (own if s in out_a else 0)
-            b = feats[len(out_a):].sum(0, keepdims=True) - (own if s in out_b else 0)
-            hell = [float(np.linalg.norm(np.sqrt(normalise(mine)) - np.sqrt(normalise(x))) / math.sqrt(2)) for x in (a, b)]
-            d_a, d_b = hell
-        if d_a is None or d_b is None:
-            placed[s] = (None, None, None, None)
-            continue
-        near, far = min(d_a, d_b), max(d_a, d_b)
-        margin = (far - near) / (far + near) if far + near > 0 else 0.0
-        side = None
-        if distinct and margin >= params.min_margin:
-            side = params.camp_a if d_a < d_b else params.camp_b
-        placed[s] = (side, d_a, d_b, margin)
-
-    split_quality = None
-    named = {s: v for s in placed if placed[s][0] is not None and (v := recent[s].vector) is not None}
-    sides = [placed[s][0] for s in named]
-    if len(named) >= 3 and 2 <= len(set(sides)) and min(sides.count(x) for x in set(sides)) >= 2:
-        from sklearn.metrics import silhouette_score  # imported here: costly, and only weeks with sides need it
-
-        points = np.stack([v / np.linalg.norm(v) for v in named.values()])
-        split_quality = float(silhouette_score(points, sides, metric="cosine"))
-
+        if camps.get(s) in params.side_camps and s in recent:
+            placed[s] = _place(s, recent, pooled, out_a, out_b, index, tests, use_labels, distinct, params)
     summary = BifurcationWeek(
-        week=week, window_weeks=params.window_weeks, labels=labels, label_ci=label_ci, embedding=embedding,
-        permutations=permutations, split_quality=split_quality, n_outlets=len(included), excluded_outlets=excluded,
-        n_outlets_a=len(out_a), n_outlets_b=len(out_b), third_to_a=third_a, third_to_b=third_b,
-        n_articles_a=sum(pooled[s].articles for s in out_a), n_articles_b=sum(pooled[s].articles for s in out_b),
+        week=week, window_weeks=params.window_weeks, labels=labels, label_ci=tests.label_ci, embedding=embedding,
+        permutations=tests.permutations, split_quality=_split_quality(placed, recent), n_outlets=len(included),
+        excluded_outlets=excluded, n_outlets_a=len(out_a), n_outlets_b=len(out_b), third_to_a=tests.third_a,
+        third_to_b=tests.third_b, n_articles_a=sum(pooled[s].articles for s in out_a),
+        n_articles_b=sum(pooled[s].articles for s in out_b),
     )
     log.info("week %s: label index %s (p %s), embedding index %s (p %s), %d outlets, %d excluded, sides %s",
              week, None if labels is None else round(labels.index, 4), None if labels is None else round(labels.p_value, 3),
@@ -339,6 +286,87 @@ def _evaluate_week(
              None if embedding is None else round(embedding.p_value, 3), len(included), excluded,
              "named" if distinct else "unnamed")
     return summary, placed, pooled, recent, earlier
+
+
+def _test_camps(week: str, pooled: dict[str, _Pooled], out_a: list[str], out_b: list[str], camps: Mapping[str, str],
+                index: Mapping[tuple[str, str], int], params: BifurcationParams) -> _CampTests:
+    """Both indices' permutation tests, the label index's bootstrap interval and the third camp's distances."""
+    rng = np.random.default_rng([params.seed, zlib.crc32(week.encode())])
+    members = out_a + out_b
+    feats = _feature_matrix(pooled, members, index)
+    masks, exhaustive = _masks(len(out_a), len(out_b), params.max_permutations, rng)
+    observed_mask = np.r_[np.ones(len(out_a)), np.zeros(len(out_b))]
+
+    def js_of(m: np.ndarray) -> np.ndarray:
+        return js_rows(normalise(m @ feats), normalise((1.0 - m) @ feats))
+
+    observed = float(js_of(observed_mask[None, :])[0])
+    tests = _CampTests(labels=_null_test(observed, js_of(masks), exhaustive), permutations=len(masks), feats=feats)
+    assert tests.labels is not None
+    boot_a = resample_weights(len(out_a), params.n_bootstrap, rng)
+    boot_b = resample_weights(len(out_b), params.n_bootstrap, rng)
+    boot = js_rows(normalise(boot_a @ feats[: len(out_a)]), normalise(boot_b @ feats[len(out_a):]))
+    low, high = percentile_interval(boot)
+    tests.label_ci = (low - (observed - tests.labels.index), high - (observed - tests.labels.index))
+    tests.prof_a = normalise(feats[: len(out_a)].sum(axis=0, keepdims=True))
+    tests.prof_b = normalise(feats[len(out_a):].sum(axis=0, keepdims=True))
+    third = [s for s in pooled if camps.get(s) == params.third_camp]
+    if third:
+        prof_t = normalise(_feature_matrix(pooled, third, index).sum(axis=0, keepdims=True))
+        tests.third_a, tests.third_b = float(js_rows(prof_t, tests.prof_a)[0]), float(js_rows(prof_t, tests.prof_b)[0])
+    if all(pooled[s].vector is not None for s in members):
+        vecs = np.stack([pooled[s].vector for s in members])  # type: ignore[misc]
+        emb_observed = float(_cosine_distance(vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)))
+        emb_null = _cosine_distance(masks @ vecs, (1.0 - masks) @ vecs)
+        tests.embedding = _null_test(emb_observed, emb_null, exhaustive)
+        tests.centroid_a, tests.centroid_b = vecs[: len(out_a)].sum(0), vecs[len(out_a):].sum(0)
+    return tests
+
+
+def _place(s: str, recent: dict[str, _Pooled], pooled: dict[str, _Pooled], out_a: list[str], out_b: list[str],
+           index: Mapping[tuple[str, str], int], tests: _CampTests, use_labels: bool, distinct: bool,
+           params: BifurcationParams) -> tuple[str | None, float | None, float | None, float | None]:
+    """One outlet's (side, distance to a, distance to b, margin) from its recent weeks, its own articles left out
+    of its own camp."""
+    if recent[s].articles < params.min_side_articles:
+        return (None, None, None, None)
+    d_a = d_b = None
+    mine_vector, own_vector = recent[s].vector, pooled[s].vector
+    if not use_labels and tests.centroid_a is not None and tests.centroid_b is not None and mine_vector is not None \
+            and own_vector is not None:
+        a = tests.centroid_a - own_vector if s in out_a else tests.centroid_a
+        b = tests.centroid_b - own_vector if s in out_b else tests.centroid_b
+        d_a, d_b = float(_cosine_distance(mine_vector, a)), float(_cosine_distance(mine_vector, b))
+    elif use_labels and tests.prof_a is not None and tests.prof_b is not None and tests.feats is not None:
+        # Hellinger distance of label mixes, own passages left out of the own camp
+        mine = _feature_matrix(recent, [s], index)
+        own = _feature_matrix(pooled, [s], index)
+        feats = tests.feats
+        a = feats[: len(out_a)].sum(0, keepdims=True) - (own if s in out_a else 0)
+        b = feats[len(out_a):].sum(0, keepdims=True) - (own if s in out_b else 0)
+        d_a, d_b = [float(np.linalg.norm(np.sqrt(normalise(mine)) - np.sqrt(normalise(x))) / math.sqrt(2))
+                    for x in (a, b)]
+    if d_a is None or d_b is None:
+        return (None, None, None, None)
+    near, far = min(d_a, d_b), max(d_a, d_b)
+    margin = (far - near) / (far + near) if far + near > 0 else 0.0
+    side = None
+    if distinct and margin >= params.min_margin:
+        side = params.camp_a if d_a < d_b else params.camp_b
+    return (side, d_a, d_b, margin)
+
+
+def _split_quality(placed: dict[str, tuple[str | None, float | None, float | None, float | None]],
+                   recent: dict[str, _Pooled]) -> float | None:
+    """Silhouette of the named outlets' recent vectors by side, when at least two sides hold two outlets each."""
+    named = {s: v for s in placed if placed[s][0] is not None and (v := recent[s].vector) is not None}
+    sides = [placed[s][0] for s in named]
+    if len(named) >= 3 and 2 <= len(set(sides)) and min(sides.count(x) for x in set(sides)) >= 2:
+        from sklearn.metrics import silhouette_score  # imported here: costly, and only weeks with sides need it
+
+        points = np.stack([v / np.linalg.norm(v) for v in named.values()])
+        return float(silhouette_score(points, sides, metric="cosine"))
+    return None
 
 
 def weekly_bifurcation(
