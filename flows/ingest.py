@@ -148,13 +148,7 @@ def daily_ingest(
     sources = load_sources(sources_file, base_url=base_url)
     writer = Writer(db_file, wait_seconds=settings.write_wait_seconds)
     run_id = str(uuid.uuid4())
-    with writer.transaction() as con:
-        moved = store.moved_feeds(con, sources)
-        retagged = store.upsert_sources(con, sources)
-        started = now()
-        abandoned = run_status.begin(con, run_id, "daily-ingest", started)
-        set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
-                          settings.feed_silent_floor_days, settings.feed_silence_wall_clock)
+    moved, retagged, started, abandoned = _begin_run(writer, sources, run_id, settings)
     with run_status.recorded(writer, run_id):  # an exception or signal from here on is written to the run's row
         logger.info("run %s: %d feeds from %s into %s", run_id, len(sources), sources_file, db_file)
         for old in abandoned:
@@ -180,6 +174,28 @@ def daily_ingest(
         with writer.transaction() as con:
             store.finish_run(con, run_id, now(), status, counts | {"outcomes": [asdict(o) for o in outcomes]}, reason)
             unhealthy = health_warnings(con, [s.source_id for s in sources])
+    _log_run_end(logger, run_id, status, counts, unhealthy)
+    split.lap("finish")
+    logger.info("time split: %s", split.line())
+    if status == "failed":
+        raise AllFeedsFailed(f"all {len(sources)} feeds failed; see feed_fetches for run {run_id}")
+    return counts
+
+
+def _begin_run(writer: Writer, sources: list[Source], run_id: str, settings: Settings):
+    """Record the sources and the run's start; returns (feeds moved, sources retagged, start time, runs of ended
+    processes marked interrupted)."""
+    with writer.transaction() as con:
+        moved = store.moved_feeds(con, sources)
+        retagged = store.upsert_sources(con, sources)
+        started = now()
+        abandoned = run_status.begin(con, run_id, "daily-ingest", started)
+        set_health_params(con, settings.feed_failing_after, settings.feed_silent_multiple,
+                          settings.feed_silent_floor_days, settings.feed_silence_wall_clock)
+    return moved, retagged, started, abandoned
+
+
+def _log_run_end(logger, run_id: str, status: str, counts: dict[str, object], unhealthy: list[str]) -> None:
     for line in unhealthy:  # failing and silent feeds, every run until they recover
         logger.warning("%s", line)
     logger.info(
@@ -187,11 +203,6 @@ def daily_ingest(
         run_id, status, counts["feeds_ok"], counts["feeds_failed"], counts["feeds_not_modified"],
         counts["new_articles"], counts["failed_articles"], counts["passages"],
     )
-    split.lap("finish")
-    logger.info("time split: %s", split.line())
-    if status == "failed":
-        raise AllFeedsFailed(f"all {len(sources)} feeds failed; see feed_fetches for run {run_id}")
-    return counts
 
 
 def fetch_feeds(sources: list[Source], settings: Settings, writer: Writer, run_id: str, embedder: Embedder,
