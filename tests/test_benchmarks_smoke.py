@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -217,7 +218,12 @@ def test_discovery(capsys, tmp_path, semeval_vector_cache, script):
 
 @pytest.mark.slow
 @needs_shared
-def test_daily_path(capsys):
+def test_daily_path(capsys, monkeypatch):
+    for name in ("PREFECT_HOME", "PREFECT_API_URL"):  # the script points its `radar` runs at a Prefect of their own
+        if name in os.environ:
+            monkeypatch.setenv(name, os.environ[name])
+        else:
+            monkeypatch.delenv(name, raising=False)
     (result,) = run(capsys, "daily_path", "--articles", "3", "--runs", "1")
     assert result["articles"] == 3 and result["passages"] > 0 and len(result["runs"]) == 1
 
