@@ -6,6 +6,7 @@
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -190,19 +191,17 @@ def serve_page(session: "ReviewSession", host: str, port: int) -> None:
     if not is_loopback(host):
         typer.secho(f"WARNING: serving on {host}, not loopback: anyone who can reach this machine can read the queued "
                     f"passages and store judgments as {session.analyst}.", err=True, fg="red", bold=True)
-    try:
-        server = serve_review(session, host, port)
-        url = server.__enter__()
-    except OSError as exc:
-        fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
-    try:
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(serve_review(session, host, port))
+        except OSError as exc:  # the port taken, an address not of this machine
+            fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}")
         typer.echo(f"review page: {url}  ({len(session.queue)} passages queued; Ctrl-C stops, every answer is stored "
                    "at once)")
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.__exit__(None, None, None)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
 
 
 def plural(n: int) -> str:

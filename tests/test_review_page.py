@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 import pytest
 import typer
 from report_page import CHROMIUM, chromium, full_page_screenshot
+from typer.testing import CliRunner
 
 from flows.classify_step import load_params
 from flows.cli import app
 from flows.discovery_step import narrative_vectors
 from flows.judgments_step import build_queue, read_judgments
-from flows.review_server import DEFAULT_HOST, ReviewSession, serve_review
+from flows.review_server import DEFAULT_HOST, ReviewSession, is_loopback, serve_review
 from flows.settings import Settings
 from models.catalogue import load_catalogue
 from warehouse.writer import Writer
@@ -186,8 +187,16 @@ def test_third_party_text_is_shown_escaped(demo_copy):
 def test_the_page_listens_on_127_0_0_1_by_default(demo_copy):
     session = session_on(demo_copy, limit=1)
     assert DEFAULT_HOST == "127.0.0.1"
+    assert all(map(is_loopback, ("127.0.0.1", "127.0.0.2", "::1", "localhost")))
+    assert not any(map(is_loopback, ("0.0.0.0", "192.168.1.5", "::", "radar.example.org")))  # these get the warning
     with serve_review(session) as url:
         assert urlsplit(url).hostname == "127.0.0.1"
         assert request(url)[0] == 200
     host = next(o for o in typer.main.get_command(app).commands["review"].params if o.name == "host")
     assert host.default == "127.0.0.1"
+    # another address only when asked, and then loudly (203.0.113.9 is a documentation address: never bound here)
+    result = CliRunner().invoke(app, ["review", "--serve", "--db", str(demo_copy), "--host", "203.0.113.9"],
+                                env={"USER": "tester"})
+    assert result.exit_code == 1
+    assert "WARNING: serving on 203.0.113.9, not loopback: anyone who can reach this machine" in result.stderr
+    assert "error: cannot serve on 203.0.113.9:0" in result.stderr and "Traceback" not in result.output
