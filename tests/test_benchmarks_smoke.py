@@ -214,6 +214,7 @@ def test_discovery(capsys, tmp_path, semeval_vector_cache, script):
         assert len(values) >= 2, values  # a row per world, then the table
 
 
+@pytest.mark.long_benchmark  # minutes under load: a fresh `radar ingest` process loading the model
 # --- the command line in fresh processes -----------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -228,6 +229,7 @@ def test_daily_path(capsys, monkeypatch):
     assert result["articles"] == 3 and result["passages"] > 0 and len(result["runs"]) == 1
 
 
+@pytest.mark.long_benchmark  # minutes under load: four fresh `radar` processes loading the model
 @pytest.mark.slow
 def test_quiet_commands(capsys, demo_db):
     (result,) = run(capsys, "quiet_commands", "--db", str(demo_db[0]), "--runs", "1", "--forced-runs", "0")
