@@ -9,7 +9,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -277,6 +277,18 @@ class Judged:
         return self.rules[model_id]
 
 
+@dataclass
+class Clustered:
+    """What clustering one week's window found: its clusters with their novelty tests, the earlier clusters kept
+    by hysteresis, the merges split back, and which passages were boilerplate."""
+
+    clusters: list = field(default_factory=list)
+    novelty: list[tuple[int, int, float]] = field(default_factory=list)
+    retained: dict[str, float] = field(default_factory=dict)
+    unmerged: list[list[str]] = field(default_factory=list)
+    boiler: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
 def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, week: str,
                    sources: dict[str, tuple[str, str]], vectors_cache: dict[str, dict[str, np.ndarray]],
                    catalogue: Catalogue | None, memory: CandidateMemory | None, judged: Judged) -> WeekResult:
@@ -290,15 +302,43 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                     "not used (refit the head)", week, memory.memory.model_id)
         memory = None
     fingerprint = _fingerprint(writer, start, end, settings, params, promoted, memory, judged.fingerprint)
+    if _week_unchanged(writer, week, fingerprint):
+        return WeekResult(week, 0, 0, 0, True)
+    window = load_window(writer, start, end, settings.discovery_max_score, memory)
+    previous, older = _previous_clusters(writer, week, settings)
+    found = Clustered(boiler=np.zeros(len(window.passage_ids), dtype=bool))
+    if len(window.passage_ids):
+        found = _cluster_window(writer, settings, params, week, window, start, memory, previous, promoted)
+    matching = match_clusters([c.centroid for c in found.clusters],
+                              [window.passage_ids[c.central[0]] for c in found.clusters], week, previous,
+                              params.match_similarity,
+                              [[window.passage_ids[i] for i in c.members] for c in found.clusters], window.passage_ids,
+                              params.match_overlap)
+    model_id = window_model or ""
+    if model_id not in vectors_cache:
+        vectors_cache[model_id] = narrative_vectors(writer, catalogue, model_id)
+    rule = judged.rule(model_id) if found.clusters else None
+    weekly, members, alerts = _cluster_rows(writer, settings, params, week, window, found, matching, older, promoted,
+                                            sources, vectors_cache[model_id], rule)
+    with writer.transaction() as con:
+        _store_week(con, week, fingerprint, len(window.passage_ids), found, matching, previous, weekly, members)
+        new_alerts = _store_alerts(con, week, alerts, settings)
+    log_off_topic(week, weekly)
+    return WeekResult(week, len(window.passage_ids), len(weekly), new_alerts, False)
+
+
+def _week_unchanged(writer: Writer, week: str, fingerprint: str) -> bool:
+    """Whether the week was computed from this input already; an earlier failure of it is then stale."""
     with writer.transaction() as con:
         row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
         unchanged = row is not None and row[0] == fingerprint
-        if unchanged:  # input back to what last succeeded: an earlier failure is stale
+        if unchanged:
             con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
-    if unchanged:
-        return WeekResult(week, 0, 0, 0, True)
-    window = load_window(writer, start, end, settings.discovery_max_score, memory)
-    n = len(window.passage_ids)
+    return unchanged
+
+
+def _previous_clusters(writer: Writer, week: str, settings: Settings) -> tuple[list[Previous], dict[str, str]]:
+    """The clusters of the memory's weeks before `week` (to match and keep), and each cluster's first week."""
     first_memory = iso_week(week_start(week) - timedelta(weeks=settings.discovery_memory_weeks))
     with writer.transaction() as con:
         prev_rows = con.execute(load_sql("queries/discovery_previous"), {"first": first_memory, "week": week}).fetchall()
@@ -308,66 +348,67 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
             "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
     previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())), last)
                 for c, v, p, _, last in prev_rows]
-    clusters = []
-    novelty: list[tuple[int, int, float]] = []
-    retained: dict[str, float] = {}
+    return previous, older
+
+
+def _cluster_window(writer: Writer, settings: Settings, params: DiscoveryParams, week: str, window: Window, start: date,
+                    memory: CandidateMemory | None, previous: list[Previous], promoted: set[str]) -> Clustered:
+    """Cluster the window's novel passages (against the reference period before it), keep and split back earlier
+    clusters, and keep the clusters denser than the reference period explains."""
+    boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
+                              params.boilerplate_min_articles, params.boilerplate_similarity)
+    ref = load_window(writer, start - timedelta(weeks=settings.discovery_reference_weeks),
+                      start - timedelta(days=1), settings.discovery_max_score, memory)
+    reference = ref.vectors
+    share = novelty_share(window.vectors, window.article_ids, reference, params.novelty_k, params.max_points,
+                          params.dims, params.seed, window.passage_ids, ref.passage_ids)
+    novel = ~boiler & (share >= params.novelty_share)  # NaN (no reference period yet) is never novel
+    keep = np.flatnonzero(novel)
+    labels = np.full(len(window.passage_ids), -1, dtype=int)
+    labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
+    labels = spanning(labels, window.source_ids, params.min_outlets)
+    keepable = [p for p in previous if p.cluster_id not in promoted]  # promoted: neither kept nor split back
+    labels, retained, gone = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
+                                             keepable, retain_size(params), params.match_overlap)
+    if retained:
+        log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
+    if gone:
+        log.info("discovery %s: %d earlier clusters not continued (passages in the window: in other clusters, "
+                 "unclustered, of those novel enough to keep): %s", week, len(gone),
+                 "; ".join(f"{c} {n}: {o}, {u}, {f}" for c, (n, o, u, f) in sorted(gone.items())))
     unmerged: list[list[str]] = []
-    boiler = np.zeros(n, dtype=bool)
-    if n:
-        boiler = boilerplate_mask(window.source_ids, window.article_ids, window.vectors,
-                                  params.boilerplate_min_articles, params.boilerplate_similarity)
-        ref = load_window(writer, start - timedelta(weeks=settings.discovery_reference_weeks),
-                          start - timedelta(days=1), settings.discovery_max_score, memory)
-        reference = ref.vectors
-        share = novelty_share(window.vectors, window.article_ids, reference, params.novelty_k, params.max_points,
-                              params.dims, params.seed, window.passage_ids, ref.passage_ids)
-        novel = ~boiler & (share >= params.novelty_share)  # NaN (no reference period yet) is never novel
-        keep = np.flatnonzero(novel)
-        labels = np.full(n, -1, dtype=int)
-        labels[keep] = cluster_labels(window.vectors[keep], params, [window.passage_ids[i] for i in keep])
-        labels = spanning(labels, window.source_ids, params.min_outlets)
-        keepable = [p for p in previous if p.cluster_id not in promoted]  # promoted: neither kept nor split back
-        labels, retained, gone = retain_clusters(labels, ~boiler & (share >= params.retain_share), window.passage_ids,
-                                                 keepable, retain_size(params), params.match_overlap)
-        if retained:
-            log.info("discovery %s: %d clusters kept by hysteresis: %s", week, len(retained), ", ".join(sorted(retained)))
-        if gone:
-            log.info("discovery %s: %d earlier clusters not continued (passages in the window: in other clusters, "
-                     "unclustered, of those novel enough to keep): %s", week, len(gone),
-                     "; ".join(f"{c} {n}: {o}, {u}, {f}" for c, (n, o, u, f) in sorted(gone.items())))
-        if params.unmerge:
-            labels, unmerged = unmerge_clusters(labels, window.vectors, window.passage_ids, window.source_ids, keepable,
-                                                week, retain_size(params), params.min_outlets, params.match_overlap)
-            for ids in unmerged:
-                log.info("discovery %s: a cluster joining %s split back into them", week, ", ".join(ids))
-        clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
-        tested = len(clusters)
-        novelty = clusters_novelty([c.centroid for c in clusters],
-                                   [float(np.percentile(c.centrality, params.neighbourhood)) for c in clusters],
-                                   window.vectors, window.article_ids, reference, ref.article_ids)
-        kept_tests = [(c, t) for c, t in zip(clusters, novelty, strict=True)
-                      if params.alpha >= 1 or t[2] <= params.alpha / max(tested, 1)]
-        clusters, novelty = [c for c, _ in kept_tests], [t for _, t in kept_tests]
-        if tested and params.alpha < 1:
-            log.info("discovery %s: %d of %d clusters denser than the reference period explains", week,
-                     len(clusters), tested)
-        if len(reference) == 0:
-            log.info("discovery %s: no reference period before %s yet, nothing clustered", week, start)
-    matching = match_clusters([c.centroid for c in clusters], [window.passage_ids[c.central[0]] for c in clusters],
-                              week, previous, params.match_similarity,
-                              [[window.passage_ids[i] for i in c.members] for c in clusters], window.passage_ids,
-                              params.match_overlap)
-    model_id = window_model or ""
-    if model_id not in vectors_cache:
-        vectors_cache[model_id] = narrative_vectors(writer, catalogue, model_id)
-    rule = judged.rule(model_id) if clusters else None
+    if params.unmerge:
+        labels, unmerged = unmerge_clusters(labels, window.vectors, window.passage_ids, window.source_ids, keepable,
+                                            week, retain_size(params), params.min_outlets, params.match_overlap)
+        for ids in unmerged:
+            log.info("discovery %s: a cluster joining %s split back into them", week, ", ".join(ids))
+    clusters = describe_clusters(window.vectors, labels, window.texts, params, window.source_ids)
+    tested = len(clusters)
+    novelty = clusters_novelty([c.centroid for c in clusters],
+                               [float(np.percentile(c.centrality, params.neighbourhood)) for c in clusters],
+                               window.vectors, window.article_ids, reference, ref.article_ids)
+    kept_tests = [(c, t) for c, t in zip(clusters, novelty, strict=True)
+                  if params.alpha >= 1 or t[2] <= params.alpha / max(tested, 1)]
+    if tested and params.alpha < 1:
+        log.info("discovery %s: %d of %d clusters denser than the reference period explains", week,
+                 len(kept_tests), tested)
+    if len(reference) == 0:
+        log.info("discovery %s: no reference period before %s yet, nothing clustered", week, start)
+    return Clustered([c for c, _ in kept_tests], [t for _, t in kept_tests], retained, unmerged, boiler)
+
+
+def _cluster_rows(writer: Writer, settings: Settings, params: DiscoveryParams, week: str, window: Window, found: Clustered,
+                  matching, older: dict[str, str], promoted: set[str], sources: dict[str, tuple[str, str]],
+                  narrative_vecs: dict[str, np.ndarray], rule: RelevanceRule | None
+                  ) -> tuple[list[dict], list[dict], list[tuple[dict, date, int]]]:
+    """The week's cluster rows (with status, evidence and relevance), their member rows, and the alerts due."""
     monday = week_start(week)
-    articles_meta = _article_meta(writer, sorted({window.article_ids[i] for c in clusters for i in c.central}))
+    articles_meta = _article_meta(writer, sorted({window.article_ids[i] for c in found.clusters for i in c.central}))
     weekly: list[dict] = []
     members: list[dict] = []
     alerts: list[tuple[dict, date, int]] = []
     for cluster, cluster_id, sim, (near_window, near_reference, novelty_p) in zip(
-            clusters, matching.ids, matching.similarity, novelty, strict=True):
+            found.clusters, matching.ids, matching.similarity, found.novelty, strict=True):
         idx = cluster.members
         arts = {window.article_ids[i] for i in idx}
         this_week = len({window.article_ids[i] for i in idx if window.days[i] >= monday})
@@ -377,7 +418,7 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
         outlet_ids = sorted({window.source_ids[i] for i in idx})
         outlets = sorted({sources.get(s, (s, "?"))[0] for s in outlet_ids})
         camps = sorted({sources.get(s, (s, "?"))[1] for s in outlet_ids})
-        narrative, similarity = nearest_narrative(cluster.centroid, vectors_cache[model_id])
+        narrative, similarity = nearest_narrative(cluster.centroid, narrative_vecs)
         verdict = rule.judge(cluster.centroid) if rule else None
         central = [{"passage_id": window.passage_ids[i], "text": window.texts[i],
                     "outlet": articles_meta.get(window.article_ids[i], {}).get("outlet"),
@@ -399,28 +440,30 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
                 and not weekly[-1]["off_topic"]  # outside the monitored domains: listed, never alerted
                 and novelty_p <= settings.discovery_alert_alpha and (sim is not None or not settings.discovery_alert_continued)):
             alerts.append((weekly[-1], max(window.days[i] for i in idx), len(week_outlets)))
-    with writer.transaction() as con:
-        for table in ("emerging_cluster_weekly", "emerging_cluster_passages", "emerging_cluster_events"):
-            con.execute(f"DELETE FROM {table} WHERE week = ?", [week])  # table names are constants
-        if weekly:
-            con.executemany(load_sql("queries/discovery_insert_weekly"), weekly)
-            # one statement over list parameters: tens of thousands of rows at scale, executemany would crawl
-            con.execute(load_sql("queries/discovery_insert_members"),
-                        {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
-                                                              "day", "centrality")} | {"week": week})
-        centroids = {p.cluster_id: p.centroid for p in previous}
-        kept_apart = [("kept_apart", c, ids[0], float((unit(centroids[c]) @ unit(centroids[ids[0]]).T)[0, 0]))
-                      for ids in unmerged for c in ids[1:] if c in matching.ids and ids[0] in matching.ids]
-        for kind, cluster_id, other, sim in [*matching.events, *(("retained", c, c, r) for c, r in retained.items()
-                                                                   if c in matching.ids), *kept_apart]:
-            con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        [week, kind, cluster_id, other, sim])
-        con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",
-                    [week, fingerprint, n, int(boiler.sum()), len(members), len(weekly)])
-        con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
-        new_alerts = _store_alerts(con, week, alerts, settings)
-    log_off_topic(week, weekly)
-    return WeekResult(week, n, len(weekly), new_alerts, False)
+    return weekly, members, alerts
+
+
+def _store_week(con, week: str, fingerprint: str, n: int, found: Clustered, matching, previous: list[Previous],
+                weekly: list[dict], members: list[dict]) -> None:
+    """Replace the week's clusters, members and events, and record what it was computed from."""
+    for table in ("emerging_cluster_weekly", "emerging_cluster_passages", "emerging_cluster_events"):
+        con.execute(f"DELETE FROM {table} WHERE week = ?", [week])  # table names are constants
+    if weekly:
+        con.executemany(load_sql("queries/discovery_insert_weekly"), weekly)
+        # one statement over list parameters: tens of thousands of rows at scale, executemany would crawl
+        con.execute(load_sql("queries/discovery_insert_members"),
+                    {k: [m[k] for m in members] for k in ("cluster_id", "passage_id", "article_id", "source_id",
+                                                          "day", "centrality")} | {"week": week})
+    centroids = {p.cluster_id: p.centroid for p in previous}
+    kept_apart = [("kept_apart", c, ids[0], float((unit(centroids[c]) @ unit(centroids[ids[0]]).T)[0, 0]))
+                  for ids in found.unmerged for c in ids[1:] if c in matching.ids and ids[0] in matching.ids]
+    for kind, cluster_id, other, sim in [*matching.events, *(("retained", c, c, r) for c, r in found.retained.items()
+                                                               if c in matching.ids), *kept_apart]:
+        con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [week, kind, cluster_id, other, sim])
+    con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",
+                [week, fingerprint, n, int(found.boiler.sum()), len(members), len(weekly)])
+    con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
 
 
 def relevance_columns(verdict: Relevance | None) -> dict[str, object]:
