@@ -450,9 +450,9 @@ def narratives_fit(
     db: DbOption = None,
     judgments: Annotated[bool, typer.Option(help="also fit on the warehouse's judgments (to RADAR_NARRATIVE_PARAMS), then relabel history")] = True,
 ) -> None:
-    """Fit the document-level narrative head on labelled data (--train; use it with RADAR_NARRATIVE_HEAD=OUT), and a
-    passage classifier per narrative on the warehouse's judgments, for narratives with enough of them; then relabel
-    every stored passage as `radar classify` does. Prints each narrative's quality on the held-out judgments."""
+    """Learn from labelled data and judgments: a passage classifier per narrative with enough judgments in the
+    warehouse (then every stored passage is relabelled, as `radar classify` does, and each narrative's quality on the
+    held-out judgments printed), and with --train the document head (use it with RADAR_NARRATIVE_HEAD=OUT)."""
     settings = _settings(db)
     if train is None and not (judgments and settings.db.exists()):
         fail(f"nothing to fit: give --train, or judge passages in the warehouse ({settings.db}) with `radar review`")
