@@ -61,10 +61,9 @@ def fit_on_judgments(settings: Settings, relabel: bool = True) -> None:
     for f in fit.fits:
         if f.judgments:
             console.print(f"{f.narrative_id}: {f.reason}", highlight=False, soft_wrap=True)
+    console.print(f"stance: {fit.stance}", highlight=False, soft_wrap=True)
     console.print(f"parameters {fit.params.hash} written to {settings.narrative_params}; narratives without enough "
-                  "judgments keep the exemplar rule. Stance judgments are stored but not learnt yet: stance still "
-                  "comes from the exemplar stance head.", highlight=False,
-                  soft_wrap=True)
+                  "judgments keep the exemplar rule.", highlight=False, soft_wrap=True)
     if relabel:
         console.print("relabelling history with the new parameters (as `radar classify`)", highlight=False)
         classify_cmd(db=settings.db, verbose=False, force=False)

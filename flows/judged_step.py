@@ -21,8 +21,16 @@ from models.judged import (
     judged_examples,
     judgments_hash,
     quality,
+    wilson,
 )
-from models.narratives import ClassifierParams, classify
+from models.narratives import (
+    ClassifierParams,
+    StanceEvidence,
+    claim_side_texts,
+    classify,
+    fit_stance_head,
+    rebuttal_side_texts,
+)
 from warehouse.db import load_sql
 from warehouse.writer import Writer
 
@@ -39,6 +47,7 @@ class JudgedFit:
     judgments: int
     examples: int
     hash: str
+    stance: str  # what stance learnt, and its agreement with the held-out stance judgments
 
 
 def example_vectors(writer: Writer, model_id: str, texts: Sequence[str],
@@ -71,6 +80,39 @@ def predicted(examples: Sequence[JudgedExample], vectors: np.ndarray, model: Nar
     return [{a.narrative_id for a in f} for f in found]
 
 
+MIN_STANCES = 10  # judged claims and judged rebuttals each, in the training part, before the stance head is refitted
+
+
+def fit_stance(examples: Sequence[JudgedExample], vectors: np.ndarray, model: NarrativeModel) -> tuple[list[float] | None, str]:
+    """The stance head refitted on the exemplars plus the training part's judged claims and rebuttals (mentions
+    carry no side), when there are MIN_STANCES of each; else None and why."""
+    claims = [i for i, e in enumerate(examples) if not e.held_out and e.stance == "claim"]
+    rebuttals = [i for i, e in enumerate(examples) if not e.held_out and e.stance == "rebuttal"]
+    if len(claims) < MIN_STANCES or len(rebuttals) < MIN_STANCES:
+        return None, (f"stance head kept (the exemplars'): {len(claims)} judged claims and {len(rebuttals)} judged "
+                      f"rebuttals to learn from, needs {MIN_STANCES} of each")
+    p = model.prototypes
+    claim_texts = [t for _, t in claim_side_texts(model.catalogue)] + [examples[i].text for i in claims]
+    rebuttal_texts = [t for _, t in rebuttal_side_texts(model.catalogue)] + [examples[i].text for i in rebuttals]
+    stacked = np.vstack([p.claim_vectors, vectors[claims], p.rebuttal_vectors, vectors[rebuttals]])
+    weights = fit_stance_head(stacked, claim_texts + rebuttal_texts, len(claim_texts))
+    return [round(float(w), 6) for w in weights], (f"stance head refitted on the exemplars and {len(claims)} judged "
+                                                   f"claims and {len(rebuttals)} judged rebuttals")
+
+
+def stance_agreement(examples: Sequence[JudgedExample], vectors: np.ndarray, model: NarrativeModel,
+                     params: ClassifierParams) -> tuple[int, int]:
+    """(agreeing, judged) over the held-out passages judged a narrative with a stance: the stance `params` gives
+    the passage towards the judged narrative, against the judged one."""
+    rows = [i for i, e in enumerate(examples) if e.held_out and e.narrative_id in model.catalogue.ids and e.stance]
+    if not rows:
+        return 0, 0
+    evidence = StanceEvidence.of(vectors[rows], [examples[i].text for i in rows], model.prototypes, params)
+    agree = sum(evidence.stance(k, model.catalogue.ids.index(str(examples[i].narrative_id)), params) == examples[i].stance
+                for k, i in enumerate(rows))
+    return agree, len(rows)
+
+
 def fit_judgments(writer: Writer, model: NarrativeModel, encode: Callable[[list[str]], np.ndarray]) -> JudgedFit:
     """Fit the judged classifiers on the stored judgments' training part and measure on the held-out part."""
     judgments = read_judgments(writer)
@@ -80,11 +122,16 @@ def fit_judgments(writer: Writer, model: NarrativeModel, encode: Callable[[list[
         NarrativeFit(nid, 0, 0, 0, None, "exemplar rule kept: no judgments") for nid in model.catalogue.ids]
     weights = {f.narrative_id: f.weights for f in fits if f.weights is not None}
     h = judgments_hash(judgments)
-    params = replace(model.params, judged_weights=weights, judgments_fitted={
+    stance_weights, stance = fit_stance(examples, vectors, model) if examples else (None, "no judgments")
+    params = replace(model.params, judged_weights=weights, judged_stance_weights=stance_weights, judgments_fitted={
         "judgments": len(judgments), "examples": len(examples), "hash": h, "held_out_share": HELD_OUT_SHARE})
     measured = quality(examples, predicted(examples, vectors, model, params), model.catalogue.ids, set(weights))
+    agree, judged = stance_agreement(examples, vectors, model, params) if examples else (0, 0)
+    if judged:
+        low, high = wilson(agree, judged) or (0.0, 0.0)
+        stance += f"; held out, the stance agrees with {agree} of {judged} judged ({agree / judged:.2f} [{low:.2f}, {high:.2f}])"
     log.info("fitted on %d judgments (%s): %d narratives decided by judged classifiers", len(judgments), h, len(weights))
-    return JudgedFit(params, fits, measured, len(judgments), len(examples), h)
+    return JudgedFit(params, fits, measured, len(judgments), len(examples), h, stance)
 
 
 def store_quality(writer: Writer, fit: JudgedFit) -> None:

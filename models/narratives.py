@@ -85,6 +85,8 @@ class ClassifierParams:
     judged_weights: dict[str, list[float]] = field(default_factory=dict)
     judged_floor: float = 0.40
     judgments_fitted: dict[str, object] = field(default_factory=dict)  # count and hash of the judgments read
+    # The stance head refitted on the exemplars and the judged claims and rebuttals (replaces the prototypes' one).
+    judged_stance_weights: list[float] | None = None
 
     @property
     def hash(self) -> str:
@@ -230,7 +232,9 @@ class StanceEvidence:
     def of(cls, vectors: np.ndarray, texts: list[str], protos: Prototypes, params: ClassifierParams) -> StanceEvidence:
         claim, rebut = side_scores(vectors, protos, params.top_k)
         reported = np.array([attribution_cues(t) > 0 for t in texts], dtype=bool)
-        return cls(rebuttal_probability(vectors, texts, protos.stance_weights), reported, claim, rebut)
+        weights = protos.stance_weights if params.judged_stance_weights is None else np.asarray(
+            params.judged_stance_weights, dtype=np.float32)
+        return cls(rebuttal_probability(vectors, texts, weights), reported, claim, rebut)
 
     def stance(self, row: int, narrative: int, params: ClassifierParams) -> str:
         """Rejection first; a reported claim, or a narrative the passage only touches beside its main one,
