@@ -93,7 +93,13 @@ class ClassifierParams:
         """Identifies the decision parameters stored with each classification."""
         import hashlib
 
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+        values = asdict(self)
+        if not self.judged_weights and self.judged_stance_weights is None:
+            # Nothing learnt from judgments decides anything: the hash stays what it was before they existed, so
+            # upgrading (or a fit that changed nothing) relabels nothing.
+            for name in ("judged_weights", "judged_floor", "judgments_fitted", "judged_stance_weights"):
+                values.pop(name)
+        return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:16]
 
     def threshold(self, narrative_id: str) -> float:
         return self.thresholds.get(narrative_id, self.default_threshold)
