@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from extractors import yaml_read
 from extractors.identity import normalize_url
 from extractors.records import Source
 
@@ -42,7 +43,7 @@ def load_sources(path: str | Path, base_url: str | None = None) -> list[Source]:
 def parse_sources(text: str, label: str = "<sources>") -> list[Source]:
     """Every outlet of a sources file; a file with problems raises SourcesError listing all of them at once."""
     try:
-        root = yaml.compose(text)
+        root = yaml_read.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"

@@ -13,6 +13,7 @@ import duckdb
 import typer
 import yaml
 
+from extractors import yaml_read
 from extractors.identity import text_hash
 from flows.discovery_relevance import relevance_text
 from flows.report_discovery import failed_weeks, failure_text
@@ -97,7 +98,7 @@ def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str
         indent + line + "\n" for line in block.splitlines())
     if not _reads_back(catalogue, text, new_id):
         # 'narratives:' is not the file's last list: rewrite it whole (its comments are lost)
-        data = yaml.safe_load(original)
+        data = yaml_read.safe_load(original)
         data["narratives"].append(entry)
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
         if not _reads_back(catalogue, text, new_id):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from extractors import yaml_read
+
 FAMILIES = ("new_detente", "ukraine_war", "climate")
 # How people read a family (ids stay in tables and SQL; words where a person reads a reason).
 FAMILY_LABELS = {"new_detente": "New Détente", "ukraine_war": "Ukraine war", "climate": "climate"}
@@ -68,7 +70,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """The catalogue in `path`; a file with problems raises CatalogueError listing all of them, each with its line."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data, root = yaml.safe_load(text), yaml.compose(text)
+        data, root = yaml_read.safe_load(text), yaml_read.compose(text)
     except OSError as exc:
         raise CatalogueError(f"{path}: cannot read narratives: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

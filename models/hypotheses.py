@@ -42,6 +42,7 @@ import duckdb
 import numpy as np
 import yaml
 
+from extractors import yaml_read
 from models.weeks import js_rows as _js_rows
 from models.weeks import normalise as _normalise
 from models.weeks import percentile_interval as _interval
@@ -190,7 +191,7 @@ def _positive_int(value: Any) -> bool:
 def load_hypotheses(path: str | Path, default_window: int = 4) -> list[Hypothesis]:
     """Validated hypotheses from a YAML file."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml_read.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise HypothesisError(f"cannot read hypothesis file {path}: {exc}") from exc
     return parse_hypotheses(data, default_window)

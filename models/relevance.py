@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from extractors import yaml_read
 from models.discovery import unit
 
 
@@ -54,7 +55,7 @@ def load_muted_topics(path: str | Path) -> tuple[MutedTopic, ...]:
     if not path.exists():
         return ()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_read.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise MutedTopicsError(f"{path}: cannot read muted topics: {exc}") from exc
     items = data.get("topics") if isinstance(data, dict) else None
