@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -42,7 +43,7 @@ class Narrative:
 class Catalogue:
     narratives: tuple[Narrative, ...]
 
-    @property
+    @cached_property  # a frozen catalogue's hash never changes; asdict over every exemplar costs ~20 ms a call
     def hash(self) -> str:
         """Changes whenever any narrative's text changes; stored with every classification."""
         # provenance does not change what is classified, so it stays out (and older hashes stay valid)
