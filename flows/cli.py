@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import logging
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import duckdb
 import typer
@@ -23,8 +19,25 @@ import typer
 from extractors.records import Source
 from extractors.sources import SourcesError, load_sources
 from flows import cli_tables, cli_units
-from flows.cli_errors import DEBUG, RadarGroup, print_errors, run_tracebacks
-from flows.cli_tables import ColumnError, ColumnsOption, Layout, TerminalConsole, pick_columns, render
+from flows.cli_common import (
+    ColumnsOption,
+    DbOption,
+    OutputFormat,
+    checked_day,
+    console,
+    fail,
+    labelled,
+    print_query,
+    print_rows,
+    read_only,
+    read_query,
+    require_db,
+    settings_for,
+    setup_logging,
+    writable_warehouse,
+)
+from flows.cli_errors import DEBUG, RadarGroup, run_tracebacks
+from flows.cli_tables import Layout
 from flows.settings import Settings
 from warehouse.db import WarehouseBusy, connect
 from warehouse.export import export_parquet, sql_string
@@ -37,10 +50,6 @@ eval_app = typer.Typer(help="Score the classifier on labelled benchmarks.", no_a
 app.add_typer(eval_app, name="eval")
 narratives_app = typer.Typer(help="The narrative catalogue and its learned parameters.", no_args_is_help=True)
 app.add_typer(narratives_app, name="narratives")
-# Lines wrap at the terminal's width, or at COLUMNS, or at 100 when no terminal is attached (flows/cli_tables.py).
-console = TerminalConsole()
-
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
 # Commands that run flows, hence may start a temporary Prefect server or Dask workers.
 _STARTS_PROCESSES = {"ingest", "demo", "serve", "classify", "analyze"}
 
@@ -58,97 +67,6 @@ def _entry(ctx: typer.Context, debug: Annotated[bool, typer.Option(
         from flows.lifecycle import guard
 
         guard()
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    parquet = "parquet"
-
-
-def fail(message: str) -> NoReturn:
-    """An expected error: one `error:` line (one per line of `message`: a file's problems), exit code 1."""
-    print_errors(message.splitlines() or [message])
-    raise typer.Exit(1)
-
-
-def checked_day(value: str | None, option: str = "--since") -> date | None:
-    """A YYYY-MM-DD option as a date; anything else ends the command in one line."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r} is not a date (YYYY-MM-DD)")
-
-
-def checked_week(value: str | None) -> str | None:
-    """An ISO week option that exists (2026-W07); anything else ends the command in one line."""
-    from models.weeks import is_iso_week
-
-    if value is not None and not is_iso_week(value):
-        fail(f"--week {value!r} is not an ISO week that exists (e.g. 2026-W07)")
-    return value
-
-
-def require_db(db: Path) -> None:
-    """An expected error when the warehouse file is missing."""
-    if not db.exists():
-        fail(f"no database at {db} (run `radar ingest` or `radar demo` first, or pass --db)")
-
-
-def writable_warehouse(settings: Settings) -> None:
-    """Open the warehouse for writing and bring its schema up to date before a flow starts: a file that is no
-    warehouse, is truncated, locked or in a read-only folder ends the command in one line, not in the run."""
-    from warehouse.writer import Writer
-
-    Writer(settings.db, wait_seconds=settings.write_wait_seconds)  # errors: one line each (flows/cli_errors.py)
-
-
-def _settings(db: Path | None = None) -> Settings:
-    settings = Settings()
-    if db is not None:
-        settings = settings.model_copy(update={"db": db})
-    return settings
-
-
-def _logging(verbose: bool = False) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_libraries()
-
-
-def quiet_libraries() -> None:
-    """Fetch and extraction libraries log every request at INFO: warnings only."""
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "courlan", "charset_normalizer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat = OutputFormat.table,
-               title: str | None = None, layout: Layout | None = None, only: str | None = None) -> None:
-    """Rows as csv, json or a table that cuts no id, URL or header (flows/cli_tables.py); `only` is --columns."""
-    if fmt is OutputFormat.parquet:
-        fail("--format parquet writes a file: use `radar sql --format parquet --out FILE`")
-    try:
-        columns, rows = pick_columns(columns, rows, only)
-    except ColumnError as exc:
-        fail(str(exc))
-    if fmt is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")  # plain lines for cut, grep and shell tests
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, ensure_ascii=False, indent=1) + "\n")
-    else:
-        sys.stdout.write(render(columns, rows, title, layout))
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)
 
 
 @sources_app.command("check")
@@ -210,7 +128,7 @@ def ingest(
     from flows.runtime import TemporaryPrefectServer
 
     flow_logging(verbose)
-    settings = _settings(db)
+    settings = settings_for(db)
     path = sources or settings.sources
     writable_warehouse(settings)
     server = TemporaryPrefectServer.start()  # boots while the flow modules import
@@ -243,8 +161,8 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
     """Serve the bundled demo corpus on 127.0.0.1 and run the real flows over it."""
     from flows.runtime import TemporaryPrefectServer
 
-    _logging(verbose)
-    settings = _settings(db)
+    setup_logging(verbose)
+    settings = settings_for(db)
     writable_warehouse(settings)
     server = TemporaryPrefectServer.start()  # boots while the flow modules import
     from flows.demo import run_demo
@@ -314,7 +232,7 @@ def sql(
     """Run read-only SQL against the warehouse in a sandbox; waits briefly if a run is writing."""
     from warehouse.sandbox import SandboxError, open_sandbox
 
-    settings = _settings(db)
+    settings = settings_for(db)
     if fmt is OutputFormat.parquet and out is None:
         fail("--format parquet needs --out FILE")
     require_db(settings.db)
@@ -375,7 +293,7 @@ def classify_cmd(
     from models.doc_head import HeadError
 
     flow_logging(verbose)
-    settings = _settings(db)
+    settings = settings_for(db)
     require_db(settings.db)
     writable_warehouse(settings)
     try:
@@ -410,7 +328,7 @@ def eval_semeval(
     from models.catalogue import CatalogueError, load_catalogue
     from models.evaluation import evaluate, evaluate_train_test
 
-    _logging(False)
+    setup_logging(False)
     settings = Settings()
     if (train is None) != (test is None) or (train is None) == (directory is None):
         fail("give either DIRECTORY (cross-validation) or both --train and --test")
@@ -453,7 +371,7 @@ def narratives_fit(
     """Learn from labelled data and judgments: a passage classifier per narrative with enough judgments in the
     warehouse (then every stored passage is relabelled, as `radar classify` does, and each narrative's quality on the
     held-out judgments printed), and with --train the document head (use it with RADAR_NARRATIVE_HEAD=OUT)."""
-    settings = _settings(db)
+    settings = settings_for(db)
     if train is None and not (judgments and settings.db.exists()):
         fail(f"nothing to fit: give --train, or judge passages in the warehouse ({settings.db}) with `radar review`")
     if train is not None:
@@ -472,7 +390,7 @@ def _fit_head(settings: Settings, train: Path, out: Path, cache: Path | None) ->
     from models.passage_memory import memory_path
     from models.semeval import language_dirs, read_annotated
 
-    _logging(False)
+    setup_logging(False)
     dirs = language_dirs(train) if train.is_dir() else []
     if not dirs:
         fail(f"{train}: no SemEval subtask-2 folder (subtask-2-annotations.txt) found")
@@ -510,7 +428,7 @@ def analyze_cmd(
     from flows.runtime import TemporaryPrefectServer
 
     flow_logging(verbose)
-    settings = _settings(db)
+    settings = settings_for(db)
     require_db(settings.db)
     writable_warehouse(settings)
     if not force and nothing_new(settings, "analyze"):
@@ -526,51 +444,6 @@ def analyze_cmd(
     print_rows(list(counts), [tuple(counts.values())], title="analysis")
 
 
-@contextmanager
-def read_only(db: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the warehouse; a missing or busy file or a failed query ends the command
-    with one line."""
-    require_db(db)
-    try:
-        con = connect(db, read_only=True, wait_seconds=wait_seconds)
-    except WarehouseBusy as exc:
-        fail(str(exc))
-    try:
-        yield con
-    except duckdb.Error as exc:
-        fail(str(exc).splitlines()[0])
-    finally:
-        con.close()
-
-
-def read_query(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Columns and rows of `warehouse/sql/queries/<name>.sql` on a read-only connection; errors as one line."""
-    from warehouse.db import load_sql
-
-    with read_only(db, Settings().read_wait_seconds) as con:
-        rel = con.execute(load_sql(f"queries/{name}"), params)
-        return [d[0] for d in rel.description], rel.fetchall()
-
-
-def _query(db: Path, name: str, params: dict[str, Any], title: str, fmt: OutputFormat = OutputFormat.table,
-           layout: Layout | None = None, only: str | None = None) -> None:
-    columns, rows = read_query(db, name, params)
-    if fmt is OutputFormat.table:
-        layout = labelled(db, layout or Layout(), columns, rows)
-    print_rows(columns, rows, fmt, title=title, layout=layout, only=only)
-
-
-def labelled(db: Path, layout: Layout, columns: list[str], rows: list[tuple[Any, ...]], column: str = "narrative_id") -> Layout:
-    """The layout with a legend of the narratives' labels under the table, when it lists narrative ids."""
-    if column not in columns:
-        return layout
-    at = columns.index(column)
-    ids = sorted({r[at] for r in rows if r[at]})
-    _, labels = read_query(db, "narrative_labels", {"ids": ids}) if ids else ([], [])
-    legend = "narratives: " + "; ".join(f"{i} = {label}" for i, label in labels) if labels else ""
-    return replace(layout, note="\n".join(n for n in (layout.note, legend) if n))
-
-
 @app.command("trends")
 def trends_cmd(
     db: DbOption = None,
@@ -580,14 +453,14 @@ def trends_cmd(
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Weekly narrative volume per camp: passages pushing (claims) and rejecting (rebuttals) each narrative."""
-    path = _settings(db).db
+    path = settings_for(db).db
     for column, value in (("narrative_id", narrative), ("camp", camp)):
         if value is not None:
             _, rows = read_query(path, "trends_known", {"column": column})
             known = [v for (v,) in rows]
             if value not in known:
                 fail(f"no {column} {value!r} in the trends (known: {', '.join(known) or 'none yet'})")
-    _query(path, "trends_weekly", {"narrative": narrative, "camp": camp, "weeks": weeks},
+    print_query(path, "trends_weekly", {"narrative": narrative, "camp": camp, "weeks": weeks},
            "narrative volume per week and camp", fmt, layout=cli_units.TRENDS)
 
 
@@ -613,16 +486,16 @@ def alerts_cmd(
     what = "" if kind is AlertKind.all else f"{kind.value} "
     empty = Layout(empty=f"no {what}alerts" + (f" since {since}" if since else ""))
     if kind is AlertKind.spike:
-        columns, rows = read_query(_settings(db).db, "alerts_list", {"since": since})
+        columns, rows = read_query(settings_for(db).db, "alerts_list", {"since": since})
         if fmt is OutputFormat.table:  # the query's top passage ends where 90 characters end: show whole words
             at = columns.index("top_passage")
             rows = [(*r[:at], cli_tables.cut_words(r[at], 90), *r[at + 1:]) for r in rows]
-        layout = labelled(_settings(db).db, replace(cli_units.SPIKE_ALERTS, empty=empty.empty), columns, rows)
+        layout = labelled(settings_for(db).db, replace(cli_units.SPIKE_ALERTS, empty=empty.empty), columns, rows)
         print_rows(columns, rows, fmt, title="spike alerts", layout=layout, only=columns_shown)
         return
     from flows.alert_step import alert_summary
 
-    columns, rows = read_query(_settings(db).db, "alerts_of_kind", {"kind": kind.value, "since": since})
+    columns, rows = read_query(settings_for(db).db, "alerts_of_kind", {"kind": kind.value, "since": since})
     at = columns.index("evidence")
     def evidence(text: str | None) -> tuple[Any, ...]:  # whole, as an object in json; left out of the table
         if fmt is OutputFormat.table:
@@ -641,7 +514,7 @@ def bifurcation_cmd(
     columns_shown: ColumnsOption = None,
 ) -> None:
     """Weekly divergence of the Russia- and China-friendly camps, with interval, split quality and crossings."""
-    _query(_settings(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt, layout=cli_units.BIFURCATION,
+    print_query(settings_for(db).db, "bifurcation_report", {}, "camp bifurcation by week", fmt, layout=cli_units.BIFURCATION,
            only=columns_shown)
 
 
@@ -657,7 +530,7 @@ def hypotheses_cmd(
     --id, one hypothesis week by week."""
     from models.hypotheses import HypothesisError, load_hypotheses
 
-    settings = _settings(db)
+    settings = settings_for(db)
     try:
         loaded = load_hypotheses(settings.hypotheses)
     except HypothesisError as exc:
@@ -699,7 +572,7 @@ def report_cmd(
     """Write one self-contained HTML report: volume, bifurcation, alerts, claims vs rebuttals, feed health."""
     from flows.report_html import ReportTooLarge, write_report
 
-    settings = _settings(db)
+    settings = settings_for(db)
     since_day = checked_day(since)
     require_db(settings.db)
     try:
@@ -720,7 +593,7 @@ def export_cmd(
     with_embeddings: Annotated[bool, typer.Option("--with-embeddings", help="also export the embeddings table")] = False,
 ) -> None:
     """Export every table and the trend views as Parquet (large dated tables partitioned by month)."""
-    settings = _settings(db)
+    settings = settings_for(db)
     require_db(settings.db)
     try:
         con = connect(settings.db, read_only=True, wait_seconds=settings.read_wait_seconds)
@@ -746,8 +619,8 @@ def serve_cmd(
 
     from flows.serve import build_deployments
 
-    _logging(False)
-    settings = _settings(db)
+    setup_logging(False)
+    settings = settings_for(db)
     try:
         deployments = build_deployments(settings, report_out)
     except (ValidationError, ValueError) as exc:

@@ -22,7 +22,7 @@ class CheckFormat(str, Enum):
 def register(narratives_app: typer.Typer) -> None:
     """Add the command to `radar narratives`."""
     from flows import cli_units
-    from flows.cli import _settings, fail, print_rows
+    from flows.cli_common import fail, print_rows, settings_for
     from flows.cli_tables import terminal_width, whole_words, wrap
 
     @narratives_app.command("check")
@@ -41,7 +41,7 @@ def register(narratives_app: typer.Typer) -> None:
         from models.catalogue_check import confusions, summaries, text_problems
         from models.narratives import ClassifierParams, build_prototypes
 
-        settings = _settings(db)
+        settings = settings_for(db)
         path = catalogue_path or settings.narratives
         try:
             catalogue = load_catalogue(path)

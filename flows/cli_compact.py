@@ -14,7 +14,7 @@ def megabytes(n: int) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import DbOption, _settings, fail, require_db
+    from flows.cli_common import DbOption, fail, require_db, settings_for
 
     @app.command("compact")
     def compact_cmd(
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from warehouse.compact import CompactError, compact, vectors_by_model
         from warehouse.db import WarehouseBusy, connect
 
-        settings = _settings(db)
+        settings = settings_for(db)
         require_db(settings.db)
         drop = tuple(drop_model or ())
         current = settings.embedder().model_id

@@ -13,7 +13,8 @@ from flows.cli_tables import terminal_width, wrap_markdown
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import DbOption, Settings, _settings, checked_week, fail, read_only
+    from flows.cli_common import DbOption, checked_week, fail, read_only, settings_for
+    from flows.settings import Settings
 
     @app.command("digest")
     def digest_cmd(
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
         from flows.digest import latest_week, weekly_digest
 
         checked_week(week)
-        with read_only(_settings(db).db, Settings().read_wait_seconds) as con:
+        with read_only(settings_for(db).db, Settings().read_wait_seconds) as con:
             shown = week or latest_week(con)
             if shown is None:
                 fail("no article stored yet: run `radar ingest` or `radar demo` first")

@@ -130,17 +130,17 @@ def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> i
 def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
     """Add `discover` to `app` and `promote` to `radar narratives`."""
     from flows import cli_units
-    from flows.cli import (
+    from flows.cli_common import (
         ColumnsOption,
         DbOption,
         OutputFormat,
-        _settings,
         checked_week,
         console,
         fail,
         print_rows,
         read_only,
         require_db,
+        settings_for,
     )
 
     @app.command("discover")
@@ -151,7 +151,7 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
         columns_shown: ColumnsOption = None,
     ) -> None:
         """Emerging clusters: what passages no catalogue narrative names are converging on, week by week."""
-        settings = _settings(db)
+        settings = settings_for(db)
         if fmt not in (OutputFormat.table, OutputFormat.json):
             fail("--format must be table or json")
         checked_week(week)
@@ -184,7 +184,7 @@ def register(app: typer.Typer, narratives_app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Append a discovered cluster to the catalogue; then `radar classify` labels it from stored vectors."""
-        settings = _settings(db)
+        settings = settings_for(db)
         path = catalogue or settings.narratives
         require_db(settings.db)
         try:

@@ -39,7 +39,8 @@ def quality_rows(rows: list[dict[str, Any]], fits: dict[str, Any] | None = None)
 
 def fit_on_judgments(settings: Settings, relabel: bool = True) -> None:
     """Fit on the warehouse's judgments, write the parameters to RADAR_NARRATIVE_PARAMS, store the quality, relabel."""
-    from flows.cli import classify_cmd, console, print_rows, require_db, writable_warehouse
+    from flows.cli import classify_cmd
+    from flows.cli_common import console, print_rows, require_db, writable_warehouse
     from flows.judged_step import fit_judgments, store_quality
     from warehouse.writer import Writer
 

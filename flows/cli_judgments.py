@@ -71,7 +71,7 @@ def show(p: "Proposal", position: int, total: int, labels: dict[str, str], other
 
 def register(app: typer.Typer) -> None:
     """Add `review` and `judgments export|import` to the `radar` app."""
-    from flows.cli import DbOption, _settings, fail
+    from flows.cli_common import DbOption, fail, settings_for
 
     judgments_app = typer.Typer(help="Analyst judgments: export and import them (JSONL of Label Studio tasks, CSV).",
                                 no_args_is_help=True)
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         from models.catalogue import CatalogueError, load_catalogue
         from warehouse.writer import Writer
 
-        settings = _settings(db)
+        settings = settings_for(db)
         try:
             catalogue = load_catalogue(settings.narratives)
         except CatalogueError as exc:
@@ -95,10 +95,10 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Write every judgment to a file (docs/user-guide.md, Judgments, describes both formats)."""
-        from flows.cli import require_db
+        from flows.cli_common import require_db
         from flows.judgments_step import export_judgments
 
-        require_db(_settings(db).db)
+        require_db(settings_for(db).db)
         writer, _, _ = writer_and_catalogue(db)
         n = export_judgments(writer, out, fmt.value)
         typer.echo(f"{plural(n)} written to {out}")
@@ -143,14 +143,14 @@ def register(app: typer.Typer) -> None:
         answer, each written at once; without a terminal, one answer a line from stdin. With --serve, the same queue
         and keys on a local web page (its URL is printed; Ctrl-C stops it)."""
         from flows.classify_step import load_params
-        from flows.cli import require_db
+        from flows.cli_common import require_db
         from flows.discovery_step import narrative_vectors
         from flows.judgments_step import build_queue, record_answer
         from models.review_queue import nearest_narratives
 
         if not analyst.strip():
             fail("no analyst name: pass --analyst NAME (or set USER)")
-        settings = _settings(db)
+        settings = settings_for(db)
         require_db(settings.db)
         writer, catalogue, settings = writer_and_catalogue(db)
         model_id = settings.embedder().model_id
@@ -185,7 +185,7 @@ def register(app: typer.Typer) -> None:
 
 def serve_page(session: "ReviewSession", host: str, port: int) -> None:
     """Serve the review page until Ctrl-C; a non-loopback address is served only with a loud warning."""
-    from flows.cli import fail
+    from flows.cli_common import fail
     from flows.review_server import is_loopback, serve_review
 
     if not is_loopback(host):

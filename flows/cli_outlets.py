@@ -32,7 +32,7 @@ def unknown_outlet_message(wanted: str, outlets: list[tuple[str, str]]) -> str:
 def resolve_outlet(db: Path, wanted: str) -> tuple[str, str]:
     """(source_id, name) of the outlet `wanted` names; a mistyped name ends the command naming the closest, a name
     several feeds share ends it listing their source ids."""
-    from flows.cli import fail, read_query
+    from flows.cli_common import fail, read_query
 
     _, rows = read_query(db, "outlets_known", {})
     outlets = [(source_id, name) for source_id, name, *_ in rows]
@@ -48,7 +48,7 @@ def resolve_outlet(db: Path, wanted: str) -> tuple[str, str]:
 
 def check_camp(db: Path, camp: str) -> None:
     """A camp no stored outlet has ends the command naming the known ones."""
-    from flows.cli import fail, read_query
+    from flows.cli_common import fail, read_query
 
     _, rows = read_query(db, "outlets_known", {})
     camps = sorted({c for _, _, c, _ in rows})
@@ -59,7 +59,7 @@ def check_camp(db: Path, camp: str) -> None:
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
     from flows import cli_units
-    from flows.cli import ColumnsOption, DbOption, OutputFormat, _settings, print_rows, read_query
+    from flows.cli_common import ColumnsOption, DbOption, OutputFormat, print_rows, read_query, settings_for
 
     @app.command("outlets")
     def outlets_cmd(
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Which narratives each outlet pushes (articles claiming / rebutting each) with its pace and feed health;
         --outlet shows one outlet week by week."""
-        path = _settings(db).db
+        path = settings_for(db).db
         if outlet is not None:
             source_id, name = resolve_outlet(path, outlet)
             columns, weekly = read_query(path, "outlet_weekly", {"source_id": source_id, "weeks": weeks})

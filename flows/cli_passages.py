@@ -25,7 +25,7 @@ class Stance(str, Enum):
 def day_range(week: str | None, since: str | None) -> tuple[str | None, str | None]:
     """(first day, last day): an ISO week gives its Monday to Sunday, --since a first day; a bad or doubled option
     ends the command in one line."""
-    from flows.cli import checked_day, checked_week, fail
+    from flows.cli_common import checked_day, checked_week, fail
 
     if week is not None and since is not None:
         fail("give --week or --since, not both")
@@ -52,7 +52,7 @@ def for_table(columns: list[str], rows: list[tuple[Any, ...]], every: bool = Fal
 
 def register(app: typer.Typer) -> None:
     """Add the command to the `radar` app."""
-    from flows.cli import ColumnsOption, DbOption, OutputFormat, _settings, fail, print_rows, read_query
+    from flows.cli_common import ColumnsOption, DbOption, OutputFormat, fail, print_rows, read_query, settings_for
     from flows.cli_units import PASSAGES_TABLE
 
     @app.command("passages")
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The passages behind the counts (newest first, strongest first within a day): outlet, stance, score,
         URL and text."""
-        path = _settings(db).db
+        path = settings_for(db).db
         first, last = day_range(week, since)
         if narrative is not None:
             _, rows = read_query(path, "narratives_known", {})

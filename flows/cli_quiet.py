@@ -23,10 +23,10 @@ def flow_logging(verbose: bool) -> None:
     """Logging of a command that runs a flow. On a terminal: warnings and errors only (every line with --verbose),
     through rich; Prefect's run lines ("Beginning flow run", "Finished in state") stay out. Elsewhere (logs,
     pipes): the plain INFO lines of every command, Prefect's included."""
-    from flows.cli import _logging, quiet_libraries
+    from flows.cli_common import quiet_libraries, setup_logging
 
     if not errors.is_terminal:
-        _logging(verbose)
+        setup_logging(verbose)
         return
     handler = RichHandler(console=errors, show_path=False, markup=False)
     handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -41,7 +41,7 @@ def nothing_new(settings: Settings, command: str) -> bool:
     read-only connection before any flow module (hence Prefect) is imported. Raises CatalogueError or HeadError for
     a bad catalogue or head file, as the run would."""
     from flows.backlog import analysis_backlog, classification_backlog, nothing_new_line
-    from flows.cli import console, read_only
+    from flows.cli_common import console, read_only
 
     with read_only(settings.db, settings.read_wait_seconds) as con:
         reasons = (classification_backlog if command == "classify" else analysis_backlog)(con, settings)

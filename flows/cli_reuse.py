@@ -9,9 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.cli_tables import ColumnsOption
-
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file [env RADAR_DB, default radar.duckdb]")]
+from flows.cli_common import ColumnsOption, DbOption
 
 
 class CopiesFormat(str, Enum):
@@ -20,13 +18,13 @@ class CopiesFormat(str, Enum):
 
 
 def _read(db: Path, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    from flows.cli import read_query
+    from flows.cli_common import read_query
 
     return read_query(db, name, params)
 
 
 def _since(value: str | None) -> str | None:
-    from flows.cli import checked_day
+    from flows.cli_common import checked_day
 
     day = checked_day(value)
     return day.isoformat() if day else None
@@ -35,7 +33,7 @@ def _since(value: str | None) -> str | None:
 def register(app: typer.Typer) -> None:
     """Add the commands to the `radar` app."""
     from flows import cli_units
-    from flows.cli import OutputFormat, _json_default, _settings, fail, labelled, print_rows
+    from flows.cli_common import OutputFormat, fail, json_default, labelled, print_rows, settings_for
 
     @app.command("copies")
     def copies_cmd(
@@ -45,13 +43,13 @@ def register(app: typer.Typer) -> None:
         columns_shown: ColumnsOption = None,
     ) -> None:
         """Articles that copied another outlet's passages: the original's outlet and URL, lag, whole-article flag."""
-        path = _settings(db).db
+        path = settings_for(db).db
         day = _since(since)
         if fmt == CopiesFormat.json:
             if columns_shown is not None:
                 fail("--columns picks table columns; --format json lists each cluster with all its copies")
             columns, rows = _read(path, "reuse_clusters_json", {"since": day})
-            typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=_json_default, indent=1))
+            typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=json_default, indent=1))
             return
         columns, rows = _read(path, "reuse_copies_list", {"since": day})
         print_rows(columns, rows, OutputFormat.table, title="copying articles (newest first)", layout=cli_units.COPIES,
@@ -63,7 +61,7 @@ def register(app: typer.Typer) -> None:
         narrative: Annotated[str | None, typer.Option(help="every week of this narrative id")] = None,
     ) -> None:
         """Which camp or tier leads each narrative, by how many days, and whether beyond chance; outlets' roles."""
-        path = _settings(db).db
+        path = settings_for(db).db
         columns, rows = _read(path, "leadlag_list", {"narrative": narrative})
         print_rows(columns, rows, OutputFormat.table, layout=labelled(path, cli_units.LEADLAG, columns, rows),
                    title="narrative lead-lag (strength and ci_low-ci_high: correlation minus the shuffled-days null's "
