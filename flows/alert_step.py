@@ -158,7 +158,7 @@ def week_sunday(week: str) -> date:
 
 def newest_day(con) -> date | None:
     """The newest publication day classified: what 'recent' is measured from."""
-    row = con.execute("SELECT max(day) FROM passage_classifications").fetchone()
+    row = con.execute(load_sql("queries/newest_classified_day")).fetchone()
     return row[0] if row else None
 
 
@@ -206,8 +206,8 @@ def store_crossings(writer: Writer, cooldown_days: int = 28) -> int:
         for week, source_id, outlet, configured, side, margin, articles, moved in crossings:
             key = f"crossing:{source_id}"
             day = week_alert_day(week, newest)
-            recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND camp = ? AND day > ?",
-                                 [key, side, day - timedelta(days=cooldown_days)]).fetchone()
+            recent = con.execute(load_sql("queries/crossing_alerted_recently"),
+                                 {"key": key, "camp": side, "after": day - timedelta(days=cooldown_days)}).fetchone()
             if recent and recent[0]:
                 continue
             detail = json.loads(moved) if moved else {}
@@ -249,7 +249,7 @@ def alerts_due(con, recent_days: int, retry_days: int) -> list[tuple]:
     newest = newest_day(con)
     if newest is None:
         return []
-    row = con.execute("SELECT value FROM analysis_state WHERE name = 'alerts_delivery_pass'").fetchone()
+    row = con.execute(load_sql("queries/alerts_delivery_pass")).fetchone()
     return con.execute(load_sql("queries/alerts_due"), {
         "recent_from": newest - timedelta(days=recent_days), "retry_from": newest - timedelta(days=retry_days),
         "last_pass": row[0] if row else None}).fetchall()
@@ -271,13 +271,10 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
         if newest_day(con) is None:
             return 0, 0
         pending = alerts_due(con, recent_days, retry_days)  # against the previous pass, before this one is marked
-        # now() is this transaction's start: alerts stored after it are new to the next pass
-        con.execute("INSERT INTO analysis_state VALUES ('alerts_delivery_pass', now()) ON CONFLICT (name) "
-                    "DO UPDATE SET value = excluded.value")
+        con.execute(load_sql("queries/mark_alerts_delivery_pass"))
         if not webhook:
             return 0, 0
-        con.execute("UPDATE alerts SET delivery_error = coalesce(delivery_error, 'due, not sent yet') "
-                    "WHERE list_contains($ids, alert_id)", {"ids": [a for a, _ in pending]})
+        con.execute(load_sql("queries/mark_alerts_due"), {"ids": [a for a, _ in pending]})
     delivered = failed = 0
     webhook_down = None
     waiting: list[str] = []
@@ -290,11 +287,9 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
                                 retries)
             with writer.transaction() as con:
                 if error is None:
-                    con.execute("UPDATE alerts SET delivered_at = now(), delivery_attempts = delivery_attempts + 1, "
-                                "delivery_error = NULL WHERE alert_id = ?", [alert_id])
+                    con.execute(load_sql("queries/alert_delivered"), {"alert_id": alert_id})
                 else:
-                    con.execute("UPDATE alerts SET delivery_attempts = delivery_attempts + 1, delivery_error = ? "
-                                "WHERE alert_id = ?", [error, alert_id])
+                    con.execute(load_sql("queries/alert_delivery_failed"), {"error": error, "alert_id": alert_id})
             if error is None:
                 delivered += 1
             else:
@@ -303,7 +298,7 @@ def deliver_pending(writer: Writer, webhook: str | None, recent_days: int, retri
                 log.warning("alert %s not delivered (will retry next run): %s", alert_id, error)
     if waiting:
         with writer.transaction() as con:
-            con.execute("UPDATE alerts SET delivery_error = $why WHERE list_contains($ids, alert_id)",
+            con.execute(load_sql("queries/alerts_held_back"),
                         {"why": f"held back: the webhook failed on another alert ({webhook_down})", "ids": waiting})
         log.warning("webhook failing (%s): %d more alerts wait for the next run", webhook_down, len(waiting))
     return delivered, failed + len(waiting)

@@ -16,6 +16,7 @@ from flows.hypotheses_step import VerdictChange, describe, evaluate_hypotheses
 from flows.rollup_step import first_changed_day, mark_analyzed, refresh_rollups
 from flows.settings import Settings
 from models.hypotheses import HypothesisError
+from warehouse.db import load_sql
 from warehouse.writer import Writer
 
 
@@ -114,8 +115,7 @@ def run_analysis(writer: Writer, settings: Settings) -> dict[str, object]:
     delivered, failed = deliver_task(writer, settings)
     with writer.transaction() as con:
         record_analysis(con, settings, started)  # what the next `radar analyze` compares against (flows/backlog.py)
-        others = con.execute("SELECT day, kind, CAST(evidence AS VARCHAR) FROM alerts WHERE kind <> 'spike' "
-                             "AND created_at >= ? ORDER BY day, kind", [started]).fetchall()
+        others = con.execute(load_sql("queries/alerts_new_since"), {"started": started}).fetchall()
     create_markdown_artifact(markdown=alerts_markdown(alerts, others), key="narrative-alerts",
                              description="New alerts of this run")
     logger.info("analysis: %d weeks, %d crossings, %d new alerts, %d delivered, %d delivery failures",

@@ -30,13 +30,13 @@ def hypotheses_fingerprint(settings: Settings) -> str:
 
 def record_analysis(con: duckdb.DuckDBPyConnection, settings: Settings, started: datetime) -> None:
     """After an analysis: the inputs it ran against, and when it started (what came later is new to the next run)."""
-    con.execute("INSERT INTO analysis_inputs VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-                "fingerprint = excluded.fingerprint, recorded_at = excluded.recorded_at", [INPUTS, hypotheses_fingerprint(settings), started])
+    con.execute(load_sql("queries/record_analysis_inputs"),
+                {"name": INPUTS, "fingerprint": hypotheses_fingerprint(settings), "started": started})
 
 
 def analysis_backlog(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
     """Why `radar analyze` has work to do (empty: nothing new since the last analysis)."""
-    recorded = con.execute("SELECT fingerprint, recorded_at FROM analysis_inputs WHERE name = ?", [INPUTS]).fetchone()
+    recorded = con.execute(load_sql("queries/analysis_inputs_recorded"), {"name": INPUTS}).fetchone()
     if recorded is None:
         return ["no analysis recorded yet"]
     fingerprint, at = recorded
@@ -46,7 +46,7 @@ def analysis_backlog(con: duckdb.DuckDBPyConnection, settings: Settings) -> list
     (day,) = con.execute(load_sql("queries/first_changed_day")).fetchone() or (None,)
     if day is not None:
         reasons.append(f"passages classified since the last analysis (days from {day})")
-    (fetched,) = con.execute("SELECT count(*) FROM articles WHERE fetched_at > ?", [at]).fetchone() or (0,)
+    (fetched,) = con.execute(load_sql("queries/articles_fetched_since"), {"at": at}).fetchone() or (0,)
     if fetched:
         reasons.append(f"{fetched} articles stored since the last analysis")
     # the reuse step's own memory: articles whose passages are all classified but not yet compared
@@ -85,7 +85,8 @@ def classification_backlog(con: duckdb.DuckDBPyConnection, settings: Settings) -
 
 def nothing_new_line(con: duckdb.DuckDBPyConnection, command: str) -> str:
     """The one-line answer of a command with nothing to do: since when, and what the warehouse's analysis covers."""
-    row = con.execute("SELECT recorded_at FROM analysis_inputs WHERE name = ?", [INPUTS]).fetchone()
+    recorded = con.execute(load_sql("queries/analysis_inputs_recorded"), {"name": INPUTS}).fetchone()
+    row = (recorded[1],) if recorded else None
     articles, passages, first, last = con.execute(load_sql("queries/analysed_totals")).fetchone() or (0, 0, None, None)
     when = f"{row[0].astimezone(UTC):%Y-%m-%d %H:%M} UTC" if row else "the last run"
     days = f", days {first} to {last}" if first is not None else ""

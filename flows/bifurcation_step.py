@@ -18,7 +18,7 @@ from models.bifurcation import (
     weekly_bifurcation,
 )
 from models.weeks import iso_week, week_start, weeks_between
-from warehouse.db import load_sql
+from warehouse.db import load_sql, run_script
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def refresh_outlet_vectors(writer: Writer, since: date) -> None:
             n, total = sums.get((source_id, day, model_id), (0, 0.0))
             sums[(source_id, day, model_id)] = (n + 1, total + means[i])
     with writer.transaction() as con:
-        con.execute("DELETE FROM outlet_day_vectors WHERE day >= ?", [since])
+        con.execute(load_sql("queries/clear_outlet_day_vectors"), {"since": since})
         if sums:
             con.executemany(load_sql("queries/insert_outlet_day_vectors"), [
                 {"source_id": s, "day": _as_date(d), "model_id": m, "articles": n, "vector_sum": v.astype(np.float32).tolist()}
@@ -88,7 +88,7 @@ def compute_bifurcation(writer: Writer, params: BifurcationParams | None = None,
     params = params or BifurcationParams()
     with writer.transaction() as con:
         first_day, last_day = con.execute(load_sql("queries/bifurcation_week_range")).fetchone() or (None, None)
-        camps = dict(con.execute("SELECT source_id, camp FROM sources").fetchall())
+        camps = dict(con.execute(load_sql("queries/source_camps")).fetchall())
     if first_day is None:
         return 0, 0
     refresh_outlet_vectors(writer, since or first_day)
@@ -104,8 +104,7 @@ def compute_bifurcation(writer: Writer, params: BifurcationParams | None = None,
             con.execute(load_sql("queries/previous_sides"), {"week": first_week}).fetchall()}
     summaries, alignments = weekly_bifurcation(rows, camps, weeks, params, previous)
     with writer.transaction() as con:
-        con.execute("DELETE FROM bifurcation_weekly WHERE week >= ?", [first_week])
-        con.execute("DELETE FROM outlet_alignment_weekly WHERE week >= ?", [first_week])
+        run_script(con, "queries/clear_bifurcation_weeks", {"first_week": first_week})
         if summaries:
             con.executemany(load_sql("queries/insert_bifurcation_week"), [_week_row(w) for w in summaries])
         if alignments:

@@ -142,7 +142,7 @@ def sync_narratives(writer: Writer, catalogue: Catalogue) -> None:
     with writer.transaction() as con:
         for n in catalogue.narratives:
             con.execute(load_sql("queries/upsert_narrative"), [n.narrative_id, n.label, n.family, n.description, catalogue.hash])
-        con.execute("DELETE FROM narratives WHERE narrative_id NOT IN (SELECT unnest(?::VARCHAR[]))", [catalogue.ids])
+        con.execute(load_sql("queries/drop_removed_narratives"), {"ids": catalogue.ids})
 
 
 def classify_pending(writer: Writer, model: NarrativeModel, chunk: int = 2000) -> tuple[int, int]:

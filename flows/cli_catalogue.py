@@ -86,6 +86,8 @@ def judged_quality(db: Path, ids: list[str]) -> list[dict] | None:
     fit did not see it); None without a warehouse or a fit."""
     import duckdb
 
+    from warehouse.db import load_sql
+
     if not db.exists():
         return None
     try:
@@ -93,7 +95,7 @@ def judged_quality(db: Path, ids: list[str]) -> list[dict] | None:
     except duckdb.Error:
         return None
     try:
-        rel = con.execute("SELECT * EXCLUDE (params_hash, judgments_hash) FROM narrative_quality")
+        rel = con.execute(load_sql("queries/narrative_quality_rows"))
         cols = [d[0] for d in rel.description]
         rows = {r[0]: dict(zip(cols, r, strict=True)) for r in rel.fetchall()}
     except duckdb.Error:  # a warehouse from before migration 026, or never fitted on judgments

@@ -44,8 +44,8 @@ PROMOTED_CLAIMS = 5  # as many as a week's most central passages
 def promoted_claims(con: duckdb.DuckDBPyConnection, cluster_id: str, latest_central: str | None) -> list[str]:
     """The cluster's most central passages of its latest week, then of earlier weeks (newest first), distinct, up to
     PROMOTED_CLAIMS: a cluster thin in its latest week (fading, or kept by hysteresis) still gives full exemplars."""
-    earlier = [c for (c,) in con.execute("SELECT central FROM emerging_cluster_weekly WHERE cluster_id = ? "
-                                         "ORDER BY week DESC", [cluster_id]).fetchall()]
+    earlier = [c for (c,) in con.execute(load_sql("queries/cluster_earlier_centrals"),
+                                                     {"cluster_id": cluster_id}).fetchall()]
     claims: list[str] = []
     for central in [latest_central, *earlier]:
         for passage in json.loads(central or "[]"):
@@ -64,8 +64,7 @@ def promote_cluster(con: duckdb.DuckDBPyConnection, cluster_id: str, new_id: str
     """
     if not _ID.match(new_id):
         raise PromoteError(f"--id {new_id!r}: use a snake_case id (lower-case letters, digits, underscores)")
-    row = con.execute("SELECT keywords, central, nearest_narrative, status FROM emerging_clusters WHERE cluster_id = ?",
-                      [cluster_id]).fetchone()
+    row = con.execute(load_sql("queries/promote_cluster"), {"cluster_id": cluster_id}).fetchone()
     if row is None:
         raise PromoteError(f"no emerging cluster {cluster_id!r} (list them with `radar discover`)")
     keywords, central, nearest, _ = row
@@ -120,10 +119,9 @@ def reuse_passage_vectors(con: duckdb.DuckDBPyConnection, texts: list[str]) -> i
     """Copy the stored passage vectors of the claim texts into the exemplar cache, so classifying the promoted
     narrative encodes none of its claims (only its description)."""
     hashes = [text_hash(t) for t in texts]
-    before = (con.execute("SELECT count(*) FROM exemplar_embeddings").fetchone() or (0,))[0]
-    con.execute("INSERT OR IGNORE INTO exemplar_embeddings (text_hash, model_id, dim, vector) "
-                "SELECT text_hash, model_id, dim, vector FROM embeddings WHERE list_contains($h, text_hash)", {"h": hashes})
-    after = (con.execute("SELECT count(*) FROM exemplar_embeddings").fetchone() or (0,))[0]
+    before = (con.execute(load_sql("queries/exemplar_embeddings_count")).fetchone() or (0,))[0]
+    con.execute(load_sql("queries/exemplar_embeddings_copy"), {"h": hashes})
+    after = (con.execute(load_sql("queries/exemplar_embeddings_count")).fetchone() or (0,))[0]
     return int(after - before)
 
 

@@ -16,8 +16,7 @@ TOP_PER_CAMP = 3
 
 def latest_week(con: duckdb.DuckDBPyConnection) -> str | None:
     """The ISO week of the newest stored article."""
-    row = con.execute("SELECT strftime(max(CAST(timezone('UTC', published_at) AS DATE)), '%G-W%V') FROM articles "
-                      "WHERE status IN ('ok', 'feed_only')").fetchone()
+    row = con.execute(load_sql("queries/digest_latest_week")).fetchone()
     return row[0] if row else None
 
 
@@ -26,13 +25,11 @@ def weekly_digest(con: duckdb.DuckDBPyConnection, week: str) -> str:
     previous 4 weeks, the camp split and its crossings, each forecast's verdict, and the feeds that need a look."""
     monday = week_start(week)
     sunday = monday + timedelta(days=6)
-    [(articles, outlets)] = con.execute(
-        "SELECT count(*), count(DISTINCT source_id) FROM articles WHERE status IN ('ok', 'feed_only') "
-        "AND CAST(timezone('UTC', published_at) AS DATE) BETWEEN ? AND ?", [monday, sunday]).fetchall()
+    [(articles, outlets)] = con.execute(load_sql("queries/digest_week_volume"),
+                                        {"monday": monday, "sunday": sunday}).fetchall()
     lines = [f"# narrative-radar digest, {week} ({monday:%a %Y-%m-%d} to {sunday:%a %Y-%m-%d})", "",
              f"{articles} articles from {outlets} outlets.", ""]
-    alerts = con.execute("SELECT kind, CAST(evidence AS VARCHAR) FROM alerts WHERE day BETWEEN ? AND ? "
-                         "ORDER BY kind, day, score DESC", [monday, sunday]).fetchall()
+    alerts = con.execute(load_sql("queries/digest_week_alerts"), {"monday": monday, "sunday": sunday}).fetchall()
     lines += [f"## Alerts ({len(alerts)})", ""]
     # each alert's headline; `radar alerts --kind all` and the webhook carry its evidence passages
     lines += [f"- **{kind}**: " + alert_headline(evidence) for kind, evidence in alerts] or ["None."]
@@ -52,16 +49,14 @@ def weekly_digest(con: duckdb.DuckDBPyConnection, week: str) -> str:
 
 
 def _split_lines(con: duckdb.DuckDBPyConnection, week: str) -> list[str]:
-    row = con.execute("SELECT divergence, null_p95, p_value, embedding_index, embedding_null_p95, embedding_p_value "
-                      "FROM bifurcation_weekly WHERE week = ?", [week]).fetchall()
+    row = con.execute(load_sql("queries/digest_split"), {"week": week}).fetchall()
     if not row:
         return ["Not judged this week (too few articles in the trailing window)."]
     label, label_p95, label_p, emb, emb_p95, emb_p = row[0]
     lines = [f"- label index {_num(label)} (null 95th percentile {_num(label_p95)}, p {_num(label_p)}); "
              f"embedding index {_num(emb)} (null 95th percentile {_num(emb_p95)}, p {_num(emb_p)}); "
              + ("beyond chance" if _beyond(label, label_p95) or _beyond(emb, emb_p95) else "within chance")]
-    crossed = con.execute("SELECT s.name, o.stable_side FROM outlet_alignment_weekly o JOIN sources s USING (source_id) "
-                          "WHERE o.week = ? AND o.crossed ORDER BY s.name", [week]).fetchall()
+    crossed = con.execute(load_sql("queries/digest_crossed"), {"week": week}).fetchall()
     lines += [f"- {name} crossed to {side}" for name, side in crossed]
     return lines
 
@@ -77,8 +72,7 @@ def _forecast_lines(con: duckdb.DuckDBPyConnection, week: str) -> list[str]:
 
 
 def _feed_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute("SELECT health, string_agg(name, ', ' ORDER BY name), count(*) FROM feed_health "
-                       "WHERE health IN ('failing', 'silent') GROUP BY health ORDER BY health").fetchall()
+    rows = con.execute(load_sql("queries/digest_feed_health")).fetchall()
     return [f"- {health} ({n}): {names}" for health, names, n in rows] or ["Every feed answers and publishes."]
 
 

@@ -208,8 +208,7 @@ def _fingerprint(writer: Writer, start: date, end: date, settings: Settings, par
 
 def _model_id(writer: Writer, start: date, end: date) -> str | None:
     with writer.transaction() as con:
-        row = con.execute("SELECT any_value(model_id) FROM passage_classifications WHERE day BETWEEN ? AND ?",
-                          [start, end]).fetchone()
+        row = con.execute(load_sql("queries/discovery_window_model"), {"start": start, "end": end}).fetchone()
     return row[0] if row else None
 
 
@@ -330,10 +329,10 @@ def _discover_week(writer: Writer, settings: Settings, params: DiscoveryParams, 
 def _week_unchanged(writer: Writer, week: str, fingerprint: str) -> bool:
     """Whether the week was computed from this input already; an earlier failure of it is then stale."""
     with writer.transaction() as con:
-        row = con.execute("SELECT fingerprint FROM emerging_weeks WHERE week = ?", [week]).fetchone()
+        row = con.execute(load_sql("queries/discovery_week_fingerprint"), {"week": week}).fetchone()
         unchanged = row is not None and row[0] == fingerprint
         if unchanged:
-            con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
+            con.execute(load_sql("queries/discovery_clear_week_failure"), {"week": week})
     return unchanged
 
 
@@ -345,7 +344,7 @@ def _previous_clusters(writer: Writer, week: str, settings: Settings) -> tuple[l
         prev_members = dict(con.execute(load_sql("queries/discovery_previous_members"),
                                         {"first": first_memory, "week": week}).fetchall())
         older = {c: w for c, w in con.execute(
-            "SELECT cluster_id, min(week) FROM emerging_cluster_weekly WHERE week < ? GROUP BY cluster_id", [week]).fetchall()}
+            load_sql("queries/discovery_first_weeks"), {"week": week}).fetchall()}
     previous = [Previous(c, np.asarray(v, dtype=np.float32), int(p), frozenset(prev_members.get(c, ())), last)
                 for c, v, p, _, last in prev_rows]
     return previous, older
@@ -446,8 +445,7 @@ def _cluster_rows(writer: Writer, settings: Settings, params: DiscoveryParams, w
 def _store_week(con, week: str, fingerprint: str, n: int, found: Clustered, matching, previous: list[Previous],
                 weekly: list[dict], members: list[dict]) -> None:
     """Replace the week's clusters, members and events, and record what it was computed from."""
-    for table in ("emerging_cluster_weekly", "emerging_cluster_passages", "emerging_cluster_events"):
-        con.execute(f"DELETE FROM {table} WHERE week = ?", [week])  # table names are constants
+    run_script(con, "queries/discovery_clear_week", {"week": week})
     if weekly:
         con.executemany(load_sql("queries/discovery_insert_weekly"), weekly)
         # one statement over list parameters: tens of thousands of rows at scale, executemany would crawl
@@ -459,11 +457,12 @@ def _store_week(con, week: str, fingerprint: str, n: int, found: Clustered, matc
                   for ids in found.unmerged for c in ids[1:] if c in matching.ids and ids[0] in matching.ids]
     for kind, cluster_id, other, sim in [*matching.events, *(("retained", c, c, r) for c, r in found.retained.items()
                                                                if c in matching.ids), *kept_apart]:
-        con.execute("INSERT INTO emerging_cluster_events VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [week, kind, cluster_id, other, sim])
-    con.execute("INSERT OR REPLACE INTO emerging_weeks VALUES (?, ?, ?, ?, ?, ?, now())",
-                [week, fingerprint, n, int(found.boiler.sum()), len(members), len(weekly)])
-    con.execute("DELETE FROM emerging_week_failures WHERE week = ?", [week])
+        con.execute(load_sql("queries/discovery_insert_event"),
+                    {"week": week, "kind": kind, "cluster_id": cluster_id, "other": other, "similarity": sim})
+    con.execute(load_sql("queries/discovery_record_week"),
+                {"week": week, "fingerprint": fingerprint, "passages": n, "boilerplate": int(found.boiler.sum()),
+                 "members": len(members), "clusters": len(weekly)})
+    con.execute(load_sql("queries/discovery_clear_week_failure"), {"week": week})
 
 
 def relevance_columns(verdict: Relevance | None) -> dict[str, object]:
@@ -520,8 +519,8 @@ def _article_meta(writer: Writer, article_ids: list[str]) -> dict[str, dict[str,
 
 def _alerted_recently(con, cluster_id: str, day: date, cooldown_days: int) -> bool:
     """An alert for the cluster within the cooldown, or on the same day (the same alert id)."""
-    recent = con.execute("SELECT count(*) FROM alerts WHERE narrative_id = ? AND (day > ? OR day = ?)",
-                         [f"emerging:{cluster_id}", day - timedelta(days=cooldown_days), day]).fetchone()
+    recent = con.execute(load_sql("queries/emerging_alerted_recently"), {
+        "key": f"emerging:{cluster_id}", "after": day - timedelta(days=cooldown_days), "day": day}).fetchone()
     return bool(recent and recent[0])
 
 
@@ -547,6 +546,6 @@ def cluster_passage_rows(writer: Writer) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     with writer.transaction() as con:
         for cluster_id, passage_id in con.execute(
-                "SELECT DISTINCT cluster_id, passage_id FROM emerging_cluster_passages ORDER BY 1, 2").fetchall():
+                load_sql("queries/discovery_cluster_passages")).fetchall():
             out[cluster_id].append(passage_id)
     return dict(out)

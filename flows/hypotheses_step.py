@@ -100,9 +100,9 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
             weeks = [w for w in weeks if newest is not None and week_start(w) + timedelta(days=6) <= newest]
         records = article_records(con)
         divergence = {w: {"labels": (d, p), "embedding": (e, ep)} for w, d, p, e, ep in con.execute(
-            "SELECT week, divergence, p_value, embedding_index, embedding_p_value FROM bifurcation_weekly").fetchall()}
+            load_sql("queries/hypotheses_divergence")).fetchall()}
         stored = {(h, w): v for h, w, v in con.execute(
-            "SELECT hypothesis_id, week, verdict FROM hypothesis_weekly").fetchall()}
+            load_sql("queries/hypotheses_stored")).fetchall()}
         results: dict[tuple[str, str], Evaluation] = {}
         for h in hypotheses:
             for week in weeks:
@@ -111,9 +111,7 @@ def evaluate_hypotheses(writer: Writer, path: str | Path, default_window: int = 
     results.update(_run_sql_tests(writer, [h for h in hypotheses if h.template == "sql"], weeks))
     changes: list[VerdictChange] = []
     with writer.transaction() as con:
-        # rows of hypotheses no longer in the file, or of weeks without labels any more
-        con.execute("DELETE FROM hypothesis_weekly WHERE NOT list_contains($ids, hypothesis_id) "
-                    "OR NOT list_contains($weeks, week)", {"ids": [h.id for h in hypotheses], "weeks": weeks})
+        con.execute(load_sql("queries/drop_stale_hypothesis_weeks"), {"ids": [h.id for h in hypotheses], "weeks": weeks})
         for h in hypotheses:
             previous = None
             threshold, two_sided, unit = judged_against(h)

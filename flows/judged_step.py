@@ -138,7 +138,7 @@ def store_quality(writer: Writer, fit: JudgedFit) -> None:
     """Replace the warehouse's narrative_quality with this fit's."""
     rows = [q.row() for q in fit.quality]
     with writer.transaction() as con:
-        con.execute("DELETE FROM narrative_quality")
+        con.execute(load_sql("queries/clear_narrative_quality"))
         if rows:
             con.execute(load_sql("queries/replace_narrative_quality"),
                         {k: [r[k] for r in rows] for k in rows[0]} | {"params_hash": fit.params.hash,

@@ -26,10 +26,10 @@ def store_judgment(writer: Writer, judgment: Judgment) -> bool:
 def store_judgments(writer: Writer, judgments: list[Judgment]) -> int:
     """Write judgments in one transaction, skipping those stored already; returns how many are new."""
     with writer.transaction() as con:
-        [(before,)] = con.execute("SELECT count(*) FROM judgments").fetchall()
+        [(before,)] = con.execute(load_sql("queries/judgments_count")).fetchall()
         for j in judgments:
             con.execute(load_sql("queries/insert_judgment"), j.row())
-        [(after,)] = con.execute("SELECT count(*) FROM judgments").fetchall()
+        [(after,)] = con.execute(load_sql("queries/judgments_count")).fetchall()
     return after - before
 
 

@@ -38,7 +38,7 @@ def load_emerging(con: duckdb.DuckDBPyConnection, since: date | None = None) -> 
 def failed_weeks(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every week whose latest discovery failed (week, attempts, failed_at, error); none on an older warehouse."""
     try:
-        rows = con.execute("SELECT week, attempts, failed_at, error FROM emerging_week_failures ORDER BY week").fetchall()
+        rows = con.execute(load_sql("queries/week_failures")).fetchall()
     except duckdb.CatalogException:  # opened read-only before migration 015 ran
         return []
     return [dict(zip(("week", "attempts", "failed_at", "error"), r, strict=True)) for r in rows]

@@ -27,7 +27,7 @@ from models.reuse import (
     find_copies,
 )
 from models.weeks import iso_week
-from warehouse.db import load_sql
+from warehouse.db import load_sql, run_script
 from warehouse.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,7 @@ def detect_reuse(writer: Writer, params: ReuseParams) -> ReuseCounts:
     checked = sorted({r.article_id for r in refs})
     now = datetime.now(UTC)
     with writer.transaction() as con:
-        con.execute("INSERT INTO reuse_checked SELECT unnest($ids), $now ON CONFLICT (article_id) DO NOTHING",
-                    {"ids": checked, "now": now})
+        con.execute(load_sql("queries/reuse_mark_checked"), {"ids": checked, "now": now})
     dated = [d for d in (_day(r.published_at or r.fetched_at) for r in refs) if d is not None]
     counts = ReuseCounts(len(checked), len(refs), window_total, len(edges), len(clusters), copies,
                          min(dated) if dated else None)
@@ -196,17 +195,14 @@ def _store_clusters(writer: Writer, edges, model_id: str, params: ReuseParams,
     articles = sorted({m.article_id for c in clusters for m in c.members}
                       | {by_id[p].article_id for p in seeds if p in by_id})
     with writer.transaction() as con:
-        con.execute("DELETE FROM reuse_members WHERE cluster_id IN (SELECT unnest($ids))", {"ids": old_clusters})
-        con.execute("DELETE FROM reuse_clusters WHERE cluster_id IN (SELECT unnest($ids))", {"ids": old_clusters})
+        run_script(con, "queries/reuse_clear_clusters", {"ids": old_clusters})
         if clusters:
             con.executemany(
-                "INSERT OR REPLACE INTO reuse_clusters (cluster_id, first_passage_id, first_article_id, first_source_id, "
-                "first_published_at, first_tied, n_members, n_outlets, first_day, computed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+                load_sql("queries/reuse_insert_clusters"),
                 [(c.cluster_id, c.first.passage_id, c.first.article_id, c.first.source_id, c.first.published_at,
                   c.first_tied, len(c.members), c.n_outlets, _day(c.first.published_at)) for c in clusters])
             con.executemany(
-                "INSERT OR REPLACE INTO reuse_members VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                load_sql("queries/reuse_insert_members"),
                 [(c.cluster_id, m.passage_id, m.article_id, m.source_id, m.published_at, m.lag_hours,
                   None if np.isnan(m.similarity) else m.similarity, m.jaccard, m.is_first)
                  for c in clusters for m in c.members])
@@ -215,9 +211,9 @@ def _store_clusters(writer: Writer, edges, model_id: str, params: ReuseParams,
                                                           {"articles": articles}).fetchall()]
         sizes = dict(con.execute(load_sql("queries/reuse_article_passages"), {"articles": articles}).fetchall())
         copies = article_copies(links, {str(k): int(v) for k, v in sizes.items()}, params)
-        con.execute("DELETE FROM reuse_article_copies WHERE article_id IN (SELECT unnest($ids))", {"ids": articles})
+        con.execute(load_sql("queries/reuse_clear_copies"), {"ids": articles})
         if copies:
-            con.executemany("INSERT OR REPLACE INTO reuse_article_copies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            con.executemany(load_sql("queries/reuse_insert_copies"),
                             [(x.article_id, x.source_id, x.original_article_id, x.original_source_id,
                               x.copied_passages, x.article_passages, x.share, x.whole_article, x.lag_hours)
                              for x in copies])
@@ -231,7 +227,7 @@ def _week_bounds(week_monday: date) -> tuple[date, date]:
 def compute_leadlag(writer: Writer, params: LeadLagParams, since: date) -> int:
     """Lead-lag per narrative and camp/tier pair, and outlet influence, for every ISO week from `since`'s on."""
     with writer.transaction() as con:
-        row = con.execute("SELECT min(day), max(day) FROM passage_classifications").fetchone()
+        row = con.execute(load_sql("queries/classified_day_range")).fetchone()
     if not row or row[1] is None:
         return 0
     first_day, last_day = row
@@ -262,7 +258,7 @@ def _leadlag_week(writer: Writer, params: LeadLagParams, monday: date, first_day
                                {"first": monday - timedelta(days=params.wave_gap_days + params.max_lag),
                                 "last": sunday + timedelta(days=params.max_lag)}).fetchall()
         copy_rows = con.execute(load_sql("queries/leadlag_copies_weekly"), {"first": monday, "last": sunday}).fetchall()
-        sources = [str(s) for (s,) in con.execute("SELECT source_id FROM sources").fetchall()]
+        sources = [str(s) for (s,) in con.execute(load_sql("queries/source_ids")).fetchall()]
     groupings = {grouping: daily_series([(str(r[0]), str(r[col]), r[3], int(r[4])) for r in series_rows
                                          if r[col] is not None], first, max(days, 1))
                  for grouping, col in (("camp", 1), ("tier", 2))}
@@ -289,16 +285,15 @@ def _leadlag_week(writer: Writer, params: LeadLagParams, monday: date, first_day
     influence = [(s, week, *roles.get(s, (0, 0)), made[s], received[s], top(from_[s]), top(by[s]))
                  for s in sources if s in roles or made[s] or received[s]]
     with writer.transaction() as con:
-        con.execute("DELETE FROM narrative_leadlag WHERE week = ?", [week])
-        con.execute("DELETE FROM outlet_influence WHERE week = ?", [week])
+        run_script(con, "queries/leadlag_clear_week", {"week": week})
         if results:
             con.executemany(
-                "INSERT INTO narrative_leadlag VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+                load_sql("queries/leadlag_insert"),
                 [(week, r.narrative_id, r.grouping, r.leader, r.follower, r.lag_days, r.result.correlation,
                   r.result.strength, r.result.ci_low, r.result.ci_high, r.result.p_value, r.result.significant,
                   r.leader_articles, r.follower_articles) for r in results])
         if influence:
-            con.executemany("INSERT INTO outlet_influence VALUES (?, ?, ?, ?, ?, ?, ?, ?)", influence)
+            con.executemany(load_sql("queries/influence_insert"), influence)
     significant = [r for r in results if r.result.significant]
     log.info("lead-lag %s: %d pairs tested, %d leads beyond chance; %d waves", week, len(results), len(significant),
              len(waves))

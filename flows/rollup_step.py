@@ -21,7 +21,7 @@ def first_changed_day(writer: Writer) -> date | None:
 
 def mark_analyzed(writer: Writer, until: datetime) -> None:
     with writer.transaction() as con:
-        con.execute("INSERT INTO analysis_state VALUES ('analyzed_until', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", [until])
+        con.execute(load_sql("queries/mark_analyzed_until"), {"until": until})
 
 
 def refresh_rollups(writer: Writer, since: date) -> None:

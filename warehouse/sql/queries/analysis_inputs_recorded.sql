@@ -1,0 +1,1 @@
+SELECT fingerprint, recorded_at FROM analysis_inputs WHERE name = $name

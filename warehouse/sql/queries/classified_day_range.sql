@@ -1,0 +1,1 @@
+SELECT min(day), max(day) FROM passage_classifications

@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE health = 'silent'), max(last_new_article) FROM feed_health

@@ -1,0 +1,1 @@
+DELETE FROM emerging_week_failures WHERE week = $week

@@ -1,0 +1,1 @@
+SELECT hypothesis_id, week, verdict FROM hypothesis_weekly

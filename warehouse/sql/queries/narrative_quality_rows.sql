@@ -1,0 +1,1 @@
+SELECT * EXCLUDE (params_hash, judgments_hash) FROM narrative_quality

@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO reuse_article_copies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
