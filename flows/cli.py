@@ -39,7 +39,7 @@ from flows.cli_common import (
 from flows.cli_errors import DEBUG, RadarGroup, run_tracebacks
 from flows.cli_tables import Layout
 from flows.settings import Settings
-from warehouse.db import WarehouseBusy, connect
+from warehouse.db import WarehouseBusy, connect, load_sql
 from warehouse.export import export_parquet, sql_string
 
 app = typer.Typer(help="narrative-radar: monitor which narratives media outlets push.", no_args_is_help=True,
@@ -185,8 +185,7 @@ def demo(db: DbOption = None, verbose: bool = False) -> None:
 def suggest_next_commands(db: Path) -> None:
     """After the demo, the analyst's next commands on its warehouse, the passages one aimed at its strongest spike."""
     with read_only(db, Settings().read_wait_seconds) as con:
-        top = con.execute("SELECT narrative_id, strftime(day, '%G-W%V') FROM alerts WHERE kind = 'spike' "
-                          "ORDER BY score DESC, day LIMIT 1").fetchall()
+        top = con.execute(load_sql("queries/demo_top_spike")).fetchall()
     at = "" if db == Path("radar.duckdb") else f" --db {db}"
     commands = [f"radar outlets{at}", f"radar digest{at}", f"radar alerts{at} --kind all", f"radar report{at} --out report.html",
                 f'radar sql{at} "select * from narrative_outlet_weekly limit 5"']
@@ -199,8 +198,7 @@ def explain_demo_silence(db: Path) -> None:
     """With RADAR_FEED_SILENCE_WALL_CLOCK the demo's replayed past days make its feeds read as silent: say why (by
     default silence is measured against the data, and no demo feed is silent)."""
     with read_only(db, Settings().read_wait_seconds) as con:
-        row = con.execute("SELECT count(*) FILTER (WHERE health = 'silent'), max(last_new_article) "
-                          "FROM feed_health").fetchone()
+        row = con.execute(load_sql("queries/demo_silent_feeds")).fetchone()
     silent, last = row or (0, None)
     if silent and last is not None:
         console.print(f"note: the demo corpus replays days up to {last:%Y-%m-%d} in one run, so {silent} of its feeds "
@@ -212,8 +210,6 @@ def summary(db: Path) -> None:
     """Print per-source counts of a database."""
     con = connect(db, read_only=True, wait_seconds=30)
     try:
-        from warehouse.db import load_sql
-
         rel = con.execute(load_sql("queries/source_summary"))
         print_rows([d[0] for d in rel.description], rel.fetchall(), title=f"sources, articles and passages in {db}")
     finally:
@@ -287,30 +283,9 @@ def classify_cmd(
 ) -> None:
     """Reclassify stored passages after a catalogue or model change (no re-fetch; re-embeds only for a new model).
     With nothing to classify or analyse, one line says so and no flow starts."""
-    from flows.cli_quiet import flow_logging, nothing_new
-    from flows.runtime import TemporaryPrefectServer
-    from models.catalogue import CatalogueError
-    from models.doc_head import HeadError
+    from flows.cli_classify import classify_warehouse
 
-    flow_logging(verbose)
-    settings = settings_for(db)
-    require_db(settings.db)
-    writable_warehouse(settings)
-    try:
-        if not force and nothing_new(settings, "classify"):
-            return
-    except (CatalogueError, HeadError) as exc:
-        fail(str(exc))
-    server = TemporaryPrefectServer.start()  # boots while the flow modules import
-    from flows.classify import classify_flow
-
-    server.wait_ready()
-    try:
-        runner = settings.task_runner_instance()
-        counts = classify_flow.with_options(task_runner=runner)(db_path=str(settings.db), settings=settings)
-    except (CatalogueError, HeadError, WarehouseBusy) as exc:
-        fail(str(exc))
-    print_rows(list(counts), [tuple(counts.values())], title="classification")
+    classify_warehouse(db, verbose, force)
 
 
 @eval_app.command("semeval")

@@ -39,7 +39,7 @@ def quality_rows(rows: list[dict[str, Any]], fits: dict[str, Any] | None = None)
 
 def fit_on_judgments(settings: Settings, relabel: bool = True) -> None:
     """Fit on the warehouse's judgments, write the parameters to RADAR_NARRATIVE_PARAMS, store the quality, relabel."""
-    from flows.cli import classify_cmd
+    from flows.cli_classify import classify_warehouse
     from flows.cli_common import console, print_rows, require_db, writable_warehouse
     from flows.judged_step import fit_judgments, store_quality
     from warehouse.writer import Writer
@@ -67,4 +67,4 @@ def fit_on_judgments(settings: Settings, relabel: bool = True) -> None:
                   "judgments keep the exemplar rule.", highlight=False, soft_wrap=True)
     if relabel:
         console.print("relabelling history with the new parameters (as `radar classify`)", highlight=False)
-        classify_cmd(db=settings.db, verbose=False, force=False)
+        classify_warehouse(settings.db)

@@ -71,22 +71,11 @@ def show(p: "Proposal", position: int, total: int, labels: dict[str, str], other
 
 def register(app: typer.Typer) -> None:
     """Add `review` and `judgments export|import` to the `radar` app."""
-    from flows.cli_common import DbOption, fail, settings_for
+    from flows.cli_common import DbOption
 
     judgments_app = typer.Typer(help="Analyst judgments: export and import them (JSONL of Label Studio tasks, CSV).",
                                 no_args_is_help=True)
     app.add_typer(judgments_app, name="judgments")
-
-    def writer_and_catalogue(db: Path | None):
-        from models.catalogue import CatalogueError, load_catalogue
-        from warehouse.writer import Writer
-
-        settings = settings_for(db)
-        try:
-            catalogue = load_catalogue(settings.narratives)
-        except CatalogueError as exc:
-            fail(f"{settings.narratives}: {exc.problems[0]}")
-        return Writer(settings.db, wait_seconds=settings.write_wait_seconds), catalogue, settings
 
     @judgments_app.command("export")
     def export_cmd(
@@ -95,13 +84,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Write every judgment to a file (docs/user-guide.md, Judgments, describes both formats)."""
-        from flows.cli_common import require_db
-        from flows.judgments_step import export_judgments
-
-        require_db(settings_for(db).db)
-        writer, _, _ = writer_and_catalogue(db)
-        n = export_judgments(writer, out, fmt.value)
-        typer.echo(f"{plural(n)} written to {out}")
+        export_judgments_to(out, fmt, db)
 
     @judgments_app.command("import")
     def import_cmd(
@@ -111,19 +94,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Add the judgments of a file. Every line is checked first: one bad line (named with its number and why)
         and nothing is imported. Importing the same file again adds nothing."""
-        from flows.judgments_step import import_judgments
-        from models.judgments import JudgmentFileError
-
-        writer, catalogue, _ = writer_and_catalogue(db)
-        try:
-            done = import_judgments(writer, path, catalogue.ids)
-        except JudgmentFileError as exc:
-            for problem in exc.problems:
-                typer.echo(f"{path}: {problem}", err=True)
-            fail(f"{path}: {len(exc.problems)} bad line{'s' if len(exc.problems) > 1 else ''}, nothing imported")
-        except UnicodeDecodeError:
-            fail(f"{path}: not UTF-8 text, nothing imported")
-        typer.echo(f"{plural(done.read)} read from {path}, {done.new} new")
+        import_judgments_from(path, db)
 
     @app.command("review")
     def review_cmd(
@@ -142,45 +113,98 @@ def register(app: typer.Typer) -> None:
         and the exemplar rule disagree, then the least sure, narratives with the fewest judgments first. One key an
         answer, each written at once; without a terminal, one answer a line from stdin. With --serve, the same queue
         and keys on a local web page (its URL is printed; Ctrl-C stops it)."""
-        from flows.classify_step import load_params
-        from flows.cli_common import require_db
-        from flows.discovery_step import narrative_vectors
-        from flows.judgments_step import build_queue, record_answer
-        from models.review_queue import nearest_narratives
+        review(analyst, limit, serve, host, port, db)
 
-        if not analyst.strip():
-            fail("no analyst name: pass --analyst NAME (or set USER)")
-        settings = settings_for(db)
-        require_db(settings.db)
-        writer, catalogue, settings = writer_and_catalogue(db)
-        model_id = settings.embedder().model_id
-        queue = build_queue(writer, model_id, load_params(settings), limit=limit)
-        if not queue:
-            typer.echo("nothing to review: every labelled passage is judged (or none is labelled yet)")
-            return
-        labels = {n.narrative_id: n.label for n in catalogue.narratives}
-        vectors = narrative_vectors(writer, catalogue, model_id)
-        if serve:
-            from flows.review_server import ReviewSession
 
-            session = ReviewSession(writer, queue, analyst.strip(), labels, catalogue.ids, vectors)
-            serve_page(session, host, port)
-            typer.echo(f"{plural(session.judged)} by {analyst.strip()} written to {settings.db}")
-            return
-        width = terminal_width()
-        answers = stdin_answers()
-        judged = 0
-        for position, p in enumerate(queue, start=1):
-            others = nearest_narratives(p.vector, vectors, p.narrative_id, catalogue.ids)
-            show(p, position, len(queue), labels, others, width)
-            answer = _ask(answers, partial(parse_answer, proposed=p.narrative_id, stance=p.stance, others=others))
-            if answer.action == "quit":
-                break
-            if answer.action == "skip":
-                continue
-            record_answer(writer, p, answer, analyst.strip())
-            judged += 1
-        typer.echo(f"{plural(judged)} by {analyst.strip()} written to {settings.db}")
+def writer_and_catalogue(db: Path | None):
+    """The warehouse's writer, the catalogue and the settings; a broken catalogue ends the command in one line."""
+    from flows.cli_common import fail, settings_for
+    from models.catalogue import CatalogueError, load_catalogue
+    from warehouse.writer import Writer
+
+    settings = settings_for(db)
+    try:
+        catalogue = load_catalogue(settings.narratives)
+    except CatalogueError as exc:
+        fail(f"{settings.narratives}: {exc.problems[0]}")
+    return Writer(settings.db, wait_seconds=settings.write_wait_seconds), catalogue, settings
+
+
+def export_judgments_to(out: Path, fmt: JudgmentFormat, db: Path | None) -> None:
+    from flows.cli_common import require_db, settings_for
+    from flows.judgments_step import export_judgments
+
+    require_db(settings_for(db).db)
+    writer, _, _ = writer_and_catalogue(db)
+    n = export_judgments(writer, out, fmt.value)
+    typer.echo(f"{plural(n)} written to {out}")
+
+
+def import_judgments_from(path: Path, db: Path | None) -> None:
+    from flows.cli_common import fail
+    from flows.judgments_step import import_judgments
+    from models.judgments import JudgmentFileError
+
+    writer, catalogue, _ = writer_and_catalogue(db)
+    try:
+        done = import_judgments(writer, path, catalogue.ids)
+    except JudgmentFileError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{path}: {problem}", err=True)
+        fail(f"{path}: {len(exc.problems)} bad line{'s' if len(exc.problems) > 1 else ''}, nothing imported")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text, nothing imported")
+    typer.echo(f"{plural(done.read)} read from {path}, {done.new} new")
+
+
+def review(analyst: str, limit: int, serve: bool, host: str, port: int, db: Path | None) -> None:
+    """`radar review`: the queue, then answers from the terminal (or stdin lines) or the local page."""
+    from flows.classify_step import load_params
+    from flows.cli_common import fail, require_db, settings_for
+    from flows.discovery_step import narrative_vectors
+    from flows.judgments_step import build_queue
+
+    if not analyst.strip():
+        fail("no analyst name: pass --analyst NAME (or set USER)")
+    require_db(settings_for(db).db)
+    writer, catalogue, settings = writer_and_catalogue(db)
+    model_id = settings.embedder().model_id
+    queue = build_queue(writer, model_id, load_params(settings), limit=limit)
+    if not queue:
+        typer.echo("nothing to review: every labelled passage is judged (or none is labelled yet)")
+        return
+    labels = {n.narrative_id: n.label for n in catalogue.narratives}
+    vectors = narrative_vectors(writer, catalogue, model_id)
+    if serve:
+        from flows.review_server import ReviewSession
+
+        session = ReviewSession(writer, queue, analyst.strip(), labels, catalogue.ids, vectors)
+        serve_page(session, host, port)
+        judged = session.judged
+    else:
+        judged = review_in_terminal(writer, queue, labels, vectors, catalogue.ids, analyst.strip())
+    typer.echo(f"{plural(judged)} by {analyst.strip()} written to {settings.db}")
+
+
+def review_in_terminal(writer, queue: list, labels: dict[str, str], vectors, ids: list[str], analyst: str) -> int:
+    """Show each queued passage and store its answer at once; returns how many were judged."""
+    from flows.judgments_step import record_answer
+    from models.review_queue import nearest_narratives
+
+    width = terminal_width()
+    answers = stdin_answers()
+    judged = 0
+    for position, p in enumerate(queue, start=1):
+        others = nearest_narratives(p.vector, vectors, p.narrative_id, ids)
+        show(p, position, len(queue), labels, others, width)
+        answer = _ask(answers, partial(parse_answer, proposed=p.narrative_id, stance=p.stance, others=others))
+        if answer.action == "quit":
+            break
+        if answer.action == "skip":
+            continue
+        record_answer(writer, p, answer, analyst)
+        judged += 1
+    return judged
 
 
 def serve_page(session: "ReviewSession", host: str, port: int) -> None:
