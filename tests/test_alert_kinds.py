@@ -100,3 +100,54 @@ def test_migration_gives_older_alerts_the_same_meaning(tmp_path: Path) -> None:
     for kind, (row, _) in old_columns.items():
         assert migrated[kind] == (row.count, row.total, round(row.share, 6), round(row.baseline, 6),
                                   round(row.score, 6)), kind
+
+
+def test_every_kind_reaches_the_terminal_the_report_and_the_webhook(tmp_path: Path, httpserver, monkeypatch) -> None:
+    """One alert of each kind in a real warehouse: `radar alerts --kind all`, the HTML report and the webhook's
+    payloads each show all four, each in the words of its kind's renderer."""
+    from typer.testing import CliRunner
+    from werkzeug import Response
+
+    from flows.alert_kinds import alert_text
+    from flows.alert_step import alert_summary, deliver_pending
+    from flows.cli import app
+    from flows.report_html import write_report
+    from warehouse.writer import Writer
+
+    db_path = tmp_path / "radar.duckdb"
+    writer = Writer(db_path)
+    day = date(2026, 3, 8)
+    rows = {"spike": SPIKE.row(), "emerging": EMERGING.row(), "crossing": CROSSING.row(), "hypothesis": FORECAST.row(day)}
+    with writer.transaction() as con:  # one classified passage on the newest day: what "recent" is measured from
+        con.execute("INSERT INTO sources (source_id, name, feed_url, camp, language, homepage) VALUES "
+                    "('s1', 'Harbour Herald', 'http://127.0.0.1/f', 'russia_friendly', 'en', 'http://127.0.0.1/')")
+        con.execute("INSERT INTO articles (article_id, source_id, url, published_at, fetched_at, status) "
+                    "VALUES ('a1', 's1', 'http://127.0.0.1/1', ?, now(), 'ok')", [day])
+        con.execute("INSERT INTO passages VALUES ('p1', 'a1', 0, 'War is coming.', 'h1', 0, 1)")
+        con.execute("INSERT INTO passage_classifications VALUES ('p1', 'm', 'c', now(), 'x', 's1', ?, 'a1')", [day])
+        for kind, row in rows.items():
+            assert store_alert(con, f"id-{kind}", row)
+    expected = {kind: alert_text(json.loads(json.dumps(row.evidence, default=str))) for kind, row in rows.items()}
+
+    monkeypatch.setenv("COLUMNS", "100")
+    shown = CliRunner().invoke(app, ["alerts", "--kind", "all", "--db", str(db_path), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    listed = {a["kind"]: a["summary"] for a in json.loads(shown.output)}
+    assert listed == {kind: alert_summary(json.dumps(row.evidence, default=str)) for kind, row in rows.items()}
+    table = CliRunner().invoke(app, ["alerts", "--kind", "all", "--db", str(db_path)])
+    assert table.exit_code == 0 and all(k in table.output for k in rows)
+
+    report = tmp_path / "report.html"
+    write_report(db_path, report)
+    page = report.read_text()
+    assert "9 of the day&#x27;s 15 articles carry it" in page or "9 of the day's 15 articles carry it" in page
+    for kind in ("emerging", "crossing", "hypothesis"):
+        headline = alert_summary(json.dumps(rows[kind].evidence, default=str)).splitlines()[0]
+        assert headline[:40].replace("'", "&#x27;").replace('"', "&quot;") in page or headline[:40] in page, kind
+
+    payloads: list[dict] = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: payloads.append(request.get_json()) or Response("ok"))
+    delivered, failed = deliver_pending(writer, httpserver.url_for("/hook"), recent_days=30)
+    assert (delivered, failed) == (4, 0)
+    assert {p["alert_id"]: p["text"] for p in payloads} == {f"id-{k}": text for k, text in expected.items()}
